@@ -1,0 +1,99 @@
+//! The command line: `validate`, `stats`, `convert`, `gen`, `bench`. With no
+//! subcommand the binary opens the desktop app.
+
+mod bench;
+mod convert;
+mod gen_data;
+mod stats;
+mod validate;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use gen_data::{GenOptions, write_synthetic};
+
+/// binzhou-sites: map viewer of the sites of Binzhou's City Quality
+/// Improvement Three-Year Action Plan 2020-2022 (滨州市城市品质提升三年行动).
+#[derive(Debug, Parser)]
+#[command(name = "binzhou-sites", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Data files or folders to open in the app (default: the bundled `data/`).
+    #[arg(global = false)]
+    pub data: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check GeoJSON files and print every problem as file:feature#id:field: message.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Read coordinates as this system: gcj02 or epsg:NNNN.
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Progress against the plan's targets per layer × scope × period.
+    Stats {
+        /// End of this year (2020, 2021, 2022); default: the latest state.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Folder (or file) of site data; its plan_targets.json is used when present.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the sites of a file as RFC 7946 WGS84 GeoJSON, keeping all properties.
+    Convert {
+        input: PathBuf,
+        /// The input's coordinate system: gcj02 or epsg:NNNN (default: the file's crs member or detection).
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write a large realistic synthetic dataset for benchmarks and tests.
+    Gen {
+        #[arg(long, default_value_t = 100_000)]
+        features: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Time load + validate + index of a file and report peak memory.
+    Bench {
+        file: PathBuf,
+        /// Parser threads (0 = one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
+}
+
+/// Parses `--from` values: `gcj02`, `epsg:4527`, a URN, ...
+pub fn parse_from(s: Option<&str>) -> anyhow::Result<Option<crate::crs::Crs>> {
+    match s {
+        None => Ok(None),
+        Some(s) => crate::crs::parse_crs_name(s)
+            .map(Some)
+            .ok_or_else(|| anyhow::anyhow!("--from {s}: unknown coordinate system (try gcj02, epsg:4527, epsg:4548)")),
+    }
+}
+
+/// Runs a subcommand; returns the process exit code.
+pub fn run(cmd: Command, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
+    match cmd {
+        Command::Validate { files, from } => validate::run(out, &files, parse_from(from.as_deref())?),
+        Command::Stats { year, data, json } => stats::run(out, year, &data, json),
+        Command::Convert { input, from, out } => convert::run(&input, parse_from(from.as_deref())?, &out),
+        Command::Gen { features, seed, out } => {
+            gen_data::run(&GenOptions { features, seed }, &out)?;
+            Ok(0)
+        }
+        Command::Bench { file, threads } => bench::run(out, &file, threads),
+    }
+}

@@ -1,0 +1,38 @@
+//! `validate FILE…`
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::crs::Crs;
+use crate::load::{LoadOptions, load_paths};
+use crate::model::Severity;
+
+pub fn run(out: &mut dyn std::io::Write, files: &[PathBuf], from: Option<Crs>) -> anyhow::Result<i32> {
+    let opts = LoadOptions { from, threads: 0 };
+    let ds = load_paths(files, &opts);
+    for p in &ds.problems {
+        writeln!(out, "{p}")?;
+    }
+    let count = |s| ds.problems.iter().filter(|p| p.severity == s).count();
+    let (errors, warnings, notices) = (count(Severity::Error), count(Severity::Warning), count(Severity::Notice));
+    if !ds.problems.is_empty() {
+        writeln!(out)?;
+    }
+    writeln!(out, "{:<28} {:>8}", "layer 图层", "sites")?;
+    let mut per_layer: BTreeMap<String, usize> = BTreeMap::new();
+    for l in ds.layers() {
+        *per_layer.entry(format!("{} {}", l.key.key(), l.key.name_zh())).or_default() += l.count;
+    }
+    for (k, n) in &per_layer {
+        writeln!(out, "{k:<28} {n:>8}")?;
+    }
+    let read: usize = ds.files.iter().map(|f| f.features_read).sum();
+    writeln!(
+        out,
+        "{} files, {} features read, {} sites loaded; {errors} errors, {warnings} warnings, {notices} notices",
+        ds.files.len(),
+        read,
+        ds.sites.len()
+    )?;
+    Ok(if errors > 0 { 1 } else { 0 })
+}

@@ -1,0 +1,325 @@
+//! Tests of the site index on small hand-made layouts near Binzhou.
+
+use geo::{
+    Coord, Distance, Geometry, GeometryCollection, Haversine, LineString, MultiPoint, Point,
+    Polygon, Rect,
+};
+
+use super::SiteIndex;
+use super::metric::METRES_PER_DEGREE;
+use crate::model::{LayerKey, Origin, PlanLayer, Site};
+
+const LON0: f64 = 118.0;
+const LAT0: f64 = 37.38;
+
+/// A position `east` and `north` metres from (LON0, LAT0).
+fn at(east: f64, north: f64) -> Coord<f64> {
+    Coord {
+        x: LON0 + east / (METRES_PER_DEGREE * LAT0.to_radians().cos()),
+        y: LAT0 + north / METRES_PER_DEGREE,
+    }
+}
+
+fn pt(east: f64, north: f64) -> Point<f64> {
+    Point(at(east, north))
+}
+
+fn line(coords: &[(f64, f64)]) -> Geometry<f64> {
+    Geometry::LineString(LineString::new(
+        coords.iter().map(|&(e, n)| at(e, n)).collect(),
+    ))
+}
+
+fn ring(coords: &[(f64, f64)]) -> LineString<f64> {
+    LineString::new(coords.iter().map(|&(e, n)| at(e, n)).collect())
+}
+
+/// An axis-aligned square of half-side `h` metres centred `east`, `north` of the origin.
+fn square_ring(east: f64, north: f64, h: f64) -> LineString<f64> {
+    ring(&[
+        (east - h, north - h),
+        (east + h, north - h),
+        (east + h, north + h),
+        (east - h, north + h),
+    ])
+}
+
+fn square(east: f64, north: f64, h: f64) -> Geometry<f64> {
+    Geometry::Polygon(Polygon::new(square_ring(east, north, h), vec![]))
+}
+
+fn site(i: u32, geometry: Geometry<f64>) -> Site {
+    Site::new(
+        format!("s{i}").into(),
+        format!("site {i}").into(),
+        LayerKey::Plan(PlanLayer::PocketPark),
+        geometry,
+        Origin { file: 0, index: i },
+    )
+}
+
+fn sites(geometries: Vec<Geometry<f64>>) -> Vec<Site> {
+    geometries
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| site(i as u32, g))
+        .collect()
+}
+
+fn indices(found: &[(usize, f64)]) -> Vec<usize> {
+    found.iter().map(|&(i, _)| i).collect()
+}
+
+#[test]
+fn a_click_within_tolerance_of_a_line_picks_it_and_outside_does_not() {
+    let s = sites(vec![
+        line(&[(-100.0, 0.0), (100.0, 0.0)]),
+        line(&[(-100.0, 300.0), (100.0, 500.0)]),
+    ]);
+    let index = SiteIndex::build(&s);
+    assert_eq!(index.pick(&s, pt(0.0, 8.0), 10.0), vec![0]);
+    assert_eq!(index.pick(&s, pt(105.0, 0.0), 10.0), vec![0]);
+    assert!(index.pick(&s, pt(0.0, 12.0), 10.0).is_empty());
+    assert!(index.pick(&s, pt(112.0, 0.0), 10.0).is_empty());
+    // Inside the diagonal line's box but about 70 m from the line itself.
+    assert!(index.pick(&s, pt(50.0, 350.0), 10.0).is_empty());
+    assert_eq!(index.pick(&s, pt(5.0, 400.0), 10.0), vec![1]);
+}
+
+#[test]
+fn a_click_inside_a_polygon_hole_does_not_pick_it() {
+    let holed = Polygon::new(
+        square_ring(0.0, 0.0, 100.0),
+        vec![square_ring(0.0, 0.0, 50.0)],
+    );
+    let s = sites(vec![Geometry::Polygon(holed)]);
+    let index = SiteIndex::build(&s);
+    assert!(index.pick(&s, pt(0.0, 0.0), 5.0).is_empty());
+    assert!(index.pick(&s, pt(40.0, 0.0), 5.0).is_empty());
+    assert_eq!(index.pick(&s, pt(75.0, 0.0), 5.0), vec![0]);
+    // Within tolerance of the hole's edge.
+    assert_eq!(index.pick(&s, pt(47.0, 0.0), 5.0), vec![0]);
+    // Within tolerance of the outer edge, from outside.
+    assert_eq!(index.pick(&s, pt(0.0, 104.0), 5.0), vec![0]);
+}
+
+#[test]
+fn a_small_polygon_inside_a_large_one_is_returned_first() {
+    let s = sites(vec![
+        square(0.0, 0.0, 500.0),
+        square(100.0, 100.0, 20.0),
+        square(0.0, 0.0, 200.0),
+    ]);
+    let index = SiteIndex::build(&s);
+    assert_eq!(index.pick(&s, pt(100.0, 100.0), 5.0), vec![1, 2, 0]);
+    assert_eq!(index.pick(&s, pt(300.0, 0.0), 5.0), vec![0]);
+}
+
+#[test]
+fn a_point_within_tolerance_wins_over_the_polygon_it_lies_in() {
+    let s = sites(vec![
+        square(0.0, 0.0, 30.0),
+        Geometry::Point(pt(6.0, 0.0)),
+        Geometry::Point(pt(0.0, 3.0)),
+        line(&[(-50.0, -8.0), (50.0, -8.0)]),
+    ]);
+    let index = SiteIndex::build(&s);
+    // Points and lines nearest first, then the polygon.
+    assert_eq!(index.pick(&s, pt(0.0, 0.0), 10.0), vec![2, 1, 3, 0]);
+    assert_eq!(index.pick(&s, pt(0.0, 0.0), 4.0), vec![2, 0]);
+}
+
+#[test]
+fn multi_geometries_and_collections_are_picked_by_their_parts() {
+    let s = sites(vec![
+        Geometry::MultiPoint(MultiPoint::new(vec![pt(0.0, 0.0), pt(500.0, 0.0)])),
+        Geometry::GeometryCollection(GeometryCollection::new_from(vec![
+            Geometry::Point(pt(0.0, 300.0)),
+            square(300.0, 300.0, 50.0),
+        ])),
+    ]);
+    let index = SiteIndex::build(&s);
+    assert_eq!(index.pick(&s, pt(498.0, 0.0), 5.0), vec![0]);
+    assert!(index.pick(&s, pt(250.0, 0.0), 5.0).is_empty());
+    assert_eq!(index.pick(&s, pt(310.0, 290.0), 5.0), vec![1]);
+    assert_eq!(index.pick(&s, pt(0.0, 302.0), 5.0), vec![1]);
+    assert!(index.pick(&s, pt(150.0, 300.0), 5.0).is_empty());
+}
+
+#[test]
+fn in_rect_returns_exactly_the_sites_whose_boxes_meet_the_rect() {
+    let s = sites(vec![
+        Geometry::Point(pt(0.0, 0.0)),
+        // The box crosses the rect's corner, the line does not.
+        line(&[(50.0, 250.0), (250.0, 50.0)]),
+        square(1000.0, 1000.0, 50.0),
+        Geometry::Point(pt(-300.0, 0.0)),
+        square(-250.0, -250.0, 200.0),
+        Geometry::Point(pt(-300.5, 0.0)),
+    ]);
+    let index = SiteIndex::build(&s);
+    // The rect's west edge is exactly the x of site 3.
+    let rect = Rect::new(
+        Coord {
+            x: s[3].bbox.min().x,
+            y: at(0.0, -100.0).y,
+        },
+        at(100.0, 100.0),
+    );
+    let got = index.in_rect(rect);
+    assert_eq!(got, vec![0, 1, 3, 4]);
+    let brute: Vec<usize> = (0..s.len())
+        .filter(|&i| {
+            let b = s[i].bbox;
+            b.min().x <= rect.max().x
+                && rect.min().x <= b.max().x
+                && b.min().y <= rect.max().y
+                && rect.min().y <= b.max().y
+        })
+        .collect();
+    assert_eq!(got, brute);
+    assert!(
+        index
+            .in_rect(Rect::new(at(2000.0, 2000.0), at(3000.0, 3000.0)))
+            .is_empty()
+    );
+}
+
+#[test]
+fn nearest_returns_the_right_k_in_order_when_a_big_polygons_box_is_nearer_than_a_truly_nearer_point()
+ {
+    // A big triangle below the diagonal: its box holds the query point, but
+    // the triangle itself is about 707 m away.
+    let triangle = Polygon::new(
+        ring(&[(-1000.0, -1000.0), (1000.0, -1000.0), (1000.0, 1000.0)]),
+        vec![],
+    );
+    let s = sites(vec![
+        Geometry::Polygon(triangle),
+        Geometry::Point(pt(-500.0, 900.0)),
+        Geometry::Point(pt(3000.0, 3000.0)),
+        Geometry::Point(pt(-500.0, 600.0)),
+    ]);
+    let index = SiteIndex::build(&s);
+    let q = pt(-500.0, 500.0);
+    let two = index.nearest(&s, q, 2);
+    assert_eq!(indices(&two), vec![3, 1]);
+    assert!((two[0].1 - 100.0).abs() < 0.5, "{two:?}");
+    assert!((two[1].1 - 400.0).abs() < 0.5, "{two:?}");
+    let three = index.nearest(&s, q, 3);
+    assert_eq!(indices(&three), vec![3, 1, 0]);
+    assert!((three[2].1 - 1000.0 / 2f64.sqrt()).abs() < 1.0, "{three:?}");
+    assert_eq!(indices(&index.nearest(&s, q, 10)), vec![3, 1, 0, 2]);
+    assert!(index.nearest(&s, q, 0).is_empty());
+    // Inside the triangle the distance is 0.
+    assert_eq!(index.nearest(&s, pt(500.0, -500.0), 1), vec![(0, 0.0)]);
+}
+
+#[test]
+fn nearest_agrees_with_a_brute_force_scan_of_exact_distances() {
+    // A deterministic scatter of points, lines and polygons over a few km.
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut geometries = Vec::new();
+    for i in 0..300 {
+        let (e, n) = (next() * 4000.0 - 2000.0, next() * 4000.0 - 2000.0);
+        geometries.push(match i % 3 {
+            0 => Geometry::Point(pt(e, n)),
+            1 => line(&[
+                (e, n),
+                (e + next() * 600.0 - 300.0, n + next() * 600.0 - 300.0),
+            ]),
+            _ => Geometry::Polygon(Polygon::new(
+                ring(&[
+                    (e, n),
+                    (e + 400.0 * next(), n + 20.0),
+                    (e + 10.0, n + 400.0 * next()),
+                ]),
+                vec![],
+            )),
+        });
+    }
+    let s = sites(geometries);
+    let index = SiteIndex::build(&s);
+    // Queries far north and south check the box lower bound at latitudes
+    // other than the one the tree frame was scaled for.
+    for q in [
+        pt(0.0, 0.0),
+        pt(1500.0, -700.0),
+        pt(-2500.0, 2500.0),
+        pt(500.0, 2.0e6),
+        pt(-500.0, -2.0e6),
+    ] {
+        let mut brute = index.within(&s, q, f64::INFINITY);
+        assert_eq!(brute.len(), s.len());
+        brute.truncate(12);
+        assert_eq!(index.nearest(&s, q, 12), brute);
+    }
+}
+
+#[test]
+fn within_returns_exactly_the_sites_inside_the_radius() {
+    let s = sites(vec![
+        Geometry::Point(pt(0.0, 250.0)),
+        Geometry::Point(pt(150.0, 0.0)),
+        line(&[(-500.0, -120.0), (500.0, -120.0)]),
+        square(0.0, 0.0, 20.0),
+        Geometry::Point(pt(0.0, -50.0)),
+        // Its box corner is about 141 m away, its edge about 212 m.
+        Geometry::Polygon(Polygon::new(
+            ring(&[(100.0, 200.0), (200.0, 100.0), (200.0, 200.0)]),
+            vec![],
+        )),
+    ]);
+    let index = SiteIndex::build(&s);
+    let found = index.within(&s, pt(0.0, 0.0), 200.0);
+    assert_eq!(indices(&found), vec![3, 4, 2, 1]);
+    let expected = [0.0, 50.0, 120.0, 150.0];
+    for ((_, d), e) in found.iter().zip(expected) {
+        assert!((d - e).abs() < 0.01, "{found:?}");
+    }
+    assert_eq!(
+        indices(&index.within(&s, pt(0.0, 0.0), 300.0)),
+        vec![3, 4, 2, 1, 5, 0]
+    );
+}
+
+#[test]
+fn distances_agree_with_haversine_to_well_under_a_percent_over_a_few_kilometres() {
+    let s = sites(vec![Geometry::Point(pt(3000.0, 4000.0))]);
+    let index = SiteIndex::build(&s);
+    let from = pt(0.0, 0.0);
+    let d = index.nearest(&s, from, 1)[0].1;
+    let h = Haversine.distance(from, pt(3000.0, 4000.0));
+    assert!((d - h).abs() / h < 0.001, "{d} vs {h}");
+    assert!((d - 5000.0).abs() < 1.0, "{d}");
+}
+
+#[test]
+fn sites_without_coordinates_are_left_out_and_bad_input_finds_nothing() {
+    let s = sites(vec![
+        Geometry::LineString(LineString::new(vec![])),
+        Geometry::Point(pt(0.0, 0.0)),
+    ]);
+    let index = SiteIndex::build(&s);
+    assert_eq!(index.len(), 1);
+    assert!(!index.is_empty());
+    assert!(SiteIndex::build(&[]).is_empty());
+    assert!(SiteIndex::default().is_empty());
+    assert!(index.pick(&s, Point::new(f64::NAN, LAT0), 5.0).is_empty());
+    assert!(
+        index
+            .nearest(&s, Point::new(LON0, f64::INFINITY), 3)
+            .is_empty()
+    );
+    assert_eq!(index.pick(&s, pt(0.0, 0.0), f64::NAN), vec![1]);
+    assert!(index.within(&s, pt(1.0, 0.0), -5.0).is_empty());
+    // A different, shorter slice than the one indexed: no panic, nothing found.
+    assert!(index.pick(&[], pt(0.0, 0.0), 5.0).is_empty());
+    assert!(index.nearest(&[], pt(0.0, 0.0), 5).is_empty());
+}

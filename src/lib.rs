@@ -1,0 +1,12 @@
+//! binzhou-sites: the headless core (model, loading, CRS, index, statistics)
+//! and the desktop app built on it.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod crs;
+pub mod export;
+pub mod index;
+pub mod load;
+pub mod model;
+pub mod save;
+pub mod stats;

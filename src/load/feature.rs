@@ -1,0 +1,278 @@
+//! Parses the bytes of one GeoJSON Feature into a [`RawFeature`]: geometry in
+//! the file's own coordinates, properties in file order.
+
+use std::fmt;
+
+use geo::Geometry;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+
+use super::geometry::{GeomNote, KeyStr, geometry_seed};
+
+/// One feature as written, before validation and CRS conversion.
+#[derive(Debug, Default)]
+pub struct RawFeature {
+    pub index: usize,
+    /// The Feature's own `"id"` member (GeoJSON puts it beside `properties`).
+    pub member_id: Option<String>,
+    pub geometry: Option<Geometry<f64>>,
+    pub geometry_member: bool,
+    pub geom_notes: Vec<GeomNote>,
+    /// Properties in file order; empty when `properties` is null.
+    pub props: Vec<(Box<str>, Value)>,
+    /// `properties` was present but not an object or null.
+    pub props_wrong_type: bool,
+    /// The value of the `type` member, when it was not "Feature".
+    pub wrong_type: Option<String>,
+}
+
+/// Why a feature could not be read at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureError {
+    /// The member the error came from, when known.
+    pub field: Option<&'static str>,
+    pub message: String,
+}
+
+/// Parses one feature. `index` is its place in the `features` array.
+pub fn parse_feature(bytes: &[u8], index: usize) -> Result<RawFeature, FeatureError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let seed = FeatureSeed { index };
+    let f = seed.deserialize(&mut de).map_err(|e| classify(e, bytes))?;
+    de.end().map_err(|e| classify(e, bytes))?;
+    Ok(f)
+}
+
+/// The id of a feature too broken to parse, found by looking for `"id":"…"`,
+/// so that its problem can still name it.
+pub fn sniff_id(bytes: &[u8]) -> Option<String> {
+    let mut rest = bytes;
+    while let Some(at) = memchr::memmem::find(rest, br#""id""#) {
+        rest = &rest[at + 4..];
+        let after: &[u8] = rest.trim_ascii_start();
+        if let Some(v) = after.strip_prefix(b":") {
+            let v = v.trim_ascii_start();
+            if let Some(v) = v.strip_prefix(b"\"") {
+                let end = memchr::memchr2(b'"', b'\\', v)?;
+                return std::str::from_utf8(&v[..end]).ok().map(str::to_string);
+            }
+            let end = v.iter().position(|b| !b.is_ascii_digit()).unwrap_or(v.len());
+            if end > 0 {
+                return std::str::from_utf8(&v[..end]).ok().map(str::to_string);
+            }
+        }
+    }
+    None
+}
+
+fn classify(e: serde_json::Error, bytes: &[u8]) -> FeatureError {
+    let category = e.classify();
+    // serde_json's "at line L column C" counts from the start of this
+    // feature, not the file: drop it; the feature's index says where.
+    let full = e.to_string();
+    let mut msg = match full.rfind(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full,
+    };
+    if msg.contains("recursion limit exceeded") {
+        msg = "nested more than 128 levels deep; refused".into();
+    } else if (category == serde_json::error::Category::Syntax || msg.ends_with("expected value"))
+        && (memchr::memmem::find(bytes, b"NaN").is_some() || memchr::memmem::find(bytes, b"Infinity").is_some())
+    {
+        msg = format!("{msg}: NaN/Infinity is not a number JSON allows");
+    }
+    // Our visitors prefix messages with the member they concern.
+    for field in ["geometry", "properties", "id", "type"] {
+        let tag = format!("[{field}] ");
+        if let Some(rest) = msg.strip_prefix(&tag) {
+            return FeatureError { field: Some(field), message: rest.to_string() };
+        }
+    }
+    let message = match category {
+        serde_json::error::Category::Syntax => format!("invalid JSON in this feature: {msg}"),
+        serde_json::error::Category::Eof => format!("this feature is cut short: {msg}"),
+        _ => msg,
+    };
+    FeatureError { field: None, message }
+}
+
+struct FeatureSeed {
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for FeatureSeed {
+    type Value = RawFeature;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<RawFeature, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+fn tagged<E: de::Error>(field: &str, e: impl fmt::Display) -> E {
+    E::custom(format!("[{field}] {e}"))
+}
+
+impl<'de> Visitor<'de> for FeatureSeed {
+    type Value = RawFeature;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a GeoJSON Feature object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFeature, A::Error> {
+        let mut f = RawFeature { index: self.index, ..RawFeature::default() };
+        let mut saw_type = false;
+        while let Some(key) = map.next_key::<KeyStr>()? {
+            match key.0.as_ref() {
+                "type" => {
+                    saw_type = true;
+                    let t: Value = map.next_value()?;
+                    if t != Value::String("Feature".into()) {
+                        f.wrong_type = Some(t.to_string());
+                    }
+                }
+                "id" => {
+                    f.member_id = match map.next_value::<Value>()? {
+                        Value::String(s) => Some(s),
+                        Value::Number(n) => Some(n.to_string()),
+                        Value::Null => None,
+                        other => {
+                            return Err(tagged("id", format!("id is {other}, not a string or number")));
+                        }
+                    }
+                }
+                "geometry" => {
+                    f.geometry_member = true;
+                    let g = map.next_value_seed(geometry_seed()).map_err(|e| tagged::<A::Error>("geometry", e))?;
+                    f.geometry = g.geometry;
+                    f.geom_notes = g.notes;
+                }
+                "properties" => {
+                    let v: Props = map.next_value()?;
+                    match v {
+                        Props::Map(p) => f.props = p,
+                        Props::Null => {}
+                        Props::Other => f.props_wrong_type = true,
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !saw_type {
+            f.wrong_type = Some("missing".into());
+        }
+        Ok(f)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<RawFeature, A::Error> {
+        Err(tagged("type", "this element of \"features\" is an array, not a Feature object"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<RawFeature, E> {
+        Err(tagged("type", "this element of \"features\" is a string, not a Feature object"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawFeature, E> {
+        Err(tagged("type", "this element of \"features\" is a number, not a Feature object"))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawFeature, E> {
+        self.visit_f64(v as f64)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawFeature, E> {
+        self.visit_f64(v as f64)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<RawFeature, E> {
+        Err(tagged("type", "this element of \"features\" is null, not a Feature object"))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawFeature, E> {
+        Err(tagged("type", "this element of \"features\" is true/false, not a Feature object"))
+    }
+}
+
+/// `properties`: an object read in order, null, or something else.
+enum Props {
+    Map(Vec<(Box<str>, Value)>),
+    Null,
+    Other,
+}
+
+impl<'de> de::Deserialize<'de> for Props {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Props;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of properties")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Props, A::Error> {
+                let mut v = Vec::with_capacity(map.size_hint().unwrap_or(12));
+                while let Some(k) = map.next_key::<KeyStr>()? {
+                    let val: Value = map.next_value()?;
+                    v.push((Box::<str>::from(k.0.as_ref()), val));
+                }
+                Ok(Props::Map(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Props, E> {
+                Ok(Props::Null)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut s: A) -> Result<Props, A::Error> {
+                while s.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Props::Other)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Props, E> {
+                Ok(Props::Other)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Props, E> {
+                Ok(Props::Other)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Props, E> {
+                Ok(Props::Other)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Props, E> {
+                Ok(Props::Other)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Props, E> {
+                Ok(Props::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn properties_keep_their_file_order() {
+        let f = parse_feature(
+            br#"{"type":"Feature","id":7,"properties":{"z":1,"a":"\u6ee8","m":[1]},"geometry":{"type":"Point","coordinates":[1,2]}}"#,
+            3,
+        )
+        .unwrap();
+        let keys: Vec<&str> = f.props.iter().map(|(k, _)| &**k).collect();
+        assert_eq!(keys, ["z", "a", "m"]);
+        assert_eq!(f.props[1].1, Value::String("滨".into()));
+        assert_eq!(f.member_id.as_deref(), Some("7"));
+        assert_eq!(f.index, 3);
+    }
+
+    #[test]
+    fn a_broken_geometry_names_the_geometry_field() {
+        let e =
+            parse_feature(br#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":"x"}}"#, 0)
+                .unwrap_err();
+        assert_eq!(e.field, Some("geometry"));
+    }
+
+    #[test]
+    fn broken_json_inside_a_feature_is_a_syntax_error() {
+        let e = parse_feature(br#"{"type":"Feature","properties":{"a":1,,}}"#, 0).unwrap_err();
+        assert!(e.message.contains("invalid JSON"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_non_feature_type_is_recorded() {
+        let f = parse_feature(br#"{"type":"Point","coordinates":[1,2]}"#, 0).unwrap();
+        assert_eq!(f.wrong_type.as_deref(), Some("\"Point\""));
+    }
+}

@@ -1,0 +1,308 @@
+//! Loading GeoJSON into a [`Dataset`]: streaming, parallel, and forgiving.
+//!
+//! The flow for one file is
+//! scan (split into features, [`scan`]) → parse each feature ([`feature`],
+//! [`geometry`]) → validate into a site ([`validate`]) → place it in WGS84
+//! ([`place`]). Problems are collected, never thrown: a broken feature drops
+//! only itself, and the valid part of any file always loads.
+
+mod feature;
+mod geometry;
+mod place;
+mod scan;
+mod validate;
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::crs::Crs;
+use crate::model::{Dataset, LayerKey, Problem, Severity, Site, SourceFile};
+
+pub use feature::{FeatureError, RawFeature, parse_feature};
+
+/// How to read input files.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The coordinate system the coordinates are in, overriding the file's
+    /// own `crs` member and detection (e.g. GCJ-02 copied from AMap).
+    pub from: Option<Crs>,
+    /// Worker threads for parsing; 0 = one per core.
+    pub threads: usize,
+}
+
+/// Bytes read so far and the file's size, for progress bars.
+pub type ProgressFn<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// The `.geojson` files directly in a folder, sorted by name. (Plain `.json`
+/// files in a folder are left alone: the data folder also holds the plan's
+/// targets; name a `.json` file directly to load it.)
+pub fn geojson_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("geojson")))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// Whether a path names a file this loader reads.
+pub fn is_geojson_path(p: &Path) -> bool {
+    p.is_file()
+        && p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"))
+}
+
+/// Loads several files (folders are expanded to their GeoJSON files) into one dataset.
+pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> Dataset {
+    let mut ds = Dataset::default();
+    for p in paths {
+        if p.is_dir() {
+            match geojson_files_in(p) {
+                Ok(files) => {
+                    for f in files {
+                        merge_into(&mut ds, load_file(&f, opts, &|_, _| {}));
+                    }
+                }
+                Err(e) => ds.problems.push(Problem::file_level(
+                    Severity::Error,
+                    p.display().to_string(),
+                    format!("cannot read the folder: {e}"),
+                )),
+            }
+        } else {
+            merge_into(&mut ds, load_file(p, opts, &|_, _| {}));
+        }
+    }
+    ds
+}
+
+/// Adds a newly loaded dataset to one already loaded. Plan site ids must be
+/// unique across the whole dataset: a later site reusing an id is dropped
+/// with an error naming both places.
+pub fn merge_into(base: &mut Dataset, mut new: Dataset) {
+    let offset = base.files.len() as u16;
+    let mut seen: HashSet<Arc<str>> =
+        base.sites.iter().filter(|s| !matches!(s.layer, LayerKey::Reference(_))).map(|s| s.id.clone()).collect();
+    let files: Vec<String> = base.files.iter().chain(&new.files).map(|f| f.path.display().to_string()).collect();
+    let mut kept = Vec::with_capacity(new.sites.len());
+    for mut s in new.sites.drain(..) {
+        s.origin.file += offset;
+        if !matches!(s.layer, LayerKey::Reference(_)) && !seen.insert(s.id.clone()) {
+            let file = files.get(s.origin.file as usize).cloned().unwrap_or_default();
+            new.problems.push(Problem {
+                severity: Severity::Error,
+                file,
+                feature: Some(s.origin.index as usize),
+                feature_id: Some(s.id.to_string()),
+                field: Some("id".into()),
+                message: format!("duplicate id \"{}\": an earlier site already has it; this one was dropped", s.id),
+                location: Some(s.bbox),
+            });
+            if let Some(f) = new.files.get_mut((s.origin.file - offset) as usize) {
+                f.sites_loaded -= 1;
+            }
+            continue;
+        }
+        kept.push(s);
+    }
+    base.sites.append(&mut kept);
+    base.files.append(&mut new.files);
+    base.problems.append(&mut new.problems);
+}
+
+/// Loads one file. Never panics and never fails: what went wrong is in
+/// `Dataset::problems`, and whatever was valid is in `Dataset::sites`.
+pub fn load_file(path: &Path, opts: &LoadOptions, progress: ProgressFn) -> Dataset {
+    let label = path.display().to_string();
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            let mut ds = Dataset::default();
+            ds.problems.push(Problem::file_level(Severity::Error, label, format!("cannot open: {e}")));
+            return ds;
+        }
+    };
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let reference = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| label.clone());
+    load_reader(file, path, &reference, total, opts, progress)
+}
+
+/// Loads GeoJSON held in memory (tests, drag-and-drop of text).
+pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Dataset {
+    let stem = Path::new(name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or(name.into());
+    load_reader(bytes, Path::new(name), &stem, bytes.len() as u64, opts, &|_, _| {})
+}
+
+fn load_reader<R: Read>(
+    reader: R,
+    path: &Path,
+    reference: &str,
+    total: u64,
+    opts: &LoadOptions,
+    progress: ProgressFn,
+) -> Dataset {
+    let label = path.display().to_string();
+    let ctx = validate::FileContext { label: &label, file_index: 0, reference_layer: Arc::from(reference) };
+    let threads = if opts.threads > 0 {
+        opts.threads
+    } else {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+    };
+    let mut parts: Vec<(usize, Vec<Site>, Vec<Problem>)> = Vec::new();
+    let mut problems = Vec::new();
+    let outcome = std::thread::scope(|scope| {
+        let (batch_tx, batch_rx) = crossbeam_channel::bounded::<scan::Batch>(threads * 2);
+        let (done_tx, done_rx) = crossbeam_channel::unbounded();
+        for w in 0..threads {
+            let rx = batch_rx.clone();
+            let tx = done_tx.clone();
+            let ctx = &ctx;
+            std::thread::Builder::new()
+                .name(format!("geojson-parse-{w}"))
+                .spawn_scoped(scope, move || {
+                    let mut interner = validate::Interner::default();
+                    for batch in rx {
+                        tx.send(parse_batch(&batch, ctx, &mut interner)).ok();
+                    }
+                })
+                .expect("spawning a parser thread");
+        }
+        drop(done_tx);
+        let outcome = scan::scan(reader, |b| drop(batch_tx.send(b)), |read| progress(read, total));
+        drop(batch_tx);
+        parts.extend(done_rx);
+        outcome
+    });
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            problems.push(Problem::file_level(Severity::Error, &label, format!("read error: {e}")));
+            scan::ScanOutcome::default()
+        }
+    };
+    parts.sort_by_key(|p| p.0);
+    let mut sites = Vec::with_capacity(outcome.features);
+    for (_, s, p) in parts {
+        sites.extend(s);
+        problems.extend(p);
+    }
+    if let Some(fault) = &outcome.fault {
+        problems.push(Problem::file_level(Severity::Error, &label, fault.clone()));
+    }
+    let mut features_read = outcome.features;
+    // The head: the collection's own members, or the whole of a lone feature.
+    let mut head_crs = None;
+    if !outcome.head.is_empty() && outcome.fault.as_deref().is_none_or(|f| !f.contains("not JSON")) {
+        match head_members(&outcome.head, outcome.saw_features_member) {
+            Ok(Head::Collection { crs }) => head_crs = crs,
+            Ok(lone @ (Head::Lone | Head::LoneGeometry)) => {
+                features_read = 1;
+                let mut interner = validate::Interner::default();
+                let bytes = if matches!(lone, Head::LoneGeometry) {
+                    // A bare geometry is a feature without properties.
+                    let mut b = br#"{"type":"Feature","properties":null,"geometry":"#.to_vec();
+                    b.extend_from_slice(&outcome.head);
+                    b.push(b'}');
+                    b
+                } else {
+                    outcome.head.clone()
+                };
+                let (s, p) = one_feature(&bytes, 0, &ctx, &mut interner);
+                sites.extend(s);
+                problems.extend(p);
+            }
+            // A truncated file has already said so; its head is cut too.
+            Err(msg) if outcome.fault.is_none() => problems.push(Problem::file_level(Severity::Error, &label, msg)),
+            Err(_) => {}
+        }
+    }
+    let mut ds = Dataset {
+        sites,
+        files: vec![SourceFile { path: path.to_path_buf(), features_read, sites_loaded: 0 }],
+        problems,
+    };
+    place::place_in_wgs84(&mut ds, &label, head_crs, opts.from);
+    ds.files[0].sites_loaded = ds.sites.len();
+    // Ids must be unique within the file too.
+    let mut unique = Dataset::default();
+    merge_into(&mut unique, ds);
+    unique
+}
+
+fn parse_batch(
+    batch: &scan::Batch,
+    ctx: &validate::FileContext,
+    interner: &mut validate::Interner,
+) -> (usize, Vec<Site>, Vec<Problem>) {
+    let mut sites = Vec::with_capacity(batch.spans.len());
+    let mut problems = Vec::new();
+    for (i, (s, e)) in batch.spans.iter().enumerate() {
+        let (site, p) = one_feature(&batch.buf[*s..*e], batch.first_index + i, ctx, interner);
+        sites.extend(site);
+        problems.extend(p);
+    }
+    (batch.first_index, sites, problems)
+}
+
+fn one_feature(
+    bytes: &[u8],
+    index: usize,
+    ctx: &validate::FileContext,
+    interner: &mut validate::Interner,
+) -> (Option<Site>, Vec<Problem>) {
+    let mut rep = validate::Report::new(ctx, index);
+    let site = match parse_feature(bytes, index) {
+        Ok(raw) => validate::to_site(raw, ctx, interner, &mut rep),
+        Err(e) => {
+            rep.set_id(feature::sniff_id(bytes));
+            rep.push(Severity::Error, e.field, e.message);
+            None
+        }
+    };
+    (site, rep.problems)
+}
+
+enum Head {
+    Collection { crs: Option<CrsMember> },
+    Lone,
+    LoneGeometry,
+}
+
+/// The legacy `crs` member as written.
+#[derive(Debug, Clone)]
+pub(crate) enum CrsMember {
+    Named(String),
+    Unreadable(String),
+}
+
+fn head_members(head: &[u8], saw_features: bool) -> Result<Head, String> {
+    #[derive(serde::Deserialize)]
+    struct Top {
+        #[serde(rename = "type")]
+        kind: Option<serde_json::Value>,
+        crs: Option<serde_json::Value>,
+    }
+    let top: Top = serde_json::from_slice(head).map_err(|e| format!("the top-level object is not valid JSON: {e}"))?;
+    let kind = top.kind.as_ref().and_then(|k| k.as_str()).unwrap_or("");
+    let crs = top.crs.filter(|c| !c.is_null()).map(|c| match c.pointer("/properties/name").and_then(|n| n.as_str()) {
+        Some(n) => CrsMember::Named(n.to_string()),
+        None => CrsMember::Unreadable(c.to_string()),
+    });
+    match kind {
+        "FeatureCollection" => Ok(Head::Collection { crs }),
+        "Feature" if !saw_features => Ok(Head::Lone),
+        "Point" | "LineString" | "Polygon" | "MultiPoint" | "MultiLineString" | "MultiPolygon"
+        | "GeometryCollection"
+            if !saw_features =>
+        {
+            Ok(Head::LoneGeometry)
+        }
+        _ if saw_features => Ok(Head::Collection { crs }),
+        "" => Err("not GeoJSON: the top-level object has no \"type\" and no \"features\"".into()),
+        other => Err(format!("not GeoJSON: top-level type \"{other}\" is not a GeoJSON type")),
+    }
+}

@@ -1,0 +1,175 @@
+//! Puts every site of a freshly read file in WGS84: works out the file's
+//! coordinate system (the caller's choice, the legacy `crs` member, or the
+//! magnitude of the numbers), converts, range-checks and boxes each site.
+//! Every conversion is reported as a notice, never done silently.
+
+use std::collections::HashMap;
+
+use geo::{BoundingRect, CoordsIter, MapCoordsInPlace};
+
+use super::CrsMember;
+use crate::crs::{self, Crs, Detection};
+use crate::model::{Dataset, Problem, Severity, Site};
+
+/// How many sites' first positions decide what a file without `crs` is in.
+const SAMPLE: usize = 256;
+
+pub(crate) fn place_in_wgs84(ds: &mut Dataset, label: &str, head_crs: Option<CrsMember>, forced: Option<Crs>) {
+    let notice = |ds: &mut Dataset, sev: Severity, msg: String| {
+        ds.problems.push(Problem::file_level(sev, label, msg));
+    };
+    let mut swapped = false;
+    let source: Option<Crs> = if let Some(c) = forced {
+        notice(ds, Severity::Notice, format!("coordinates read as {} as requested, and converted to WGS84", c.label()));
+        Some(c)
+    } else {
+        let declared = match &head_crs {
+            Some(CrsMember::Named(name)) => match crs::parse_crs_name(name) {
+                Some(c) => Some(c),
+                None => {
+                    notice(
+                        ds,
+                        Severity::Warning,
+                        format!(
+                            "crs: unknown coordinate system \"{name}\"; coordinates are placed by their magnitude instead"
+                        ),
+                    );
+                    None
+                }
+            },
+            Some(CrsMember::Unreadable(raw)) => {
+                notice(
+                    ds,
+                    Severity::Warning,
+                    format!(
+                        "crs: the crs member {raw} names no system; coordinates are placed by their magnitude instead"
+                    ),
+                );
+                None
+            }
+            None => None,
+        };
+        match declared {
+            Some(c) => {
+                if c != Crs::Wgs84 {
+                    notice(ds, Severity::Notice, format!("crs: the file declares {}", c.label()));
+                }
+                Some(c)
+            }
+            None => {
+                let sample: Vec<(f64, f64)> = ds
+                    .sites
+                    .iter()
+                    .take(SAMPLE)
+                    .filter_map(|s| s.geometry.coords_iter().next().map(|c| (c.x, c.y)))
+                    .collect();
+                match crs::detect(&sample) {
+                    Detection::Wgs84 => None,
+                    Detection::GaussKruger { crs, swapped: sw } => {
+                        swapped = sw;
+                        notice(
+                            ds,
+                            Severity::Notice,
+                            format!(
+                                "no crs member, but the coordinates are metres of {}{}; converted to WGS84",
+                                crs.label(),
+                                if sw { " with easting and northing swapped" } else { "" }
+                            ),
+                        );
+                        Some(crs)
+                    }
+                    Detection::Unknown => None,
+                }
+            }
+        }
+    };
+    let convert = source.filter(|c| !matches!(c, Crs::Wgs84 | Crs::Cgcs2000));
+    let mut dropped: Vec<Problem> = Vec::new();
+    let sites = std::mem::take(&mut ds.sites);
+    let mut kept = Vec::with_capacity(sites.len());
+    for mut s in sites {
+        if let Some(c) = convert {
+            let result = map_coords(&mut s.geometry, &|co| {
+                let (x, y) = if swapped { (co.y, co.x) } else { (co.x, co.y) };
+                crs::to_wgs84(c, x, y).map(|(lon, lat)| geo::Coord { x: lon, y: lat })
+            });
+            if let Err(msg) = result {
+                dropped.push(feature_problem(&s, label, format!("cannot convert from {}: {msg}", c.label())));
+                continue;
+            }
+        }
+        if let Some(bad) = s.geometry.coords_iter().find(|c| !in_wgs84_range(c.x, c.y)) {
+            let hint = if bad.x.abs() > 1000.0 || bad.y.abs() > 1000.0 {
+                " (metres? give the file a crs member or convert it with --from epsg:NNNN)"
+            } else {
+                ""
+            };
+            dropped.push(feature_problem(
+                &s,
+                label,
+                format!(
+                    "coordinate ({}, {}) is outside the WGS84 range lon -180..180, lat -90..90{hint}",
+                    bad.x, bad.y
+                ),
+            ));
+            continue;
+        }
+        let g = std::mem::replace(&mut s.geometry, geo::Geometry::Point(geo::Point::new(0.0, 0.0)));
+        if let Some(b) = g.bounding_rect() {
+            s.bbox = b;
+        }
+        s.set_geometry(g);
+        kept.push(s);
+    }
+    if let Some(c) = convert {
+        notice(ds, Severity::Notice, format!("{} features converted from {} to WGS84", kept.len(), c.label()));
+    }
+    ds.sites = kept;
+    ds.problems.extend(dropped);
+    // Problems point at their feature's place when it loaded.
+    let at: HashMap<u32, geo::Rect<f64>> = ds.sites.iter().map(|s| (s.origin.index, s.bbox)).collect();
+    for p in &mut ds.problems {
+        if p.location.is_none()
+            && let Some(i) = p.feature
+        {
+            p.location = at.get(&(i as u32)).copied();
+        }
+    }
+}
+
+type CoordFn<'a> = &'a dyn Fn(geo::Coord<f64>) -> Result<geo::Coord<f64>, crs::CrsError>;
+
+/// Maps every position of a geometry, recursing into collections by hand
+/// (geo's own recursion over collections does not monomorphise with a
+/// fallible closure).
+fn map_coords(g: &mut geo::Geometry<f64>, f: CoordFn) -> Result<(), crs::CrsError> {
+    use geo::Geometry as G;
+    match g {
+        G::GeometryCollection(c) => c.0.iter_mut().try_for_each(|g| map_coords(g, f)),
+        G::Point(x) => x.try_map_coords_in_place(f),
+        G::Line(x) => x.try_map_coords_in_place(f),
+        G::LineString(x) => x.try_map_coords_in_place(f),
+        G::Polygon(x) => x.try_map_coords_in_place(f),
+        G::MultiPoint(x) => x.try_map_coords_in_place(f),
+        G::MultiLineString(x) => x.try_map_coords_in_place(f),
+        G::MultiPolygon(x) => x.try_map_coords_in_place(f),
+        G::Rect(x) => x.try_map_coords_in_place(f),
+        G::Triangle(x) => x.try_map_coords_in_place(f),
+    }
+}
+
+fn in_wgs84_range(x: f64, y: f64) -> bool {
+    x.is_finite() && y.is_finite() && (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y)
+}
+
+fn feature_problem(s: &Site, label: &str, message: String) -> Problem {
+    Problem {
+        severity: Severity::Error,
+        file: label.to_string(),
+        feature: Some(s.origin.index as usize),
+        feature_id: Some(s.id.to_string()),
+        field: Some("geometry".into()),
+        message,
+        location: None,
+    }
+}

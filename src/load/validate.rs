@@ -1,0 +1,311 @@
+//! Turns a [`RawFeature`] into a [`Site`], collecting what is wrong with it.
+//! Errors drop the feature; warnings keep it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use geo::Validation;
+use geo::{Geometry, Rect};
+use serde_json::Value;
+
+use super::feature::RawFeature;
+use super::geometry::{GeomNote, is_empty};
+use crate::model::{LayerKey, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site};
+
+/// Shared strings for a file: districts, lead units, kinds and sources repeat
+/// across thousands of sites, so each is stored once.
+#[derive(Default)]
+pub struct Interner(HashMap<Box<str>, Arc<str>>);
+
+impl Interner {
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.0.insert(s.into(), a.clone());
+        a
+    }
+}
+
+/// What the validator needs to know about the file.
+pub struct FileContext<'a> {
+    pub label: &'a str,
+    pub file_index: u16,
+    /// The reference layer for features that declare no plan layer.
+    pub reference_layer: Arc<str>,
+}
+
+/// Collects problems for one feature.
+pub struct Report<'a> {
+    ctx: &'a FileContext<'a>,
+    index: usize,
+    id: Option<String>,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(ctx: &'a FileContext<'a>, index: usize) -> Self {
+        Report { ctx, index, id: None, problems: Vec::new() }
+    }
+
+    /// Names the feature in the problems pushed from now on.
+    pub fn set_id(&mut self, id: Option<String>) {
+        self.id = id;
+    }
+
+    pub fn push(&mut self, severity: Severity, field: Option<&str>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            severity,
+            file: self.ctx.label.to_string(),
+            feature: Some(self.index),
+            feature_id: self.id.clone(),
+            field: field.map(str::to_string),
+            message: message.into(),
+            location: None,
+        });
+    }
+}
+
+/// Known property names; everything else is kept as an extra property.
+const KNOWN: [&str; 14] = [
+    "id",
+    "name",
+    "layer",
+    "kind",
+    "task",
+    "lead_unit",
+    "district",
+    "scope",
+    "plan_year",
+    "started",
+    "completed",
+    "source",
+    "length_km",
+    "area_m2",
+];
+
+fn as_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn as_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn as_num(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Builds the site for a parsed feature, or `None` when it must be dropped.
+pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep: &mut Report) -> Option<Site> {
+    let RawFeature { index, member_id, geometry, geometry_member, geom_notes, mut props, props_wrong_type, wrong_type } =
+        raw;
+    let take = |props: &mut Vec<(Box<str>, Value)>, key: &str| -> Option<Value> {
+        props.iter().position(|(k, _)| &**k == key).map(|i| props.remove(i).1).filter(|v| !v.is_null())
+    };
+    // Identity first, so every later problem names the feature.
+    let id_prop = take(&mut props, "id");
+    let id = id_prop.as_ref().and_then(as_text).or(member_id);
+    rep.id = id.clone();
+    if let Some(t) = wrong_type {
+        rep.push(Severity::Error, Some("type"), format!("type is {t}, expected \"Feature\""));
+        return None;
+    }
+    if props_wrong_type {
+        rep.push(Severity::Warning, Some("properties"), "properties is not an object; ignored");
+    }
+    let layer_val = take(&mut props, "layer");
+    let is_plan_site = layer_val.is_some();
+    let layer = match &layer_val {
+        None => LayerKey::Reference(ctx.reference_layer.clone()),
+        Some(v) => match as_text(v) {
+            Some(s) => match PlanLayer::from_key(&s) {
+                Some(p) => LayerKey::Plan(p),
+                None => {
+                    rep.push(
+                        Severity::Warning,
+                        Some("layer"),
+                        format!("unknown layer \"{s}\"; shown as an extra layer of that name"),
+                    );
+                    LayerKey::Extra(interner.get(&s))
+                }
+            },
+            None => {
+                rep.push(
+                    Severity::Warning,
+                    Some("layer"),
+                    format!("layer {v} is not a string; shown as an extra layer"),
+                );
+                LayerKey::Extra(interner.get("?"))
+            }
+        },
+    };
+
+    // Geometry: null and empty drop the feature.
+    if !geometry_member {
+        rep.push(Severity::Error, Some("geometry"), "the feature has no geometry member");
+        return None;
+    }
+    let Some(geometry) = geometry else {
+        rep.push(Severity::Error, Some("geometry"), "geometry is null: the feature has no location");
+        return None;
+    };
+    if is_empty(&geometry) {
+        rep.push(Severity::Error, Some("geometry"), "geometry is empty: it has no coordinates");
+        return None;
+    }
+    for n in &geom_notes {
+        match n {
+            GeomNote::RingClosed { ring } => rep.push(
+                Severity::Warning,
+                Some("geometry"),
+                format!("ring {ring} was not closed (last position differs from the first); closed it"),
+            ),
+        }
+    }
+    if let Some(msg) = first_invalidity(&geometry) {
+        rep.push(Severity::Warning, Some("geometry"), msg);
+    }
+
+    let name_val = take(&mut props, "name");
+    let name = name_val.as_ref().and_then(as_text);
+    let id = match id {
+        Some(id) => id,
+        None => {
+            let generated = format!("{}#{index}", ctx.label);
+            if is_plan_site {
+                rep.push(
+                    Severity::Warning,
+                    Some("id"),
+                    format!("the site has no id; it is called \"{generated}\" here"),
+                );
+            }
+            generated
+        }
+    };
+    let name = match name {
+        Some(n) => n,
+        None => {
+            if is_plan_site {
+                rep.push(Severity::Warning, Some("name"), "the site has no name; its id is shown instead");
+            }
+            id.clone()
+        }
+    };
+    let mut site = Site::new(
+        id.as_str().into(),
+        name.as_str().into(),
+        layer,
+        geometry,
+        Origin { file: ctx.file_index, index: index as u32 },
+    );
+    // Bounding box is recomputed after CRS conversion; a placeholder now.
+    site.bbox = Rect::new((0.0, 0.0), (0.0, 0.0));
+
+    let mut text = |props: &mut Vec<(Box<str>, Value)>, key: &str, rep: &mut Report| -> Option<Arc<str>> {
+        let v = take(props, key)?;
+        match as_text(&v) {
+            Some(s) => Some(interner.get(&s)),
+            None => {
+                rep.push(Severity::Warning, Some(key), format!("{key} is {v}, not text; ignored"));
+                None
+            }
+        }
+    };
+    site.kind = text(&mut props, "kind", rep);
+    site.lead_unit = text(&mut props, "lead_unit", rep);
+    site.district = text(&mut props, "district", rep);
+    site.source = text(&mut props, "source", rep);
+
+    if let Some(v) = take(&mut props, "task") {
+        match as_int(&v) {
+            Some(t) if (1..=28).contains(&t) => site.task = Some(t as u8),
+            _ => rep.push(Severity::Warning, Some("task"), format!("task {v} is not a plan task number 1-28; ignored")),
+        }
+    }
+    if let Some(v) = take(&mut props, "scope") {
+        match as_text(&v).as_deref().and_then(Scope::from_key) {
+            Some(s) => site.scope = Some(s),
+            None => rep.push(
+                Severity::Warning,
+                Some("scope"),
+                format!("scope {v} is neither \"main_city\" nor \"county\"; ignored"),
+            ),
+        }
+    }
+    if let Some(v) = take(&mut props, "plan_year") {
+        match as_int(&v) {
+            Some(y) if (1900..=2100).contains(&y) => {
+                site.plan_year = Some(y as i32);
+                if !(2020..=2022).contains(&y) {
+                    rep.push(
+                        Severity::Warning,
+                        Some("plan_year"),
+                        format!("plan_year {y} lies outside the plan's 2020-2022"),
+                    );
+                }
+            }
+            _ => rep.push(Severity::Warning, Some("plan_year"), format!("plan_year {v} is not a year; ignored")),
+        }
+    }
+    let mut date = |key: &str, rep: &mut Report| -> Option<PlanDate> {
+        let v = take(&mut props, key)?;
+        let parsed = match &v {
+            Value::String(s) => s.parse::<PlanDate>().map_err(|e| e.to_string()),
+            Value::Number(_) => v.to_string().parse::<PlanDate>().map_err(|e| e.to_string()),
+            other => Err(format!("{other} is not a date")),
+        };
+        match parsed {
+            Ok(d) => Some(d),
+            Err(e) => {
+                rep.push(Severity::Warning, Some(key), format!("{e}; ignored"));
+                None
+            }
+        }
+    };
+    site.started = date("started", rep);
+    site.completed = date("completed", rep);
+    if let (Some(s), Some(c)) = (site.started, site.completed)
+        && c.surely_before(&s)
+    {
+        rep.push(Severity::Warning, Some("completed"), format!("completed {c} is before started {s}"));
+    }
+    for (key, slot) in [("length_km", &mut site.declared_length_km), ("area_m2", &mut site.declared_area_m2)] {
+        if let Some(v) = take(&mut props, key) {
+            match as_num(&v) {
+                Some(x) if x.is_finite() && x >= 0.0 => *slot = Some(x),
+                _ => rep.push(Severity::Warning, Some(key), format!("{key} {v} is not a non-negative number; ignored")),
+            }
+        }
+    }
+    // A plan site should say which year the plan wants it in.
+    if is_plan_site && site.plan_year.is_none() && !rep.problems.iter().any(|p| p.field.as_deref() == Some("plan_year"))
+    {
+        rep.push(Severity::Warning, Some("plan_year"), "the site has no plan_year; it is never overdue");
+    }
+    debug_assert!(props.iter().all(|(k, _)| !KNOWN.contains(&&**k)));
+    site.extra = props;
+    Some(site)
+}
+
+/// The first reason the geometry is invalid (self-intersection and the like), if any.
+fn first_invalidity(g: &Geometry<f64>) -> Option<String> {
+    match g {
+        Geometry::Polygon(p) => p.check_validation().err().map(|e| format!("invalid polygon: {e}")),
+        Geometry::MultiPolygon(p) => p.check_validation().err().map(|e| format!("invalid polygon: {e}")),
+        _ => None,
+    }
+}

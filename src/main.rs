@@ -1,0 +1,34 @@
+#![forbid(unsafe_code)]
+//! binzhou-sites: with no subcommand, the desktop map; otherwise the CLI.
+
+use clap::Parser;
+
+use binzhou_sites::cli::{Cli, run};
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(cmd) => run(cmd, &mut std::io::stdout().lock()),
+        None => open_app(cli.data),
+    };
+    match result {
+        Ok(code) => std::process::ExitCode::from(code as u8),
+        // `binzhou-sites stats | head` is not an error.
+        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("binzhou-sites: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+fn open_app(data: Vec<std::path::PathBuf>) -> anyhow::Result<i32> {
+    let _ = data;
+    anyhow::bail!("the desktop app is not built yet")
+}

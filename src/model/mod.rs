@@ -1,0 +1,14 @@
+//! The domain model: sites, layers, dates, derived status, and a dataset.
+
+mod dataset;
+mod date;
+mod layer;
+pub mod measure;
+mod site;
+mod status;
+
+pub use dataset::{Dataset, LayerInfo, Problem, Severity, SourceFile};
+pub use date::{DateError, PlanDate};
+pub use layer::{LayerKey, PlanLayer, Scope};
+pub use site::{ExtraProperty, Origin, Site};
+pub use status::{Change, Progress, Status, StatusClass, YearView};
