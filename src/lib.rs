@@ -2,6 +2,7 @@
 //! and the desktop app built on it.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod cli;
 pub mod crs;
 pub mod export;

@@ -1,6 +1,7 @@
 //! The command line: `validate`, `stats`, `convert`, `gen`, `bench`. With no
 //! subcommand the binary opens the desktop app.
 
+mod audit;
 mod bench;
 mod convert;
 mod gen_data;
@@ -47,6 +48,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The plan-consistency audit: overdue sites, dates out of order, parks in
+    /// villages not yet rebuilt, sites outside their district, duplicates,
+    /// invalid geometry.
+    Audit {
+        /// End of this year; default: the latest state.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Folders or files to audit (district boundaries may be among them).
+        #[arg(long, default_value = "data")]
+        data: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the sites of a file as RFC 7946 WGS84 GeoJSON, keeping all properties.
     Convert {
         input: PathBuf,
@@ -89,6 +103,7 @@ pub fn run(cmd: Command, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
     match cmd {
         Command::Validate { files, from } => validate::run(out, &files, parse_from(from.as_deref())?),
         Command::Stats { year, data, json } => stats::run(out, year, &data, json),
+        Command::Audit { year, data, json } => audit::run(out, year, &data, json),
         Command::Convert { input, from, out } => convert::run(&input, parse_from(from.as_deref())?, &out),
         Command::Gen { features, seed, out } => {
             gen_data::run(&GenOptions { features, seed }, &out)?;

@@ -39,10 +39,10 @@ pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &Path, json: b
         if unit == "km" { format!("{v:.1}km") } else { format!("{v:.0}") }
     };
     for r in &rows {
-        let scope = r.district.clone().unwrap_or_else(|| r.scope.key().to_string());
+        let scope = pad(&r.district.clone().unwrap_or_else(|| r.scope.key().to_string()), 10);
         writeln!(
             out,
-            "{:<20} {:<10} {:<8} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            "{:<20} {} {:<8} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
             r.layer.key(),
             scope,
             r.kind.as_deref().unwrap_or("-"),
@@ -56,4 +56,10 @@ pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &Path, json: b
         )?;
     }
     Ok(0)
+}
+
+/// Left-aligns text in a terminal column, counting CJK characters as two cells.
+fn pad(s: &str, cells: usize) -> String {
+    let width: usize = s.chars().map(|c| if c >= '\u{1100}' { 2 } else { 1 }).sum();
+    format!("{s}{}", " ".repeat(cells.saturating_sub(width)))
 }

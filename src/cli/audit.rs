@@ -1,0 +1,34 @@
+//! `audit [--year Y] [--data DIR…] [--json]`
+
+use std::path::PathBuf;
+
+use crate::audit::{AuditKind, audit};
+use crate::index::SiteIndex;
+use crate::load::{LoadOptions, load_paths};
+use crate::model::{Severity, YearView};
+
+pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &[PathBuf], json: bool) -> anyhow::Result<i32> {
+    let view = year.map(YearView::EndOf).unwrap_or(YearView::Latest);
+    let ds = load_paths(data, &LoadOptions::default());
+    for p in ds.problems.iter().filter(|p| p.severity == Severity::Error) {
+        eprintln!("{p}");
+    }
+    let index = SiteIndex::build(&ds.sites);
+    let entries = audit(&ds, &index, view);
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "year": year, "entries": entries }))?)?;
+        return Ok(0);
+    }
+    for kind in AuditKind::ALL {
+        let of_kind: Vec<_> = entries.iter().filter(|e| e.kind == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        writeln!(out, "{} / {} ({})", kind.name_zh(), kind.name_en(), of_kind.len())?;
+        for e in of_kind {
+            writeln!(out, "  [{}] {}", e.ids.join(", "), e.message_zh)?;
+        }
+    }
+    writeln!(out, "{} findings in {} sites", entries.len(), ds.sites.len())?;
+    Ok(0)
+}
