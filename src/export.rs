@@ -67,3 +67,162 @@ pub fn write_feature_collection<'a, W: Write>(
     }
     w.write_all(b"\n]}\n")
 }
+
+/// One CSV field, quoted when it holds a comma, quote or line break.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+/// Writes a CSV table as UTF-8 with a byte-order mark, so that Excel opens
+/// the Chinese text correctly; CRLF line ends as RFC 4180 says.
+pub fn write_csv<W: Write>(
+    w: &mut W,
+    header: &[String],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> std::io::Result<()> {
+    w.write_all("\u{feff}".as_bytes())?;
+    let line = |w: &mut W, cells: &[String]| -> std::io::Result<()> {
+        let joined: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+        w.write_all(joined.join(",").as_bytes())?;
+        w.write_all(b"\r\n")
+    };
+    line(w, header)?;
+    for r in rows {
+        line(w, &r)?;
+    }
+    Ok(())
+}
+
+/// Reads back a CSV written by [`write_csv`] (for tests and round trips).
+pub fn read_csv(text: &str) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+/// The table rows as CSV: the given columns, cells as the table shows them.
+pub fn write_sites_csv<W: Write>(
+    w: &mut W,
+    ds: &crate::model::Dataset,
+    rows: &[usize],
+    columns: &[crate::table::Column],
+    view: crate::model::YearView,
+    zh: bool,
+) -> std::io::Result<()> {
+    let header: Vec<String> = columns.iter().map(|c| if zh { c.title().0 } else { c.title().1 }).collect();
+    write_csv(
+        w,
+        &header,
+        rows.iter().map(|&i| columns.iter().map(|c| crate::table::cell(&ds.sites[i], c, view, zh)).collect()),
+    )
+}
+
+/// The progress figures as CSV, one line per target row.
+pub fn write_stats_csv<W: Write>(w: &mut W, rows: &[crate::stats::StatRow], zh: bool) -> std::io::Result<()> {
+    let header: Vec<String> = if zh {
+        [
+            "图层",
+            "类型",
+            "范围",
+            "区县",
+            "时段",
+            "目标",
+            "单位",
+            "计划",
+            "已完成",
+            "在建",
+            "未开工",
+            "逾期",
+            "完成率%",
+            "方案原文",
+        ]
+    } else {
+        [
+            "layer",
+            "kind",
+            "scope",
+            "district",
+            "period",
+            "target",
+            "unit",
+            "planned",
+            "done",
+            "in_progress",
+            "not_started",
+            "overdue",
+            "percent",
+            "sentence",
+        ]
+    }
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let num = |v: f64| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+    write_csv(
+        w,
+        &header,
+        rows.iter().map(|r| {
+            vec![
+                if zh { r.layer.name_zh().to_string() } else { r.layer.key().to_string() },
+                r.kind.clone().unwrap_or_default(),
+                if zh { r.scope.name_zh().to_string() } else { r.scope.key().to_string() },
+                r.district.clone().unwrap_or_default(),
+                r.period.label().to_string(),
+                r.target.map(num).unwrap_or_default(),
+                r.unit.clone(),
+                num(r.planned),
+                num(r.done),
+                num(r.in_progress),
+                num(r.not_started),
+                num(r.overdue),
+                r.percent.map(|p| format!("{p:.1}")).unwrap_or_default(),
+                if zh { r.sentence.clone() } else { r.sentence_en.clone() },
+            ]
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_round_trips_chinese_text_commas_quotes_and_line_breaks() {
+        let rows = vec![
+            vec!["黄河三路(渤海十六路—渤海十七路)打通工程".to_string(), "a, b".into()],
+            vec!["说\"好\"的".to_string(), "two\nlines".into()],
+        ];
+        let mut buf = Vec::new();
+        write_csv(&mut buf, &["名称".to_string(), "备注".into()], rows.clone()).unwrap();
+        assert!(buf.starts_with("\u{feff}".as_bytes()), "Excel needs the BOM to read UTF-8");
+        let back = read_csv(std::str::from_utf8(&buf).unwrap());
+        assert_eq!(back[0], ["名称", "备注"]);
+        assert_eq!(&back[1..], &rows[..]);
+    }
+}

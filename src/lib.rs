@@ -11,3 +11,4 @@ pub mod load;
 pub mod model;
 pub mod save;
 pub mod stats;
+pub mod table;

@@ -1,0 +1,279 @@
+//! The attribute table's rows, headless: which sites, in which order, with
+//! which cell text. The app draws it (virtualised); CSV export and tests use
+//! the same code, so what is exported is what is shown.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use crate::model::{Dataset, LayerKey, Site, StatusClass, YearView};
+
+/// A column of the table: a model field, or an extra property by name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Column {
+    Id,
+    Name,
+    Layer,
+    Kind,
+    Task,
+    LeadUnit,
+    District,
+    Scope,
+    PlanYear,
+    Started,
+    Completed,
+    Status,
+    LengthKm,
+    AreaM2,
+    Extra(String),
+}
+
+impl Column {
+    pub const MODEL: [Column; 14] = [
+        Column::Id,
+        Column::Name,
+        Column::Layer,
+        Column::Kind,
+        Column::Task,
+        Column::LeadUnit,
+        Column::District,
+        Column::Scope,
+        Column::PlanYear,
+        Column::Started,
+        Column::Completed,
+        Column::Status,
+        Column::LengthKm,
+        Column::AreaM2,
+    ];
+
+    /// The header: Chinese, English.
+    pub fn title(&self) -> (String, String) {
+        let (zh, en) = match self {
+            Column::Id => ("编号", "id"),
+            Column::Name => ("名称", "name"),
+            Column::Layer => ("图层", "layer"),
+            Column::Kind => ("类型", "kind"),
+            Column::Task => ("任务", "task"),
+            Column::LeadUnit => ("牵头单位", "lead_unit"),
+            Column::District => ("区县", "district"),
+            Column::Scope => ("范围", "scope"),
+            Column::PlanYear => ("计划年份", "plan_year"),
+            Column::Started => ("开工", "started"),
+            Column::Completed => ("完工", "completed"),
+            Column::Status => ("状态", "status"),
+            Column::LengthKm => ("长度(km)", "length_km"),
+            Column::AreaM2 => ("面积(m²)", "area_m2"),
+            Column::Extra(k) => return (k.clone(), k.clone()),
+        };
+        (zh.into(), en.into())
+    }
+
+    fn is_numeric(&self) -> bool {
+        matches!(self, Column::Task | Column::PlanYear | Column::LengthKm | Column::AreaM2)
+    }
+}
+
+/// Every column for the given sites: the model's, then each extra property
+/// key in order of first appearance.
+pub fn columns_for(ds: &Dataset, rows: &[usize]) -> Vec<Column> {
+    let mut cols: Vec<Column> = Column::MODEL.to_vec();
+    let mut seen = BTreeSet::new();
+    for &i in rows {
+        for (k, _) in &ds.sites[i].extra {
+            if seen.insert(k.to_string()) {
+                cols.push(Column::Extra(k.to_string()));
+            }
+        }
+    }
+    cols
+}
+
+/// The text of one cell (Chinese names for layer and status when `zh`).
+pub fn cell(site: &Site, col: &Column, view: YearView, zh: bool) -> String {
+    let opt = |v: Option<&str>| v.unwrap_or("").to_string();
+    match col {
+        Column::Id => site.id.to_string(),
+        Column::Name => site.name.to_string(),
+        Column::Layer => {
+            if zh {
+                site.layer.name_zh()
+            } else {
+                site.layer.name_en()
+            }
+        }
+        Column::Kind => opt(site.kind.as_deref()),
+        Column::Task => site.task.map(|t| t.to_string()).unwrap_or_default(),
+        Column::LeadUnit => opt(site.lead_unit.as_deref()),
+        Column::District => opt(site.district.as_deref()),
+        Column::Scope => site.scope.map(|s| if zh { s.name_zh() } else { s.key() }.to_string()).unwrap_or_default(),
+        Column::PlanYear => site.plan_year.map(|y| y.to_string()).unwrap_or_default(),
+        Column::Started => site.started.map(|d| d.to_string()).unwrap_or_default(),
+        Column::Completed => site.completed.map(|d| d.to_string()).unwrap_or_default(),
+        Column::Status => {
+            if !site.has_schedule() {
+                return String::new();
+            }
+            let c = site.status(view).class();
+            if zh { c.name_zh() } else { c.name_en() }.to_string()
+        }
+        Column::LengthKm => nonzero(site.length_km(), 3),
+        Column::AreaM2 => nonzero(site.area_m2(), 0),
+        Column::Extra(k) => match site.extra(k) {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+        },
+    }
+}
+
+fn nonzero(v: f64, decimals: usize) -> String {
+    if v > 0.0 { format!("{v:.decimals$}") } else { String::new() }
+}
+
+/// Which rows to show.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    /// Case-insensitive text matched against id, name, district, lead unit, kind.
+    pub text: String,
+    pub status: Option<StatusClass>,
+    pub layer: Option<String>,
+    pub district: Option<String>,
+    pub plan_year: Option<i32>,
+}
+
+impl Filter {
+    pub fn accepts(&self, s: &Site, view: YearView) -> bool {
+        if let Some(c) = self.status
+            && (!s.has_schedule() || s.status(view).class() != c)
+        {
+            return false;
+        }
+        if self.layer.as_ref().is_some_and(|l| *l != s.layer.key()) {
+            return false;
+        }
+        if self.district.as_deref().is_some_and(|d| s.district.as_deref() != Some(d)) {
+            return false;
+        }
+        if self.plan_year.is_some_and(|y| s.plan_year != Some(y)) {
+            return false;
+        }
+        let t = self.text.trim();
+        if t.is_empty() {
+            return true;
+        }
+        let t = t.to_lowercase();
+        [Some(&*s.id), Some(&*s.name), s.district.as_deref(), s.lead_unit.as_deref(), s.kind.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|f| f.to_lowercase().contains(&t))
+    }
+}
+
+/// Sort order.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Sort {
+    pub column: Column,
+    pub descending: bool,
+}
+
+/// The rows (site indices) of the visible layers that pass the filter, sorted.
+/// Ties keep dataset order, so the result is stable.
+pub fn rows(
+    ds: &Dataset,
+    visible: &dyn Fn(&LayerKey) -> bool,
+    filter: &Filter,
+    sort: Option<&Sort>,
+    view: YearView,
+) -> Vec<usize> {
+    let mut out: Vec<usize> =
+        (0..ds.sites.len()).filter(|&i| visible(&ds.sites[i].layer) && filter.accepts(&ds.sites[i], view)).collect();
+    if let Some(sort) = sort {
+        let keys: Vec<SortKey> = out.iter().map(|&i| SortKey::of(&ds.sites[i], &sort.column, view)).collect();
+        let mut order: Vec<usize> = (0..out.len()).collect();
+        order.sort_by(|&a, &b| {
+            let o = keys[a].cmp(&keys[b]);
+            if sort.descending { o.reverse() } else { o }
+        });
+        out = order.into_iter().map(|k| out[k]).collect();
+    }
+    out
+}
+
+/// Numbers sort as numbers, text as text; empty cells last.
+#[derive(PartialEq, PartialOrd)]
+enum SortKey {
+    Num(f64),
+    Text(String),
+    Empty,
+}
+
+impl SortKey {
+    fn of(s: &Site, col: &Column, view: YearView) -> SortKey {
+        let text = cell(s, col, view, true);
+        if text.is_empty() {
+            return SortKey::Empty;
+        }
+        if col.is_numeric() || matches!(col, Column::Extra(_)) {
+            if let Ok(v) = text.parse::<f64>() {
+                return SortKey::Num(v);
+            }
+        }
+        SortKey::Text(text)
+    }
+
+    fn cmp(&self, other: &SortKey) -> Ordering {
+        self.partial_cmp(other).unwrap_or(Ordering::Equal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ds() -> Dataset {
+        let mut sites = Vec::new();
+        for (id, name, year, done, invest) in [
+            ("A", "黄河五路口袋公园", 2021, Some("2021-05"), 30.0),
+            ("B", "渤海十路绿道", 2020, None, 5.5),
+            ("C", "黄河二路节点绿地", 2020, Some("2020-06"), 120.0),
+        ] {
+            let mut s = Site::new_for_test(id, name);
+            s.plan_year = Some(year);
+            s.started = Some("2020-01".parse().unwrap());
+            s.completed = done.map(|d| d.parse().unwrap());
+            s.district = Some("滨城区".into());
+            s.extra.push(("investment_wan_yuan".into(), serde_json::json!(invest)));
+            sites.push(s);
+        }
+        Dataset { sites, ..Default::default() }
+    }
+
+    #[test]
+    fn sorting_by_a_numeric_extra_property_sorts_by_value_not_text() {
+        let ds = ds();
+        let sort = Sort { column: Column::Extra("investment_wan_yuan".into()), descending: false };
+        let r = rows(&ds, &|_| true, &Filter::default(), Some(&sort), YearView::EndOf(2022));
+        assert_eq!(r, [1, 0, 2]);
+        let sort = Sort { descending: true, ..sort };
+        assert_eq!(rows(&ds, &|_| true, &Filter::default(), Some(&sort), YearView::EndOf(2022)), [2, 0, 1]);
+    }
+
+    #[test]
+    fn filtering_by_text_and_status_keeps_only_matching_rows() {
+        let ds = ds();
+        let f = Filter { text: "黄河".into(), ..Default::default() };
+        assert_eq!(rows(&ds, &|_| true, &f, None, YearView::EndOf(2020)), [0, 2]);
+        let f = Filter { status: Some(StatusClass::Overdue), ..Default::default() };
+        assert_eq!(rows(&ds, &|_| true, &f, None, YearView::EndOf(2020)), [1]);
+        let f = Filter { plan_year: Some(2021), ..Default::default() };
+        assert_eq!(rows(&ds, &|_| true, &f, None, YearView::EndOf(2020)), [0]);
+    }
+
+    #[test]
+    fn extra_properties_become_columns_after_the_models() {
+        let ds = ds();
+        let cols = columns_for(&ds, &[0, 1, 2]);
+        assert_eq!(cols.last(), Some(&Column::Extra("investment_wan_yuan".into())));
+        assert_eq!(cols.len(), Column::MODEL.len() + 1);
+    }
+}
