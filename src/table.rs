@@ -213,10 +213,10 @@ impl SortKey {
         if text.is_empty() {
             return SortKey::Empty;
         }
-        if col.is_numeric() || matches!(col, Column::Extra(_)) {
-            if let Ok(v) = text.parse::<f64>() {
-                return SortKey::Num(v);
-            }
+        if (col.is_numeric() || matches!(col, Column::Extra(_)))
+            && let Ok(v) = text.parse::<f64>()
+        {
+            return SortKey::Num(v);
         }
         SortKey::Text(text)
     }
