@@ -74,3 +74,15 @@ fn unknown_properties_survive_a_conversion_in_order() {
     let ds = load("gk_4527_declared.geojson", None);
     assert_eq!(ds.sites[0].extra("规划编号"), Some(&serde_json::json!("BZ-000")));
 }
+
+#[test]
+fn a_file_without_plan_layers_becomes_a_reference_layer_named_after_it() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit/districts.geojson");
+    let ds = load_file(&p, &LoadOptions::default(), &|_, _| {});
+    assert!(ds.problems.is_empty(), "no plan-site checks on reference features: {:?}", ds.problems);
+    assert_eq!(ds.sites.len(), 2);
+    let layer = binzhou_sites::model::LayerKey::Reference("districts".into());
+    assert!(ds.sites.iter().all(|s| s.layer == layer));
+    assert_eq!(ds.sites[0].name.as_ref(), "滨城区");
+    assert_eq!(ds.sites[0].extra("code"), Some(&serde_json::json!("371602")), "all properties kept");
+}
