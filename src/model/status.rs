@@ -175,7 +175,7 @@ mod tests {
     #[test]
     fn a_late_site_is_overdue_at_its_plan_year_and_done_the_next() {
         let s = site(Some(2021), Some("2021-03"), Some("2022-06"));
-        assert_eq!(s.status(YearView::EndOf(2020)).class(), StatusClass::InProgress);
+        assert_eq!(s.status(YearView::EndOf(2020)).class(), StatusClass::NotStarted);
         assert_eq!(s.status(YearView::EndOf(2021)).class(), StatusClass::Overdue);
         assert_eq!(s.status(YearView::EndOf(2022)).class(), StatusClass::Done);
         assert_eq!(s.change_since_previous(YearView::EndOf(2021)), Some(Change::NewlyOverdue));
