@@ -30,10 +30,7 @@ impl Rng {
     }
 
     fn position(&mut self) -> Coord<f64> {
-        Coord {
-            x: LON0 + self.next() * SPAN_LON,
-            y: LAT0 + self.next() * SPAN_LAT,
-        }
+        Coord { x: LON0 + self.next() * SPAN_LON, y: LAT0 + self.next() * SPAN_LAT }
     }
 }
 
@@ -56,10 +53,7 @@ fn blob(rng: &mut Rng, centre: Coord<f64>, n: usize, radius_m: f64) -> Polygon<f
         .map(|i| {
             let a = i as f64 / n as f64 * std::f64::consts::TAU;
             let r = radius_m * (0.5 + 0.5 * rng.next()) * DEG_PER_M;
-            Coord {
-                x: centre.x + r * a.cos() * 1.25,
-                y: centre.y + r * a.sin(),
-            }
+            Coord { x: centre.x + r * a.cos() * 1.25, y: centre.y + r * a.sin() }
         })
         .collect();
     Polygon::new(LineString::new(ring), vec![])
@@ -72,24 +66,15 @@ fn generate_sites() -> Vec<Site> {
             let c = rng.position();
             let (layer, geometry) = match i % 3 {
                 0 => (PlanLayer::PocketPark, Geometry::Point(Point(c))),
-                1 => (
-                    PlanLayer::Greenway,
-                    Geometry::LineString(LineString::new(walk(&mut rng, c, 12, 80.0))),
-                ),
-                _ => (
-                    PlanLayer::UrbanVillage,
-                    Geometry::Polygon(blob(&mut rng, c, 16, 150.0)),
-                ),
+                1 => (PlanLayer::Greenway, Geometry::LineString(LineString::new(walk(&mut rng, c, 12, 80.0)))),
+                _ => (PlanLayer::UrbanVillage, Geometry::Polygon(blob(&mut rng, c, 16, 150.0))),
             };
             Site::new(
                 format!("b{i}").into(),
                 format!("bench site {i}").into(),
                 LayerKey::Plan(layer),
                 geometry,
-                Origin {
-                    file: 0,
-                    index: i as u32,
-                },
+                Origin { file: 0, index: i as u32 },
             )
         })
         .collect()
@@ -101,9 +86,7 @@ fn benches(c: &mut Criterion) {
     let queries: Vec<Point<f64>> = (0..1024).map(|_| Point(rng.position())).collect();
     let mut cycle = queries.iter().copied().cycle();
 
-    c.bench_function("index/build_100k", |b| {
-        b.iter(|| SiteIndex::build(black_box(&sites)))
-    });
+    c.bench_function("index/build_100k", |b| b.iter(|| SiteIndex::build(black_box(&sites))));
 
     let index = SiteIndex::build(&sites);
     c.bench_function("index/pick_10m", |b| {
@@ -112,10 +95,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("index/in_rect_2km", |b| {
         b.iter(|| {
             let p = cycle.next().unwrap_or_default().0;
-            let half = Coord {
-                x: 1000.0 * DEG_PER_M * 1.25,
-                y: 1000.0 * DEG_PER_M,
-            };
+            let half = Coord { x: 1000.0 * DEG_PER_M * 1.25, y: 1000.0 * DEG_PER_M };
             index.in_rect(black_box(Rect::new(p - half, p + half)))
         })
     });

@@ -48,11 +48,7 @@ pub(super) struct TreeFrame {
 impl TreeFrame {
     /// A frame for data whose latitudes centre on `lat_ref` (degrees).
     pub(super) fn for_latitude(lat_ref: f64) -> Self {
-        let k = if lat_ref.is_finite() {
-            cos_lat(lat_ref).max(1e-3)
-        } else {
-            1.0
-        };
+        let k = if lat_ref.is_finite() { cos_lat(lat_ref).max(1e-3) } else { 1.0 };
         TreeFrame { k }
     }
 
@@ -74,14 +70,8 @@ impl TreeFrame {
         let dlat = radius_m / METRES_PER_DEGREE * (1.0 + 1e-9) + 1e-12;
         let dlon = dlat / cos_lat(at.y);
         AABB::from_corners(
-            self.point(Coord {
-                x: at.x - dlon,
-                y: at.y - dlat,
-            }),
-            self.point(Coord {
-                x: at.x + dlon,
-                y: at.y + dlat,
-            }),
+            self.point(Coord { x: at.x - dlon, y: at.y - dlat }),
+            self.point(Coord { x: at.x + dlon, y: at.y + dlat }),
         )
     }
 

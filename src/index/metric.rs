@@ -38,63 +38,49 @@ pub(super) struct LocalFrame {
 impl LocalFrame {
     /// A frame centred on `origin` (lon/lat degrees).
     pub(super) fn around(origin: Coord<f64>) -> Self {
-        LocalFrame {
-            origin,
-            mx: METRES_PER_DEGREE * cos_lat(origin.y),
-            my: METRES_PER_DEGREE,
-        }
+        LocalFrame { origin, mx: METRES_PER_DEGREE * cos_lat(origin.y), my: METRES_PER_DEGREE }
     }
 
     /// A lon/lat position in metres east and north of the origin.
     fn project(&self, c: Coord<f64>) -> (f64, f64) {
-        (
-            (c.x - self.origin.x) * self.mx,
-            (c.y - self.origin.y) * self.my,
-        )
+        ((c.x - self.origin.x) * self.mx, (c.y - self.origin.y) * self.my)
     }
 
     /// Distance in metres from the origin to a position.
-    fn to_coord(&self, c: Coord<f64>) -> f64 {
+    fn dist_coord(&self, c: Coord<f64>) -> f64 {
         let (x, y) = self.project(c);
         x.hypot(y)
     }
 
     /// Distance in metres from the origin to the segment `a`–`b`.
-    fn to_segment(&self, a: Coord<f64>, b: Coord<f64>) -> f64 {
+    fn dist_segment(&self, a: Coord<f64>, b: Coord<f64>) -> f64 {
         let (ax, ay) = self.project(a);
         let (bx, by) = self.project(b);
         let (dx, dy) = (bx - ax, by - ay);
         let len2 = dx * dx + dy * dy;
         // The parameter along a→b of the foot of the perpendicular from the origin.
-        let t = if len2 > 0.0 {
-            (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
+        let t = if len2 > 0.0 { (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
         (ax + t * dx).hypot(ay + t * dy)
     }
 
     /// Distance in metres from the origin to a chain of segments (a single
     /// coordinate counts as a point; an empty chain is infinitely far).
-    fn to_chain(&self, coords: &[Coord<f64>]) -> f64 {
+    fn dist_chain(&self, coords: &[Coord<f64>]) -> f64 {
         match coords {
             [] => f64::INFINITY,
-            [only] => self.to_coord(*only),
-            _ => coords
-                .windows(2)
-                .map(|w| self.to_segment(w[0], w[1]))
-                .fold(f64::INFINITY, f64::min),
+            [only] => self.dist_coord(*only),
+            _ => coords.windows(2).map(|w| self.dist_segment(w[0], w[1])).fold(f64::INFINITY, f64::min),
         }
     }
 
-    fn to_line_string(&self, l: &LineString<f64>) -> f64 {
-        self.to_chain(&l.0)
+    fn dist_line_string(&self, l: &LineString<f64>) -> f64 {
+        self.dist_chain(&l.0)
     }
 
     /// Distance in metres from the origin to a polygon: 0 inside it or on its
     /// boundary (a hole's interior is outside), otherwise the distance to the
     /// nearest ring.
-    fn to_polygon(&self, p: &Polygon<f64>) -> f64 {
+    fn dist_polygon(&self, p: &Polygon<f64>) -> f64 {
         if p.exterior().0.is_empty() {
             return f64::INFINITY;
         }
@@ -103,38 +89,29 @@ impl LocalFrame {
         }
         std::iter::once(p.exterior())
             .chain(p.interiors())
-            .map(|ring| self.to_line_string(ring))
+            .map(|ring| self.dist_line_string(ring))
             .fold(f64::INFINITY, f64::min)
     }
 
     /// How far the origin is from the linear and the areal parts of a geometry.
     pub(super) fn reach(&self, g: &Geometry<f64>) -> Reach {
         match g {
-            Geometry::Point(p) => Reach::linear(self.to_coord(p.0)),
-            Geometry::MultiPoint(mp) => Reach::linear(
-                mp.iter()
-                    .map(|p| self.to_coord(p.0))
-                    .fold(f64::INFINITY, f64::min),
-            ),
-            Geometry::Line(l) => Reach::linear(self.to_segment(l.start, l.end)),
-            Geometry::LineString(l) => Reach::linear(self.to_line_string(l)),
-            Geometry::MultiLineString(ml) => Reach::linear(
-                ml.iter()
-                    .map(|l| self.to_line_string(l))
-                    .fold(f64::INFINITY, f64::min),
-            ),
-            Geometry::Polygon(p) => Reach::areal(self.to_polygon(p)),
-            Geometry::MultiPolygon(mp) => Reach::areal(
-                mp.iter()
-                    .map(|p| self.to_polygon(p))
-                    .fold(f64::INFINITY, f64::min),
-            ),
-            Geometry::Rect(r) => Reach::areal(self.to_polygon(&r.to_polygon())),
-            Geometry::Triangle(t) => Reach::areal(self.to_polygon(&t.to_polygon())),
-            Geometry::GeometryCollection(gc) => gc
-                .iter()
-                .map(|g| self.reach(g))
-                .fold(Reach::NOWHERE, Reach::merge),
+            Geometry::Point(p) => Reach::linear(self.dist_coord(p.0)),
+            Geometry::MultiPoint(mp) => {
+                Reach::linear(mp.iter().map(|p| self.dist_coord(p.0)).fold(f64::INFINITY, f64::min))
+            }
+            Geometry::Line(l) => Reach::linear(self.dist_segment(l.start, l.end)),
+            Geometry::LineString(l) => Reach::linear(self.dist_line_string(l)),
+            Geometry::MultiLineString(ml) => {
+                Reach::linear(ml.iter().map(|l| self.dist_line_string(l)).fold(f64::INFINITY, f64::min))
+            }
+            Geometry::Polygon(p) => Reach::areal(self.dist_polygon(p)),
+            Geometry::MultiPolygon(mp) => {
+                Reach::areal(mp.iter().map(|p| self.dist_polygon(p)).fold(f64::INFINITY, f64::min))
+            }
+            Geometry::Rect(r) => Reach::areal(self.dist_polygon(&r.to_polygon())),
+            Geometry::Triangle(t) => Reach::areal(self.dist_polygon(&t.to_polygon())),
+            Geometry::GeometryCollection(gc) => gc.iter().map(|g| self.reach(g)).fold(Reach::NOWHERE, Reach::merge),
         }
     }
 }
@@ -149,30 +126,18 @@ pub(super) struct Reach {
 }
 
 impl Reach {
-    const NOWHERE: Reach = Reach {
-        linear: f64::INFINITY,
-        areal: f64::INFINITY,
-    };
+    const NOWHERE: Reach = Reach { linear: f64::INFINITY, areal: f64::INFINITY };
 
     fn linear(d: f64) -> Self {
-        Reach {
-            linear: finite_or_inf(d),
-            ..Self::NOWHERE
-        }
+        Reach { linear: finite_or_inf(d), ..Self::NOWHERE }
     }
 
     fn areal(d: f64) -> Self {
-        Reach {
-            areal: finite_or_inf(d),
-            ..Self::NOWHERE
-        }
+        Reach { areal: finite_or_inf(d), ..Self::NOWHERE }
     }
 
     fn merge(self, other: Reach) -> Reach {
-        Reach {
-            linear: self.linear.min(other.linear),
-            areal: self.areal.min(other.areal),
-        }
+        Reach { linear: self.linear.min(other.linear), areal: self.areal.min(other.areal) }
     }
 
     /// The distance to the nearest part of any kind.

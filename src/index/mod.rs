@@ -43,34 +43,15 @@ impl Default for SiteIndex {
 impl SiteIndex {
     /// Bulk-loads an index over all sites.
     pub fn build(sites: &[Site]) -> Self {
-        let usable: Vec<(usize, Rect<f64>)> = sites
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| indexable(s))
-            .map(|(i, s)| (i, s.bbox))
-            .collect();
+        let usable: Vec<(usize, Rect<f64>)> =
+            sites.iter().enumerate().filter(|(_, s)| indexable(s)).map(|(i, s)| (i, s.bbox)).collect();
         let (lat_lo, lat_hi) = usable
             .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, r)| {
-                (lo.min(r.min().y), hi.max(r.max().y))
-            });
-        let frame = TreeFrame::for_latitude(if lat_lo <= lat_hi {
-            (lat_lo + lat_hi) / 2.0
-        } else {
-            0.0
-        });
-        let entries = usable
-            .into_iter()
-            .map(|(index, rect)| Entry {
-                index,
-                envelope: frame.envelope(&rect),
-                rect,
-            })
-            .collect();
-        SiteIndex {
-            tree: RTree::bulk_load(entries),
-            frame,
-        }
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, r)| (lo.min(r.min().y), hi.max(r.max().y)));
+        let frame = TreeFrame::for_latitude(if lat_lo <= lat_hi { (lat_lo + lat_hi) / 2.0 } else { 0.0 });
+        let entries =
+            usable.into_iter().map(|(index, rect)| Entry { index, envelope: frame.envelope(&rect), rect }).collect();
+        SiteIndex { tree: RTree::bulk_load(entries), frame }
     }
 
     /// The number of sites in the index.
@@ -141,19 +122,9 @@ impl SiteIndex {
                 let site = sites.get(e.index)?;
                 let reach = local.reach(&site.geometry);
                 if reach.linear <= tolerance {
-                    Some(Hit {
-                        index: e.index,
-                        areal: false,
-                        distance: reach.linear,
-                        area: 0.0,
-                    })
+                    Some(Hit { index: e.index, areal: false, distance: reach.linear, area: 0.0 })
                 } else if reach.areal <= tolerance {
-                    Some(Hit {
-                        index: e.index,
-                        areal: true,
-                        distance: reach.areal,
-                        area: site.area_m2(),
-                    })
+                    Some(Hit { index: e.index, areal: true, distance: reach.areal, area: site.area_m2() })
                 } else {
                     None
                 }
@@ -191,10 +162,7 @@ impl SiteIndex {
         let local = LocalFrame::around(at);
         // A max-heap of the best k so far: its top is the k-th best.
         let mut best: BinaryHeap<Found> = BinaryHeap::new();
-        for (e, box_distance_2) in self
-            .tree
-            .nearest_neighbor_iter_with_distance_2(&self.frame.point(at))
-        {
+        for (e, box_distance_2) in self.tree.nearest_neighbor_iter_with_distance_2(&self.frame.point(at)) {
             if best.len() == k
                 && let Some(worst) = best.peek()
                 && self.frame.lower_bound_m(at.y, box_distance_2) > worst.distance
@@ -208,10 +176,7 @@ impl SiteIndex {
             if !distance.is_finite() {
                 continue;
             }
-            let found = Found {
-                distance,
-                index: e.index,
-            };
+            let found = Found { distance, index: e.index };
             if best.len() < k {
                 best.push(found);
             } else if best.peek().is_some_and(|worst| found < *worst) {
@@ -219,10 +184,7 @@ impl SiteIndex {
                 best.push(found);
             }
         }
-        best.into_sorted_vec()
-            .into_iter()
-            .map(|f| (f.index, f.distance))
-            .collect()
+        best.into_sorted_vec().into_iter().map(|f| (f.index, f.distance)).collect()
     }
 
     /// All sites within `radius_m` metres of a position (lon/lat) by exact
@@ -240,10 +202,7 @@ impl SiteIndex {
             .locate_in_envelope_intersecting(&self.frame.around(at, radius))
             .filter_map(|e| {
                 let distance = local.reach(&sites.get(e.index)?.geometry).nearest();
-                (distance <= radius).then_some(Found {
-                    distance,
-                    index: e.index,
-                })
+                (distance <= radius).then_some(Found { distance, index: e.index })
             })
             .collect();
         found.sort();
@@ -268,10 +227,7 @@ fn non_negative(d: f64) -> f64 {
 
 /// Whether two lon/lat boxes meet (closed boxes: touching counts).
 fn boxes_meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
-    a.min().x <= b.max().x
-        && b.min().x <= a.max().x
-        && a.min().y <= b.max().y
-        && b.min().y <= a.max().y
+    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
 }
 
 /// A picked site and what decides its rank.
@@ -287,13 +243,7 @@ impl Hit {
     fn rank(a: &Hit, b: &Hit) -> Ordering {
         a.areal
             .cmp(&b.areal)
-            .then_with(|| {
-                if a.areal {
-                    a.area.total_cmp(&b.area)
-                } else {
-                    Ordering::Equal
-                }
-            })
+            .then_with(|| if a.areal { a.area.total_cmp(&b.area) } else { Ordering::Equal })
             .then_with(|| a.distance.total_cmp(&b.distance))
             .then_with(|| a.index.cmp(&b.index))
     }
@@ -308,9 +258,7 @@ struct Found {
 
 impl Ord for Found {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.distance
-            .total_cmp(&other.distance)
-            .then_with(|| self.index.cmp(&other.index))
+        self.distance.total_cmp(&other.distance).then_with(|| self.index.cmp(&other.index))
     }
 }
 

@@ -1,8 +1,7 @@
 //! Tests of the site index on small hand-made layouts near Binzhou.
 
 use geo::{
-    Coord, Distance, Geometry, GeometryCollection, Haversine, LineString, MultiPoint, Point,
-    Polygon, Rect,
+    Coord, Distance, Geometry, GeometryCollection, Haversine, LineString, MultiPoint, Point, Polygon, Rect, Triangle,
 };
 
 use super::SiteIndex;
@@ -14,10 +13,7 @@ const LAT0: f64 = 37.38;
 
 /// A position `east` and `north` metres from (LON0, LAT0).
 fn at(east: f64, north: f64) -> Coord<f64> {
-    Coord {
-        x: LON0 + east / (METRES_PER_DEGREE * LAT0.to_radians().cos()),
-        y: LAT0 + north / METRES_PER_DEGREE,
-    }
+    Coord { x: LON0 + east / (METRES_PER_DEGREE * LAT0.to_radians().cos()), y: LAT0 + north / METRES_PER_DEGREE }
 }
 
 fn pt(east: f64, north: f64) -> Point<f64> {
@@ -25,9 +21,7 @@ fn pt(east: f64, north: f64) -> Point<f64> {
 }
 
 fn line(coords: &[(f64, f64)]) -> Geometry<f64> {
-    Geometry::LineString(LineString::new(
-        coords.iter().map(|&(e, n)| at(e, n)).collect(),
-    ))
+    Geometry::LineString(LineString::new(coords.iter().map(|&(e, n)| at(e, n)).collect()))
 }
 
 fn ring(coords: &[(f64, f64)]) -> LineString<f64> {
@@ -36,12 +30,7 @@ fn ring(coords: &[(f64, f64)]) -> LineString<f64> {
 
 /// An axis-aligned square of half-side `h` metres centred `east`, `north` of the origin.
 fn square_ring(east: f64, north: f64, h: f64) -> LineString<f64> {
-    ring(&[
-        (east - h, north - h),
-        (east + h, north - h),
-        (east + h, north + h),
-        (east - h, north + h),
-    ])
+    ring(&[(east - h, north - h), (east + h, north - h), (east + h, north + h), (east - h, north + h)])
 }
 
 fn square(east: f64, north: f64, h: f64) -> Geometry<f64> {
@@ -59,11 +48,7 @@ fn site(i: u32, geometry: Geometry<f64>) -> Site {
 }
 
 fn sites(geometries: Vec<Geometry<f64>>) -> Vec<Site> {
-    geometries
-        .into_iter()
-        .enumerate()
-        .map(|(i, g)| site(i as u32, g))
-        .collect()
+    geometries.into_iter().enumerate().map(|(i, g)| site(i as u32, g)).collect()
 }
 
 fn indices(found: &[(usize, f64)]) -> Vec<usize> {
@@ -72,10 +57,7 @@ fn indices(found: &[(usize, f64)]) -> Vec<usize> {
 
 #[test]
 fn a_click_within_tolerance_of_a_line_picks_it_and_outside_does_not() {
-    let s = sites(vec![
-        line(&[(-100.0, 0.0), (100.0, 0.0)]),
-        line(&[(-100.0, 300.0), (100.0, 500.0)]),
-    ]);
+    let s = sites(vec![line(&[(-100.0, 0.0), (100.0, 0.0)]), line(&[(-100.0, 300.0), (100.0, 500.0)])]);
     let index = SiteIndex::build(&s);
     assert_eq!(index.pick(&s, pt(0.0, 8.0), 10.0), vec![0]);
     assert_eq!(index.pick(&s, pt(105.0, 0.0), 10.0), vec![0]);
@@ -88,10 +70,7 @@ fn a_click_within_tolerance_of_a_line_picks_it_and_outside_does_not() {
 
 #[test]
 fn a_click_inside_a_polygon_hole_does_not_pick_it() {
-    let holed = Polygon::new(
-        square_ring(0.0, 0.0, 100.0),
-        vec![square_ring(0.0, 0.0, 50.0)],
-    );
+    let holed = Polygon::new(square_ring(0.0, 0.0, 100.0), vec![square_ring(0.0, 0.0, 50.0)]);
     let s = sites(vec![Geometry::Polygon(holed)]);
     let index = SiteIndex::build(&s);
     assert!(index.pick(&s, pt(0.0, 0.0), 5.0).is_empty());
@@ -105,11 +84,7 @@ fn a_click_inside_a_polygon_hole_does_not_pick_it() {
 
 #[test]
 fn a_small_polygon_inside_a_large_one_is_returned_first() {
-    let s = sites(vec![
-        square(0.0, 0.0, 500.0),
-        square(100.0, 100.0, 20.0),
-        square(0.0, 0.0, 200.0),
-    ]);
+    let s = sites(vec![square(0.0, 0.0, 500.0), square(100.0, 100.0, 20.0), square(0.0, 0.0, 200.0)]);
     let index = SiteIndex::build(&s);
     assert_eq!(index.pick(&s, pt(100.0, 100.0), 5.0), vec![1, 2, 0]);
     assert_eq!(index.pick(&s, pt(300.0, 0.0), 5.0), vec![0]);
@@ -137,6 +112,8 @@ fn multi_geometries_and_collections_are_picked_by_their_parts() {
             Geometry::Point(pt(0.0, 300.0)),
             square(300.0, 300.0, 50.0),
         ])),
+        Geometry::Rect(Rect::new(at(-600.0, -600.0), at(-500.0, -500.0))),
+        Geometry::Triangle(Triangle::new(at(600.0, 600.0), at(700.0, 600.0), at(600.0, 700.0))),
     ]);
     let index = SiteIndex::build(&s);
     assert_eq!(index.pick(&s, pt(498.0, 0.0), 5.0), vec![0]);
@@ -144,6 +121,10 @@ fn multi_geometries_and_collections_are_picked_by_their_parts() {
     assert_eq!(index.pick(&s, pt(310.0, 290.0), 5.0), vec![1]);
     assert_eq!(index.pick(&s, pt(0.0, 302.0), 5.0), vec![1]);
     assert!(index.pick(&s, pt(150.0, 300.0), 5.0).is_empty());
+    assert_eq!(index.pick(&s, pt(-550.0, -550.0), 5.0), vec![2]);
+    assert_eq!(index.pick(&s, pt(620.0, 620.0), 5.0), vec![3]);
+    // Inside the triangle's box, beyond its hypotenuse.
+    assert!(index.pick(&s, pt(690.0, 690.0), 5.0).is_empty());
 }
 
 #[test]
@@ -159,13 +140,7 @@ fn in_rect_returns_exactly_the_sites_whose_boxes_meet_the_rect() {
     ]);
     let index = SiteIndex::build(&s);
     // The rect's west edge is exactly the x of site 3.
-    let rect = Rect::new(
-        Coord {
-            x: s[3].bbox.min().x,
-            y: at(0.0, -100.0).y,
-        },
-        at(100.0, 100.0),
-    );
+    let rect = Rect::new(Coord { x: s[3].bbox.min().x, y: at(0.0, -100.0).y }, at(100.0, 100.0));
     let got = index.in_rect(rect);
     assert_eq!(got, vec![0, 1, 3, 4]);
     let brute: Vec<usize> = (0..s.len())
@@ -178,22 +153,14 @@ fn in_rect_returns_exactly_the_sites_whose_boxes_meet_the_rect() {
         })
         .collect();
     assert_eq!(got, brute);
-    assert!(
-        index
-            .in_rect(Rect::new(at(2000.0, 2000.0), at(3000.0, 3000.0)))
-            .is_empty()
-    );
+    assert!(index.in_rect(Rect::new(at(2000.0, 2000.0), at(3000.0, 3000.0))).is_empty());
 }
 
 #[test]
-fn nearest_returns_the_right_k_in_order_when_a_big_polygons_box_is_nearer_than_a_truly_nearer_point()
- {
+fn nearest_returns_the_right_k_in_order_when_a_big_polygons_box_is_nearer_than_a_truly_nearer_point() {
     // A big triangle below the diagonal: its box holds the query point, but
     // the triangle itself is about 707 m away.
-    let triangle = Polygon::new(
-        ring(&[(-1000.0, -1000.0), (1000.0, -1000.0), (1000.0, 1000.0)]),
-        vec![],
-    );
+    let triangle = Polygon::new(ring(&[(-1000.0, -1000.0), (1000.0, -1000.0), (1000.0, 1000.0)]), vec![]);
     let s = sites(vec![
         Geometry::Polygon(triangle),
         Geometry::Point(pt(-500.0, 900.0)),
@@ -230,16 +197,9 @@ fn nearest_agrees_with_a_brute_force_scan_of_exact_distances() {
         let (e, n) = (next() * 4000.0 - 2000.0, next() * 4000.0 - 2000.0);
         geometries.push(match i % 3 {
             0 => Geometry::Point(pt(e, n)),
-            1 => line(&[
-                (e, n),
-                (e + next() * 600.0 - 300.0, n + next() * 600.0 - 300.0),
-            ]),
+            1 => line(&[(e, n), (e + next() * 600.0 - 300.0, n + next() * 600.0 - 300.0)]),
             _ => Geometry::Polygon(Polygon::new(
-                ring(&[
-                    (e, n),
-                    (e + 400.0 * next(), n + 20.0),
-                    (e + 10.0, n + 400.0 * next()),
-                ]),
+                ring(&[(e, n), (e + 400.0 * next(), n + 20.0), (e + 10.0, n + 400.0 * next())]),
                 vec![],
             )),
         });
@@ -248,13 +208,7 @@ fn nearest_agrees_with_a_brute_force_scan_of_exact_distances() {
     let index = SiteIndex::build(&s);
     // Queries far north and south check the box lower bound at latitudes
     // other than the one the tree frame was scaled for.
-    for q in [
-        pt(0.0, 0.0),
-        pt(1500.0, -700.0),
-        pt(-2500.0, 2500.0),
-        pt(500.0, 2.0e6),
-        pt(-500.0, -2.0e6),
-    ] {
+    for q in [pt(0.0, 0.0), pt(1500.0, -700.0), pt(-2500.0, 2500.0), pt(500.0, 2.0e6), pt(-500.0, -2.0e6)] {
         let mut brute = index.within(&s, q, f64::INFINITY);
         assert_eq!(brute.len(), s.len());
         brute.truncate(12);
@@ -271,10 +225,7 @@ fn within_returns_exactly_the_sites_inside_the_radius() {
         square(0.0, 0.0, 20.0),
         Geometry::Point(pt(0.0, -50.0)),
         // Its box corner is about 141 m away, its edge about 212 m.
-        Geometry::Polygon(Polygon::new(
-            ring(&[(100.0, 200.0), (200.0, 100.0), (200.0, 200.0)]),
-            vec![],
-        )),
+        Geometry::Polygon(Polygon::new(ring(&[(100.0, 200.0), (200.0, 100.0), (200.0, 200.0)]), vec![])),
     ]);
     let index = SiteIndex::build(&s);
     let found = index.within(&s, pt(0.0, 0.0), 200.0);
@@ -283,10 +234,7 @@ fn within_returns_exactly_the_sites_inside_the_radius() {
     for ((_, d), e) in found.iter().zip(expected) {
         assert!((d - e).abs() < 0.01, "{found:?}");
     }
-    assert_eq!(
-        indices(&index.within(&s, pt(0.0, 0.0), 300.0)),
-        vec![3, 4, 2, 1, 5, 0]
-    );
+    assert_eq!(indices(&index.within(&s, pt(0.0, 0.0), 300.0)), vec![3, 4, 2, 1, 5, 0]);
 }
 
 #[test]
@@ -302,21 +250,14 @@ fn distances_agree_with_haversine_to_well_under_a_percent_over_a_few_kilometres(
 
 #[test]
 fn sites_without_coordinates_are_left_out_and_bad_input_finds_nothing() {
-    let s = sites(vec![
-        Geometry::LineString(LineString::new(vec![])),
-        Geometry::Point(pt(0.0, 0.0)),
-    ]);
+    let s = sites(vec![Geometry::LineString(LineString::new(vec![])), Geometry::Point(pt(0.0, 0.0))]);
     let index = SiteIndex::build(&s);
     assert_eq!(index.len(), 1);
     assert!(!index.is_empty());
     assert!(SiteIndex::build(&[]).is_empty());
     assert!(SiteIndex::default().is_empty());
     assert!(index.pick(&s, Point::new(f64::NAN, LAT0), 5.0).is_empty());
-    assert!(
-        index
-            .nearest(&s, Point::new(LON0, f64::INFINITY), 3)
-            .is_empty()
-    );
+    assert!(index.nearest(&s, Point::new(LON0, f64::INFINITY), 3).is_empty());
     assert_eq!(index.pick(&s, pt(0.0, 0.0), f64::NAN), vec![1]);
     assert!(index.within(&s, pt(1.0, 0.0), -5.0).is_empty());
     // A different, shorter slice than the one indexed: no panic, nothing found.
