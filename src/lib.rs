@@ -2,6 +2,7 @@
 //! and the desktop app built on it.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod audit;
 pub mod cli;
 pub mod crs;
@@ -12,3 +13,4 @@ pub mod model;
 pub mod save;
 pub mod stats;
 pub mod table;
+pub mod tiles;

@@ -29,6 +29,6 @@ fn main() -> std::process::ExitCode {
 }
 
 fn open_app(data: Vec<std::path::PathBuf>) -> anyhow::Result<i32> {
-    let _ = data;
-    anyhow::bail!("the desktop app is not built yet")
+    binzhou_sites::app::run(binzhou_sites::app::AppArgs { data })?;
+    Ok(0)
 }

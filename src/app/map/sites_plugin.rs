@@ -1,0 +1,510 @@
+//! The sites on the map: a walkers plugin around [`build_site_shapes`], a
+//! plain function (no window needed) that turns the visible sites into egui
+//! shapes for one frame.
+//!
+//! Polygons are filled through one shared mesh (triangulated once, see
+//! [`super::project`]) and outlined; lines are stroked with vertices closer
+//! than a pixel skipped; points get a symbol. A feature smaller than a few
+//! pixels is drawn as a marker so it stays visible and clickable.
+
+use egui::epaint::{Vertex, WHITE_UV};
+use egui::{Color32, Mesh, Pos2, Shape, Stroke};
+
+use super::labels::{LabelCandidate, LabelKind};
+use super::project::{GeomCache, ScreenTransform, SiteGeom};
+use super::style::{HOVER_COLOUR, SELECTION_COLOUR, SYMBOL_OUTLINE, Symbol, darker, status_colour, with_alpha};
+use crate::app::data::{MapData, SiteLooks};
+use crate::app::state::ColourBy;
+use crate::model::{Change, Site, StatusClass};
+
+/// Features smaller than this (pixels, the larger side of the box) are drawn as a marker.
+pub const MIN_FEATURE_PX: f32 = 8.0;
+/// Radius of the marker drawn for small features.
+pub const MARKER_RADIUS: f32 = 4.0;
+/// The width of one CJK character of a site label, near enough, pixels.
+pub const LABEL_CHAR_PX: f32 = 12.0;
+/// How far from a feature (pixels) the cursor still picks it.
+pub const PICK_TOLERANCE_PX: f32 = 6.0;
+
+/// How one layer is drawn this frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerLook {
+    pub visible: bool,
+    pub opacity: f32,
+    pub colour: Color32,
+    pub symbol: Symbol,
+}
+
+/// Everything but geometry that decides how sites look this frame.
+#[derive(Clone, Copy, Debug)]
+pub struct DrawStyle<'a> {
+    pub looks: &'a SiteLooks,
+    /// By layer slot (see [`SiteLooks::layer`]).
+    pub layers: &'a [LayerLook],
+    pub colour_by: ColourBy,
+    pub selected: Option<usize>,
+    pub hovered: Option<usize>,
+    /// Halos on sites that changed since the previous year.
+    pub show_changes: bool,
+    /// Offer site names as labels.
+    pub labels: bool,
+}
+
+/// One frame's site drawing.
+#[derive(Debug, Default)]
+pub struct FrameShapes {
+    /// In painting order.
+    pub shapes: Vec<Shape>,
+    pub labels: Vec<LabelCandidate>,
+    /// Sites drawn, per layer slot.
+    pub drawn_per_layer: Vec<u32>,
+}
+
+impl FrameShapes {
+    /// Sites drawn in all.
+    pub fn drawn(&self) -> u32 {
+        self.drawn_per_layer.iter().sum()
+    }
+}
+
+/// The colours of one kind of site in one layer, with the layer's opacity applied.
+#[derive(Clone, Copy, Debug)]
+struct Colours {
+    main: Color32,
+    outline: Color32,
+    fill: Color32,
+    marker_edge: Color32,
+    white: Color32,
+}
+
+impl Colours {
+    fn new(base: Color32, layer: &LayerLook) -> Self {
+        Colours {
+            main: with_alpha(base, layer.opacity),
+            outline: with_alpha(darker(base), layer.opacity),
+            fill: with_alpha(base, layer.symbol.fill_alpha * layer.opacity),
+            marker_edge: with_alpha(SYMBOL_OUTLINE, 0.8 * layer.opacity),
+            white: with_alpha(Color32::WHITE, 0.9 * layer.opacity),
+        }
+    }
+}
+
+/// Per layer: colours for each status class (in [`StatusClass::ALL`] order) and, last, the layer's own.
+fn palette(style: &DrawStyle) -> Vec<[Colours; 5]> {
+    style
+        .layers
+        .iter()
+        .map(|layer| {
+            let c = |k: usize| {
+                let base = match (style.colour_by, StatusClass::ALL.get(k)) {
+                    (ColourBy::Status, Some(&class)) => status_colour(class),
+                    _ => layer.colour,
+                };
+                Colours::new(base, layer)
+            };
+            [c(0), c(1), c(2), c(3), c(4)]
+        })
+        .collect()
+}
+
+/// The colour of a site under the style.
+pub fn site_colour(style: &DrawStyle, i: usize) -> Color32 {
+    let layer = &style.layers[style.looks.layer[i] as usize];
+    match (style.colour_by, style.looks.class[i]) {
+        (ColourBy::Status, Some(c)) => status_colour(c),
+        _ => layer.colour,
+    }
+}
+
+#[derive(Default)]
+struct Layers {
+    halos: Vec<Shape>,
+    fill: Mesh,
+    outlines: Vec<Shape>,
+    lines: Vec<Shape>,
+    points: Vec<Shape>,
+    hover: Vec<Shape>,
+    selection: Vec<Shape>,
+}
+
+/// Screen points of a run of vertices, skipping those within a pixel of the last kept.
+fn screen_run(t: &ScreenTransform, geom: &SiteGeom, r: &std::ops::Range<u32>, closed: bool) -> Vec<Pos2> {
+    let run = &geom.coords[r.start as usize..r.end as usize];
+    let mut out: Vec<Pos2> = Vec::with_capacity(run.len() + closed as usize);
+    for (k, &c) in run.iter().enumerate() {
+        let p = t.to_screen(c);
+        let last = k + 1 == run.len();
+        match out.last() {
+            Some(q) if !last && q.distance_sq(p) < 1.0 => {}
+            _ => out.push(p),
+        }
+    }
+    if closed && out.len() > 2 {
+        out.push(out[0]);
+    }
+    out
+}
+
+/// A filled circle with an outline, as one shape.
+fn circle(center: Pos2, radius: f32, fill: Color32, stroke: Stroke) -> Shape {
+    Shape::Circle(egui::epaint::CircleShape { center, radius, fill, stroke })
+}
+
+fn stroke_path(into: &mut Vec<Shape>, pts: Vec<Pos2>, stroke: Stroke, dashed: bool) {
+    if pts.len() < 2 {
+        return;
+    }
+    if dashed {
+        into.extend(Shape::dashed_line(&pts, stroke, 7.0, 4.0));
+    } else {
+        into.push(Shape::line(pts, stroke));
+    }
+}
+
+/// Outlines and lines of a site as screen paths (closed rings end where they start).
+fn paths(t: &ScreenTransform, g: &SiteGeom) -> Vec<Vec<Pos2>> {
+    let mut v: Vec<Vec<Pos2>> = g.lines.iter().map(|r| screen_run(t, g, r, false)).collect();
+    for p in &g.polygons {
+        v.extend(p.rings.iter().map(|r| screen_run(t, g, r, true)));
+    }
+    v
+}
+
+/// Builds the shapes of the visible sites for one frame.
+///
+/// `visible` are site indices in any order (e.g. from
+/// [`crate::index::SiteIndex::in_rect`]); they are drawn large polygons
+/// first, then lines, then points, so small features stay on top.
+pub fn build_site_shapes(
+    sites: &[Site],
+    geoms: &GeomCache,
+    visible: &[usize],
+    t: &ScreenTransform,
+    style: &DrawStyle,
+) -> FrameShapes {
+    let mut out = FrameShapes { drawn_per_layer: vec![0; style.layers.len()], ..Default::default() };
+    let mut l = Layers::default();
+    l.points.reserve(visible.len());
+    let colours = palette(style);
+    let zoom = t.zoom();
+    let few = visible.len() < 4000;
+
+    // Visible sites in drawing order, through a bitset over the global order.
+    let n = geoms.len();
+    let mut bits = vec![0u64; n.div_ceil(64)];
+    for &i in visible {
+        if i < n {
+            let r = geoms.rank[i] as usize;
+            bits[r / 64] |= 1 << (r % 64);
+        }
+    }
+    let ordered = bits.iter().enumerate().flat_map(|(w, &word)| {
+        let mut word = word;
+        std::iter::from_fn(move || {
+            if word == 0 {
+                return None;
+            }
+            let b = word.trailing_zeros() as usize;
+            word &= word - 1;
+            Some(w * 64 + b)
+        })
+    });
+
+    for rank in ordered {
+        let i = geoms.order[rank] as usize;
+        let g = &geoms.by_rank[rank];
+        let slot = style.looks.layer[i] as usize;
+        let Some(layer) = style.layers.get(slot) else {
+            continue;
+        };
+        if !layer.visible || g.coords.is_empty() {
+            continue;
+        }
+        out.drawn_per_layer[slot] += 1;
+        let sym = layer.symbol;
+        let key = match style.looks.class[i] {
+            Some(c) => crate::app::data::class_slot(c),
+            None => 4,
+        };
+        let pal = &colours[slot][key];
+        let sbox = t.box_to_screen(&g.bbox);
+        let extent = sbox.width().max(sbox.height());
+        let anchor = t.to_screen(g.anchor);
+        let tiny = g.points.is_empty() && extent < MIN_FEATURE_PX;
+        let change = if style.show_changes { style.looks.change[i] } else { None };
+        // Dashes on a small outline only make noise.
+        let dashed = sym.dashed && extent >= 40.0;
+
+        if tiny {
+            if let Some(c) = change {
+                l.halos.push(Shape::circle_stroke(anchor, MARKER_RADIUS + 5.0, Stroke::new(3.0, halo_colour(c))));
+            }
+            l.points.push(circle(anchor, MARKER_RADIUS, pal.main, Stroke::new(1.0, pal.marker_edge)));
+        } else {
+            // Polygon fills, into the shared mesh.
+            if !g.polygons.is_empty() {
+                let first = l.fill.vertices.len() as u32;
+                l.fill.vertices.extend(g.coords.iter().map(|&c| Vertex {
+                    pos: t.to_screen(c),
+                    uv: WHITE_UV,
+                    color: pal.fill,
+                }));
+                for p in &g.polygons {
+                    l.fill.indices.extend(p.triangles.iter().map(|&k| first + k));
+                }
+            }
+            for r in &g.lines {
+                let pts = screen_run(t, g, r, false);
+                if pts.len() < 2 {
+                    continue;
+                }
+                if let Some(c) = change {
+                    l.halos.push(Shape::line(pts.clone(), Stroke::new(sym.width + 8.0, halo_colour(c))));
+                }
+                if few {
+                    l.lines.push(Shape::line(pts.clone(), Stroke::new(sym.width + 2.0, pal.white)));
+                }
+                let ends = [pts[0], pts[pts.len() - 1]];
+                stroke_path(&mut l.lines, pts, Stroke::new(sym.width, pal.main), dashed);
+                if sym.end_marks && extent > 24.0 {
+                    for end in ends {
+                        l.lines.push(circle(end, sym.width * 0.9, Color32::WHITE, Stroke::new(1.5, pal.outline)));
+                    }
+                }
+            }
+            for p in &g.polygons {
+                for r in &p.rings {
+                    let pts = screen_run(t, g, r, true);
+                    if let Some(c) = change {
+                        l.halos.push(Shape::line(pts.clone(), Stroke::new(sym.width + 6.0, halo_colour(c))));
+                    }
+                    stroke_path(&mut l.outlines, pts, Stroke::new(sym.width, pal.outline), dashed);
+                }
+            }
+            for &p in &g.points {
+                let at = t.to_screen(g.coords[p as usize]);
+                if let Some(c) = change {
+                    l.halos.push(Shape::circle_stroke(at, sym.point_radius + 5.0, Stroke::new(3.0, halo_colour(c))));
+                }
+                l.points.push(circle(at, sym.point_radius, pal.main, Stroke::new(1.5, pal.white)));
+            }
+        }
+
+        for (which, into, colour, width) in [
+            (style.hovered, &mut l.hover, HOVER_COLOUR, 2.5),
+            (style.selected, &mut l.selection, SELECTION_COLOUR, 3.5),
+        ] {
+            if which != Some(i) {
+                continue;
+            }
+            if tiny || !g.points.is_empty() {
+                let r = if tiny { MARKER_RADIUS } else { sym.point_radius } + 3.0;
+                into.push(Shape::circle_stroke(anchor, r + 1.5, Stroke::new(width + 2.0, SYMBOL_OUTLINE)));
+                into.push(Shape::circle_stroke(anchor, r + 1.5, Stroke::new(width, colour)));
+            }
+            if !tiny {
+                for pts in paths(t, g) {
+                    if which == style.selected {
+                        into.push(Shape::line(pts.clone(), Stroke::new(width + 3.0, Color32::WHITE)));
+                    }
+                    into.push(Shape::line(pts, Stroke::new(width, colour)));
+                }
+            }
+        }
+
+        if style.labels || style.selected == Some(i) {
+            let selected = style.selected == Some(i);
+            // A name goes on a feature it roughly fits, or on anything when zoomed far in.
+            let fits = g.label_chars as f32 * LABEL_CHAR_PX <= extent * 1.2;
+            if g.label_chars > 0
+                && (selected || (extent >= 10.0 && (zoom >= 16.0 || fits)))
+                && let Some(site) = sites.get(i)
+            {
+                let below = if tiny || !g.points.is_empty() || g.polygons.is_empty() { 14.0 } else { 0.0 };
+                out.labels.push(LabelCandidate {
+                    text: site.name.clone(),
+                    at: anchor + egui::vec2(0.0, below),
+                    priority: if selected { 1.0e6 } else { 1000.0 + extent.min(600.0) },
+                    kind: if selected { LabelKind::Selected } else { LabelKind::Site },
+                    vertical: false,
+                });
+            }
+        }
+    }
+
+    out.shapes.reserve(
+        l.halos.len() + l.outlines.len() + l.lines.len() + l.points.len() + l.hover.len() + l.selection.len() + 1,
+    );
+    out.shapes.append(&mut l.halos);
+    if !l.fill.is_empty() {
+        out.shapes.push(Shape::mesh(l.fill));
+    }
+    out.shapes.append(&mut l.outlines);
+    out.shapes.append(&mut l.lines);
+    out.shapes.append(&mut l.points);
+    out.shapes.append(&mut l.hover);
+    out.shapes.append(&mut l.selection);
+    out
+}
+
+fn halo_colour(c: Change) -> Color32 {
+    let base = match c {
+        Change::NewlyDone => status_colour(StatusClass::Done),
+        Change::NewlyOverdue => status_colour(StatusClass::Overdue),
+    };
+    with_alpha(base, 0.38)
+}
+
+/// The site under a screen position, among those in visible layers: the
+/// R-tree's best pick within [`PICK_TOLERANCE_PX`] converted to metres.
+pub fn pick_at(data: &MapData, t: &ScreenTransform, at: Pos2, layers: &[LayerLook]) -> Option<usize> {
+    let (lon, lat) = t.lon_lat(at);
+    let tolerance_m = PICK_TOLERANCE_PX as f64 * t.metres_per_pixel(lat);
+    data.index
+        .pick(&data.dataset.sites, geo::Point::new(lon, lat), tolerance_m)
+        .into_iter()
+        .find(|&i| data.looks_layer(i).and_then(|slot| layers.get(slot)).is_some_and(|l| l.visible))
+}
+
+/// What the sites plugin learned this frame.
+#[derive(Debug, Default)]
+pub struct SitesFrame {
+    pub transform: Option<ScreenTransform>,
+    pub hovered: Option<usize>,
+    /// `Some(None)` for a click on empty map.
+    pub clicked: Option<Option<usize>>,
+    pub drawn_per_layer: Vec<u32>,
+}
+
+/// The walkers plugin drawing the sites and picking under the cursor.
+pub struct SitesPlugin<'a> {
+    pub data: &'a MapData,
+    pub style: DrawStyle<'a>,
+    pub out: &'a mut SitesFrame,
+    /// Where the sites' labels go, to be placed with the basemap's.
+    pub labels: &'a std::cell::RefCell<Vec<LabelCandidate>>,
+}
+
+impl walkers::Plugin for SitesPlugin<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut egui::Ui,
+        response: &egui::Response,
+        projector: &walkers::Projector,
+        _memory: &walkers::MapMemory,
+    ) {
+        let t = ScreenTransform::from_projector(projector);
+        let mut style = self.style;
+        let hover_pos = response.hover_pos().filter(|_| !response.dragged());
+        let hovered = hover_pos.and_then(|p| pick_at(self.data, &t, p, style.layers));
+        style.hovered = hovered;
+        if response.clicked() {
+            let at = response.interact_pointer_pos().or(hover_pos);
+            self.out.clicked = Some(at.and_then(|p| pick_at(self.data, &t, p, style.layers)));
+        }
+        let view = t.visible_lon_lat(16.0);
+        // With everything in view the index has nothing to cull.
+        let all_in_view = self.data.bbox.is_some_and(|b| {
+            view.min().x <= b.min().x
+                && view.min().y <= b.min().y
+                && view.max().x >= b.max().x
+                && view.max().y >= b.max().y
+        });
+        let visible: Vec<usize> =
+            if all_in_view { (0..self.data.dataset.sites.len()).collect() } else { self.data.index.in_rect(view) };
+        let frame = build_site_shapes(&self.data.dataset.sites, &self.data.geoms, &visible, &t, &style);
+        ui.painter().with_clip_rect(t.rect).extend(frame.shapes);
+        self.out.transform = Some(t);
+        self.out.hovered = hovered;
+        self.labels.borrow_mut().extend(frame.labels);
+        self.out.drawn_per_layer = frame.drawn_per_layer;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::data::MapData;
+    use crate::model::{Dataset, LayerKey, Origin, PlanLayer};
+    use egui::{Rect, pos2, vec2};
+    use geo::{Geometry, polygon};
+
+    fn site(id: &str, g: Geometry<f64>, plan_year: i32) -> Site {
+        let mut s =
+            Site::new(id.into(), id.into(), LayerKey::Plan(PlanLayer::PocketPark), g, Origin { file: 0, index: 0 });
+        s.plan_year = Some(plan_year);
+        s
+    }
+
+    fn data() -> MapData {
+        let big = polygon![(x: 118.0, y: 37.38), (x: 118.01, y: 37.38), (x: 118.01, y: 37.39), (x: 118.0, y: 37.39)];
+        let tiny = polygon![(x: 118.02, y: 37.38), (x: 118.02001, y: 37.38), (x: 118.02001, y: 37.38001)];
+        let ds = Dataset {
+            sites: vec![
+                site("big", Geometry::Polygon(big), 2020),
+                site("tiny", Geometry::Polygon(tiny), 2021),
+                site("pt", Geometry::Point(geo::Point::new(118.005, 37.385)), 2022),
+            ],
+            ..Default::default()
+        };
+        MapData::build(ds)
+    }
+
+    fn layers(data: &MapData, visible: bool) -> Vec<LayerLook> {
+        data.layers
+            .iter()
+            .map(|l| LayerLook { visible, opacity: 1.0, colour: Color32::RED, symbol: Symbol::of(&l.key) })
+            .collect()
+    }
+
+    #[test]
+    fn every_visible_site_is_drawn_and_a_tiny_polygon_becomes_a_marker() {
+        let d = data();
+        let looks = d.looks(crate::model::YearView::EndOf(2021));
+        let layers = layers(&d, true);
+        let style = DrawStyle {
+            looks: &looks,
+            layers: &layers,
+            colour_by: ColourBy::Status,
+            selected: Some(1),
+            hovered: None,
+            show_changes: true,
+            labels: true,
+        };
+        let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(800.0, 600.0)), 118.01, 37.385, 14.0);
+        let f = build_site_shapes(&d.dataset.sites, &d.geoms, &[0, 1, 2], &t, &style);
+        assert_eq!(f.drawn(), 3);
+        assert!(f.shapes.iter().any(|s| matches!(s, Shape::Mesh(_))));
+        // The tiny one is selected: its marker ring and its label are there.
+        assert!(f.labels.iter().any(|l| &*l.text == "tiny" && l.kind == LabelKind::Selected));
+    }
+
+    #[test]
+    fn a_hidden_layer_draws_nothing() {
+        let d = data();
+        let looks = d.looks(crate::model::YearView::Latest);
+        let layers = layers(&d, false);
+        let style = DrawStyle {
+            looks: &looks,
+            layers: &layers,
+            colour_by: ColourBy::Layer,
+            selected: None,
+            hovered: None,
+            show_changes: false,
+            labels: false,
+        };
+        let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(800.0, 600.0)), 118.01, 37.385, 14.0);
+        let f = build_site_shapes(&d.dataset.sites, &d.geoms, &[0, 1, 2], &t, &style);
+        assert_eq!(f.drawn(), 0);
+        assert!(f.shapes.is_empty());
+    }
+
+    #[test]
+    fn picking_finds_the_point_under_the_cursor_and_ignores_hidden_layers() {
+        let d = data();
+        let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(800.0, 600.0)), 118.01, 37.385, 14.0);
+        let at = t.lon_lat_to_screen(118.005, 37.385) + vec2(2.0, 0.0);
+        assert_eq!(pick_at(&d, &t, at, &layers(&d, true)), Some(2));
+        assert_eq!(pick_at(&d, &t, at, &layers(&d, false)), None);
+    }
+}

@@ -1,0 +1,229 @@
+//! The desktop app driven through its accessibility tree (egui_kittest):
+//! the year control, identify, search, the layer panel and loading a broken
+//! file, on the bundled data.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use binzhou_sites::app::i18n::Lang;
+use binzhou_sites::app::panels::legend::status_row_text;
+use binzhou_sites::app::state::ViewState;
+use binzhou_sites::app::{App, fonts};
+use binzhou_sites::model::{LayerKey, PlanLayer, StatusClass, YearView};
+use egui::accesskit::Role;
+use egui::{Event, Modifiers, PointerButton, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// The CJK font for the test context: kittest sees no system fonts and
+/// panics on a missing glyph, so say clearly what to install instead.
+fn cjk_font() -> PathBuf {
+    fonts::find_cjk_font().unwrap_or_else(|| {
+        panic!(
+            "no Chinese (CJK) font found for the UI tests: install one, e.g. \
+             `sudo apt install fonts-wqy-microhei` (or fonts-noto-cjk)"
+        )
+    })
+}
+
+/// A harness showing the app on the bundled data, loaded.
+fn app_harness() -> Harness<'static, App> {
+    let font = cjk_font();
+    let app = App::new(vec![data_dir()], ViewState::default(), false);
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .with_theme(egui::Theme::Light)
+        .with_max_steps(60)
+        .with_context_setup(move |ctx| {
+            fonts::install_font_file(ctx, &font).expect("reading the CJK font");
+            fonts::apply_text_sizes(ctx);
+        })
+        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)), "the bundled data did not load in time");
+    assert!(!h.state().data().dataset.sites.is_empty(), "no bundled data in {}", data_dir().display());
+    h.run();
+    h
+}
+
+/// Counts by status class at a year over all plan sites, as the core computes them.
+fn core_counts(app: &App, year: YearView) -> [usize; 4] {
+    let mut c = [0; 4];
+    for s in &app.data().dataset.sites {
+        if matches!(s.layer, LayerKey::Reference(_)) {
+            continue;
+        }
+        let class = s.status(year).class();
+        c[StatusClass::ALL.iter().position(|&k| k == class).unwrap()] += 1;
+    }
+    c
+}
+
+fn click_at(h: &mut Harness<'_, App>, pos: Pos2) {
+    h.event(Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed, modifiers: Modifiers::default() });
+    }
+    h.run();
+}
+
+#[test]
+fn switching_the_year_changes_the_legend_counts_to_the_figures_the_core_computes() {
+    let mut h = app_harness();
+    let mut seen = Vec::new();
+    for year in [2021, 2020, 2022] {
+        h.get_by_label(&year.to_string()).click();
+        h.run();
+        let view = YearView::EndOf(year);
+        assert_eq!(h.state().state().year, view);
+        let counts = core_counts(h.state(), view);
+        for (k, class) in StatusClass::ALL.into_iter().enumerate() {
+            let text = status_row_text(Lang::Zh, class, counts[k]);
+            assert!(h.query_by_label(&text).is_some(), "the legend does not show \"{text}\" at the end of {year}");
+        }
+        seen.push(counts);
+    }
+    assert_ne!(seen[0], seen[1], "2020 and 2021 should differ in the bundled data");
+}
+
+#[test]
+fn clicking_a_site_on_the_map_opens_the_identify_panel_with_its_name() {
+    let mut h = app_harness();
+    let app = h.state();
+    let rect = app.map_rect().expect("the map was drawn");
+    // Clear of the legend (bottom right) and the zoom buttons (top right).
+    let safe = egui::Rect::from_min_max(rect.min + vec2(40.0, 40.0), rect.max - vec2(280.0, 280.0));
+    let (site, pos) = (0..app.data().dataset.sites.len())
+        .filter_map(|i| app.site_screen_pos(i).map(|p| (i, p)))
+        .find(|&(i, p)| {
+            safe.contains(p) && app.pick_at_screen(p) == Some(i) && app.data().dataset.sites[i].layer.plan().is_some()
+        })
+        .expect("some site is on screen and pickable");
+    let name = app.data().dataset.sites[site].name.to_string();
+    let id = app.data().dataset.sites[site].id.to_string();
+    assert_eq!(app.selected(), None);
+
+    click_at(&mut h, pos);
+
+    assert_eq!(h.state().selected(), Some(site));
+    assert!(h.query_all_by_label(&name).count() >= 1, "the panel does not show the name {name}");
+    assert!(h.query_by_label(&id).is_some(), "the panel does not show the id {id}");
+    assert!(h.query_by_label("牵头单位").is_some(), "the panel does not list the lead unit");
+
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().selected(), None, "Esc did not clear the selection");
+    assert!(h.query_by_label(&id).is_none(), "the panel stayed open");
+}
+
+#[test]
+fn searching_for_pocket_parks_lists_results_and_choosing_one_moves_the_map() {
+    let mut h = app_harness();
+    let before = h.state().camera();
+    h.get_by_label("搜索").click();
+    h.run();
+    h.get_by_label("搜索").type_text("口袋公园");
+    h.run();
+    let results: Vec<String> = h
+        .query_all_by_label_contains("口袋公园")
+        .filter(|n| n.accesskit_node().role() != Role::TextInput)
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert!(results.len() > 5, "too few results: {results:?}");
+    let first = results[0].clone();
+    h.get_by_label(&first).click();
+    h.run();
+
+    let app = h.state();
+    let chosen = app.selected().expect("choosing a result selects the site");
+    let site = &app.data().dataset.sites[chosen];
+    assert_eq!(&*site.name, first);
+    let after = app.camera();
+    assert!(
+        (after.lon - before.lon).abs() + (after.lat - before.lat).abs() > 1e-6 || after.zoom != before.zoom,
+        "the map did not move"
+    );
+    let c = site.bbox.center();
+    assert!((after.lon - c.x).abs() < 1e-3 && (after.lat - c.y).abs() < 1e-3, "the map is not on the site");
+    assert!(after.zoom >= 15.0);
+}
+
+#[test]
+fn toggling_a_layer_hides_its_sites_from_the_map() {
+    let mut h = app_harness();
+    let key = LayerKey::Plan(PlanLayer::PocketPark);
+    let slot = h.state().data().slot_of(&key).expect("pocket parks are loaded");
+    let before = h.state().drawn_per_layer().to_vec();
+    assert!(before[slot] > 0, "no pocket park drawn to begin with");
+
+    h.get_by_label(PlanLayer::PocketPark.name_zh()).click();
+    h.run();
+
+    let after = h.state().drawn_per_layer().to_vec();
+    assert_eq!(after[slot], 0, "pocket parks are still drawn");
+    for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+        if i != slot {
+            assert_eq!(a, b, "another layer changed");
+        }
+    }
+    assert!(!h.state().state().layer(&key.key()).visible);
+
+    h.get_by_label(PlanLayer::PocketPark.name_zh()).click();
+    h.run();
+    assert_eq!(h.state().drawn_per_layer()[slot], before[slot]);
+}
+
+/// A file dropped on the window.
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn loading_a_broken_file_lists_its_problems_and_keeps_the_other_layers() {
+    let mut h = app_harness();
+    let sites_before = h.state().data().dataset.sites.len();
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken_sites.geojson");
+    std::fs::write(
+        &broken,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":"BAD-1","name":"坏坐标","layer":"pocket_park","plan_year":2021},"geometry":{"type":"Point","coordinates":["x",37.4]}},
+{"type":"Feature","properties":{"id":"OK-1","name":"完好的测试点","layer":"pocket_park","plan_year":2021},"geometry":{"type":"Point","coordinates":[118.0,37.4]}},
+{"type":"Feature","properties":{"id":"BAD-2","name":"#,
+    )
+    .unwrap();
+
+    h.input_mut().dropped_files.push(Arc::new(DroppedPath(broken)));
+    h.step();
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(30)));
+    h.run();
+
+    let app = h.state();
+    assert!(app.state().panels.problems, "the problems panel did not open");
+    assert!(
+        app.data().dataset.problems.iter().any(|p| p.file.contains("broken_sites.geojson")),
+        "no problem names the broken file"
+    );
+    assert!(h.query_all_by_label("broken_sites.geojson").count() >= 1, "the problems panel does not list the file");
+    assert!(app.data().dataset.sites.len() >= sites_before, "sites were lost");
+    for layer in PlanLayer::ALL {
+        let slot = app.data().slot_of(&LayerKey::Plan(layer)).expect("a plan layer disappeared");
+        assert!(app.data().layers[slot].count > 0);
+        assert!(h.query_by_label(layer.name_zh()).is_some(), "{} is gone from the layer panel", layer.name_zh());
+    }
+}
