@@ -78,6 +78,8 @@ const NUMERALS: [&str; 24] = [
     "二十三",
     "二十四",
 ];
+const CONTRACTORS: [&str; 4] =
+    ["滨州市城建工程有限公司", "滨州黄河园林绿化有限公司", "山东滨海市政工程有限公司", "滨州市政建设集团"];
 const SURNAMES: [&str; 12] = ["王", "张", "李", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙"];
 
 /// Writes `opts.features` features to `w`.
@@ -119,7 +121,7 @@ pub fn write_synthetic<W: Write>(w: &mut W, opts: &GenOptions) -> std::io::Resul
         };
         let geometry = match layer {
             "dead_end_road" | "greenway" => {
-                let n = if layer == "greenway" { 10 } else { 4 };
+                let n = if layer == "greenway" { 14 } else { 6 };
                 let mut pts = Vec::with_capacity(n);
                 let (mut px, mut py) = (x, y);
                 for _ in 0..n {
@@ -134,7 +136,7 @@ pub fn write_synthetic<W: Write>(w: &mut W, opts: &GenOptions) -> std::io::Resul
             }
             _ => {
                 let r = if layer == "urban_village" { 0.002 } else { 0.0006 };
-                let n = 10;
+                let n = 16;
                 let mut pts = Vec::with_capacity(n + 1);
                 for k in 0..n {
                     let a = std::f64::consts::TAU * k as f64 / n as f64;
@@ -148,10 +150,11 @@ pub fn write_synthetic<W: Write>(w: &mut W, opts: &GenOptions) -> std::io::Resul
         let completed = completed.map(|c| format!(",\"completed\":\"{c}\"")).unwrap_or_default();
         write!(
             w,
-            "{}{{\"type\":\"Feature\",\"properties\":{{\"id\":\"SYN-{i:07}\",\"name\":\"{name}\",\"layer\":\"{layer}\",\"kind\":\"{kind}\",\"task\":{task},\"lead_unit\":\"{lead}\",\"district\":\"{district}\",\"scope\":\"{}\",\"plan_year\":{plan_year},\"started\":\"{started_y}-{started_m:02}\"{completed},\"source\":\"synthetic\",\"investment_wan_yuan\":{:.1}}},\"geometry\":{geometry}}}",
+            "{}{{\"type\":\"Feature\",\"properties\":{{\"id\":\"SYN-{i:07}\",\"name\":\"{name}\",\"layer\":\"{layer}\",\"kind\":\"{kind}\",\"task\":{task},\"lead_unit\":\"{lead}\",\"district\":\"{district}\",\"scope\":\"{}\",\"plan_year\":{plan_year},\"started\":\"{started_y}-{started_m:02}\"{completed},\"source\":\"synthetic\",\"investment_wan_yuan\":{:.1},\"contractor\":\"{}\"}},\"geometry\":{geometry}}}",
             if i == 0 { "" } else { ",\n" },
             if county { "county" } else { "main_city" },
             rng.range(50.0, 5000.0),
+            rng.pick(&CONTRACTORS),
         )?;
     }
     writeln!(w, "\n]}}")

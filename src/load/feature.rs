@@ -1,25 +1,28 @@
 //! Parses the bytes of one GeoJSON Feature into a [`RawFeature`]: geometry in
 //! the file's own coordinates, properties in file order.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use geo::Geometry;
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::geometry::{GeomNote, KeyStr, geometry_seed};
 
-/// One feature as written, before validation and CRS conversion.
+/// One feature as written, before validation and CRS conversion. Text
+/// properties borrow from the input where they can.
 #[derive(Debug, Default)]
-pub struct RawFeature {
+pub struct RawFeature<'de> {
     pub index: usize,
     /// The Feature's own `"id"` member (GeoJSON puts it beside `properties`).
     pub member_id: Option<String>,
     pub geometry: Option<Geometry<f64>>,
     pub geometry_member: bool,
     pub geom_notes: Vec<GeomNote>,
-    /// Properties in file order; empty when `properties` is null.
-    pub props: Vec<(Box<str>, Value)>,
+    /// Properties; empty when `properties` is null.
+    pub props: Props<'de>,
     /// `properties` was present but not an object or null.
     pub props_wrong_type: bool,
     /// The value of the `type` member, when it was not "Feature".
@@ -35,7 +38,7 @@ pub struct FeatureError {
 }
 
 /// Parses one feature. `index` is its place in the `features` array.
-pub fn parse_feature(bytes: &[u8], index: usize) -> Result<RawFeature, FeatureError> {
+pub fn parse_feature(bytes: &[u8], index: usize) -> Result<RawFeature<'_>, FeatureError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let seed = FeatureSeed { index };
     let f = seed.deserialize(&mut de).map_err(|e| classify(e, bytes))?;
@@ -101,8 +104,8 @@ struct FeatureSeed {
 }
 
 impl<'de> DeserializeSeed<'de> for FeatureSeed {
-    type Value = RawFeature;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<RawFeature, D::Error> {
+    type Value = RawFeature<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<RawFeature<'de>, D::Error> {
         d.deserialize_any(self)
     }
 }
@@ -112,13 +115,13 @@ fn tagged<E: de::Error>(field: &str, e: impl fmt::Display) -> E {
 }
 
 impl<'de> Visitor<'de> for FeatureSeed {
-    type Value = RawFeature;
+    type Value = RawFeature<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a GeoJSON Feature object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFeature, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFeature<'de>, A::Error> {
         let mut f = RawFeature { index: self.index, ..RawFeature::default() };
         let mut saw_type = false;
         while let Some(key) = map.next_key::<KeyStr>()? {
@@ -147,11 +150,11 @@ impl<'de> Visitor<'de> for FeatureSeed {
                     f.geom_notes = g.notes;
                 }
                 "properties" => {
-                    let v: Props = map.next_value()?;
+                    let v: PropsMember = map.next_value()?;
                     match v {
-                        Props::Map(p) => f.props = p,
-                        Props::Null => {}
-                        Props::Other => f.props_wrong_type = true,
+                        PropsMember::Map(p) => f.props = p,
+                        PropsMember::Null => {}
+                        PropsMember::Other => f.props_wrong_type = true,
                     }
                 }
                 _ => {
@@ -165,73 +168,195 @@ impl<'de> Visitor<'de> for FeatureSeed {
         Ok(f)
     }
 
-    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<RawFeature, A::Error> {
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<RawFeature<'de>, A::Error> {
         Err(tagged("type", "this element of \"features\" is an array, not a Feature object"))
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<RawFeature, E> {
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<RawFeature<'de>, E> {
         Err(tagged("type", "this element of \"features\" is a string, not a Feature object"))
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawFeature, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawFeature<'de>, E> {
         Err(tagged("type", "this element of \"features\" is a number, not a Feature object"))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawFeature, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawFeature<'de>, E> {
         self.visit_f64(v as f64)
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawFeature, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawFeature<'de>, E> {
         self.visit_f64(v as f64)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<RawFeature, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<RawFeature<'de>, E> {
         Err(tagged("type", "this element of \"features\" is null, not a Feature object"))
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawFeature, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawFeature<'de>, E> {
         Err(tagged("type", "this element of \"features\" is true/false, not a Feature object"))
     }
 }
 
-/// `properties`: an object read in order, null, or something else.
-enum Props {
-    Map(Vec<(Box<str>, Value)>),
+/// The property names the model has fields for.
+pub const KNOWN: [&str; 14] = [
+    "id",
+    "name",
+    "layer",
+    "kind",
+    "task",
+    "lead_unit",
+    "district",
+    "scope",
+    "plan_year",
+    "started",
+    "completed",
+    "source",
+    "length_km",
+    "area_m2",
+];
+
+fn known_slot(key: &str) -> Option<usize> {
+    KNOWN.iter().position(|k| *k == key)
+}
+
+/// A property value as read: text borrowed from the input when it has no
+/// escapes, numbers as written, anything else as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PropValue<'de> {
+    Text(Cow<'de, str>),
+    Number(serde_json::Number),
+    Bool(bool),
+    Null,
+    Other(Value),
+}
+
+impl fmt::Display for PropValue<'_> {
+    /// As JSON: text quoted, so messages show exactly what was written.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PropValue::Text(t) => write!(f, "{}", Value::String(t.to_string())),
+            PropValue::Number(n) => write!(f, "{n}"),
+            PropValue::Bool(b) => write!(f, "{b}"),
+            PropValue::Null => f.write_str("null"),
+            PropValue::Other(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for PropValue<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PropValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a property value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(PropValue::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(PropValue::Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(PropValue::Text(Cow::Owned(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(PropValue::Number(v.into()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(PropValue::Number(v.into()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(serde_json::Number::from_f64(v).map(PropValue::Number).unwrap_or(PropValue::Null))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(PropValue::Bool(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(PropValue::Null)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, s: A) -> Result<Self::Value, A::Error> {
+                Value::deserialize(de::value::SeqAccessDeserializer::new(s)).map(PropValue::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<Self::Value, A::Error> {
+                Value::deserialize(de::value::MapAccessDeserializer::new(m)).map(PropValue::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl PropValue<'_> {
+    /// The value as owned JSON, for properties kept as they are.
+    pub fn into_value(self) -> Value {
+        match self {
+            PropValue::Text(t) => Value::String(t.into_owned()),
+            PropValue::Number(n) => Value::Number(n),
+            PropValue::Bool(b) => Value::Bool(b),
+            PropValue::Null => Value::Null,
+            PropValue::Other(v) => v,
+        }
+    }
+}
+
+/// A feature's properties: the model's own fields by slot, the rest in file order.
+#[derive(Debug, Default)]
+pub struct Props<'de> {
+    known: [Option<PropValue<'de>>; KNOWN.len()],
+    pub extra: Vec<(Box<str>, Value)>,
+}
+
+impl<'de> Props<'de> {
+    /// Takes a known property out; null counts as absent.
+    pub fn take(&mut self, key: &str) -> Option<PropValue<'de>> {
+        let slot = known_slot(key)?;
+        self.known[slot].take().filter(|v| *v != PropValue::Null)
+    }
+}
+
+/// `properties`: an object, null, or something else.
+enum PropsMember<'de> {
+    Map(Props<'de>),
     Null,
     Other,
 }
 
-impl<'de> de::Deserialize<'de> for Props {
+impl<'de> de::Deserialize<'de> for PropsMember<'de> {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Props;
+            type Value = PropsMember<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an object of properties")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Props, A::Error> {
-                let mut v = Vec::with_capacity(map.size_hint().unwrap_or(12));
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut p = Props::default();
                 while let Some(k) = map.next_key::<KeyStr>()? {
-                    let val: Value = map.next_value()?;
-                    v.push((Box::<str>::from(k.0.as_ref()), val));
+                    match known_slot(&k.0) {
+                        Some(slot) => p.known[slot] = Some(map.next_value()?),
+                        None => {
+                            let val: Value = map.next_value()?;
+                            p.extra.push((Box::<str>::from(k.0.as_ref()), val));
+                        }
+                    }
                 }
-                Ok(Props::Map(v))
+                Ok(PropsMember::Map(p))
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Props, E> {
-                Ok(Props::Null)
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(PropsMember::Null)
             }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut s: A) -> Result<Props, A::Error> {
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
                 while s.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Props::Other)
+                Ok(PropsMember::Other)
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Props, E> {
-                Ok(Props::Other)
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(PropsMember::Other)
             }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Props, E> {
-                Ok(Props::Other)
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(PropsMember::Other)
             }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Props, E> {
-                Ok(Props::Other)
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(PropsMember::Other)
             }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Props, E> {
-                Ok(Props::Other)
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(PropsMember::Other)
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Props, E> {
-                Ok(Props::Other)
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(PropsMember::Other)
             }
         }
         d.deserialize_any(V)
@@ -249,9 +374,9 @@ mod tests {
             3,
         )
         .unwrap();
-        let keys: Vec<&str> = f.props.iter().map(|(k, _)| &**k).collect();
+        let keys: Vec<&str> = f.props.extra.iter().map(|(k, _)| &**k).collect();
         assert_eq!(keys, ["z", "a", "m"]);
-        assert_eq!(f.props[1].1, Value::String("滨".into()));
+        assert_eq!(f.props.extra[1].1, Value::String("滨".into()));
         assert_eq!(f.member_id.as_deref(), Some("7"));
         assert_eq!(f.index, 3);
     }

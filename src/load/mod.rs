@@ -12,7 +12,6 @@ mod place;
 mod scan;
 mod validate;
 
-use std::collections::HashSet;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -85,31 +84,36 @@ pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> Dataset {
 /// with an error naming both places.
 pub fn merge_into(base: &mut Dataset, mut new: Dataset) {
     let offset = base.files.len() as u16;
-    let mut seen: HashSet<Arc<str>> =
+    let mut seen: foldhash::HashSet<Arc<str>> =
         base.sites.iter().filter(|s| !matches!(s.layer, LayerKey::Reference(_))).map(|s| s.id.clone()).collect();
+    seen.reserve(new.sites.len());
     let files: Vec<String> = base.files.iter().chain(&new.files).map(|f| f.path.display().to_string()).collect();
-    let mut kept = Vec::with_capacity(new.sites.len());
-    for mut s in new.sites.drain(..) {
+    let mut dropped = Vec::new();
+    new.sites.retain_mut(|s| {
         s.origin.file += offset;
-        if !matches!(s.layer, LayerKey::Reference(_)) && !seen.insert(s.id.clone()) {
-            let file = files.get(s.origin.file as usize).cloned().unwrap_or_default();
-            new.problems.push(Problem {
-                severity: Severity::Error,
-                file,
-                feature: Some(s.origin.index as usize),
-                feature_id: Some(s.id.to_string()),
-                field: Some("id".into()),
-                message: format!("duplicate id \"{}\": an earlier site already has it; this one was dropped", s.id),
-                location: Some(s.bbox),
-            });
-            if let Some(f) = new.files.get_mut((s.origin.file - offset) as usize) {
-                f.sites_loaded -= 1;
-            }
-            continue;
+        if matches!(s.layer, LayerKey::Reference(_)) || seen.insert(s.id.clone()) {
+            return true;
         }
-        kept.push(s);
+        dropped.push(Problem {
+            severity: Severity::Error,
+            file: files.get(s.origin.file as usize).cloned().unwrap_or_default(),
+            feature: Some(s.origin.index as usize),
+            feature_id: Some(s.id.to_string()),
+            field: Some("id".into()),
+            message: format!("duplicate id \"{}\": an earlier site already has it; this one was dropped", s.id),
+            location: Some(s.bbox),
+        });
+        if let Some(f) = new.files.get_mut((s.origin.file - offset) as usize) {
+            f.sites_loaded -= 1;
+        }
+        false
+    });
+    new.problems.append(&mut dropped);
+    if base.sites.is_empty() {
+        base.sites = new.sites;
+    } else {
+        base.sites.append(&mut new.sites);
     }
-    base.sites.append(&mut kept);
     base.files.append(&mut new.files);
     base.problems.append(&mut new.problems);
 }
@@ -152,7 +156,7 @@ fn load_reader<R: Read>(
     } else {
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
     };
-    let mut parts: Vec<(usize, Vec<Site>, Vec<Problem>)> = Vec::new();
+    let mut assembled = Assembler::default();
     let mut problems = Vec::new();
     let outcome = std::thread::scope(|scope| {
         let (batch_tx, batch_rx) = crossbeam_channel::bounded::<scan::Batch>(threads * 2);
@@ -172,9 +176,16 @@ fn load_reader<R: Read>(
                 .expect("spawning a parser thread");
         }
         drop(done_tx);
-        let outcome = scan::scan(reader, |b| drop(batch_tx.send(b)), |read| progress(read, total));
+        let outcome = scan::scan(
+            reader,
+            |b| {
+                drop(batch_tx.send(b));
+                done_rx.try_iter().for_each(|part| assembled.add(part));
+            },
+            |read| progress(read, total),
+        );
         drop(batch_tx);
-        parts.extend(done_rx);
+        done_rx.iter().for_each(|part| assembled.add(part));
         outcome
     });
     let outcome = match outcome {
@@ -184,12 +195,9 @@ fn load_reader<R: Read>(
             scan::ScanOutcome::default()
         }
     };
-    parts.sort_by_key(|p| p.0);
-    let mut sites = Vec::with_capacity(outcome.features);
-    for (_, s, p) in parts {
-        sites.extend(s);
-        problems.extend(p);
-    }
+    debug_assert!(assembled.pending.is_empty());
+    let mut sites = assembled.sites;
+    problems.append(&mut assembled.problems);
     if let Some(fault) = &outcome.fault {
         problems.push(Problem::file_level(Severity::Error, &label, fault.clone()));
     }
@@ -233,11 +241,37 @@ fn load_reader<R: Read>(
     unique
 }
 
-fn parse_batch(
-    batch: &scan::Batch,
-    ctx: &validate::FileContext,
-    interner: &mut validate::Interner,
-) -> (usize, Vec<Site>, Vec<Problem>) {
+/// What a parser thread makes of one batch.
+struct Part {
+    first_index: usize,
+    features: usize,
+    sites: Vec<Site>,
+    problems: Vec<Problem>,
+}
+
+/// Puts parsed batches back in file order as they arrive, so the sites are
+/// appended to one growing vector (which reallocates in place) instead of
+/// being gathered and then copied: the peak memory stays near the result's.
+#[derive(Default)]
+struct Assembler {
+    next: usize,
+    pending: std::collections::BTreeMap<usize, Part>,
+    sites: Vec<Site>,
+    problems: Vec<Problem>,
+}
+
+impl Assembler {
+    fn add(&mut self, part: Part) {
+        self.pending.insert(part.first_index, part);
+        while let Some(mut p) = self.pending.remove(&self.next) {
+            self.next += p.features;
+            self.sites.append(&mut p.sites);
+            self.problems.append(&mut p.problems);
+        }
+    }
+}
+
+fn parse_batch(batch: &scan::Batch, ctx: &validate::FileContext, interner: &mut validate::Interner) -> Part {
     let mut sites = Vec::with_capacity(batch.spans.len());
     let mut problems = Vec::new();
     for (i, (s, e)) in batch.spans.iter().enumerate() {
@@ -245,7 +279,7 @@ fn parse_batch(
         sites.extend(site);
         problems.extend(p);
     }
-    (batch.first_index, sites, problems)
+    Part { first_index: batch.first_index, features: batch.spans.len(), sites, problems }
 }
 
 fn one_feature(

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use geo::{BoundingRect, CoordsIter, MapCoordsInPlace};
+use geo::{CoordsIter, MapCoordsInPlace};
 
 use super::CrsMember;
 use crate::crs::{self, Crs, Detection};
@@ -85,58 +85,54 @@ pub(crate) fn place_in_wgs84(ds: &mut Dataset, label: &str, head_crs: Option<Crs
     };
     let convert = source.filter(|c| !matches!(c, Crs::Wgs84 | Crs::Cgcs2000));
     let mut dropped: Vec<Problem> = Vec::new();
-    let sites = std::mem::take(&mut ds.sites);
-    let mut kept = Vec::with_capacity(sites.len());
-    for mut s in sites {
+    ds.sites.retain_mut(|s| {
         if let Some(c) = convert {
             let result = map_coords(&mut s.geometry, &|co| {
                 let (x, y) = if swapped { (co.y, co.x) } else { (co.x, co.y) };
                 crs::to_wgs84(c, x, y).map(|(lon, lat)| geo::Coord { x: lon, y: lat })
             });
             if let Err(msg) = result {
-                dropped.push(feature_problem(&s, label, format!("cannot convert from {}: {msg}", c.label())));
-                continue;
+                dropped.push(feature_problem(s, label, format!("cannot convert from {}: {msg}", c.label())));
+                return false;
             }
+            let g = std::mem::replace(&mut s.geometry, geo::Geometry::Point(geo::Point::new(0.0, 0.0)));
+            s.set_geometry(g);
         }
-        if let Some(bad) = s.geometry.coords_iter().find(|c| !in_wgs84_range(c.x, c.y)) {
-            let hint = if bad.x.abs() > 1000.0 || bad.y.abs() > 1000.0 {
-                " (metres? give the file a crs member or convert it with --from epsg:NNNN)"
-            } else {
-                ""
-            };
-            dropped.push(feature_problem(
-                &s,
-                label,
-                format!(
-                    "coordinate ({}, {}) is outside the WGS84 range lon -180..180, lat -90..90{hint}",
-                    bad.x, bad.y
-                ),
-            ));
-            continue;
+        // The box holds every position, so checking its corners checks them all.
+        let (lo, hi) = (s.bbox.min(), s.bbox.max());
+        if in_wgs84_range(lo.x, lo.y) && in_wgs84_range(hi.x, hi.y) {
+            return true;
         }
-        let g = std::mem::replace(&mut s.geometry, geo::Geometry::Point(geo::Point::new(0.0, 0.0)));
-        if let Some(b) = g.bounding_rect() {
-            s.bbox = b;
-        }
-        s.set_geometry(g);
-        kept.push(s);
-    }
+        let bad = s.geometry.coords_iter().find(|c| !in_wgs84_range(c.x, c.y)).unwrap_or(lo);
+        let hint = if bad.x.abs() > 1000.0 || bad.y.abs() > 1000.0 {
+            " (metres? give the file a crs member or convert it with --from epsg:NNNN)"
+        } else {
+            ""
+        };
+        dropped.push(feature_problem(
+            s,
+            label,
+            format!("coordinate ({}, {}) is outside the WGS84 range lon -180..180, lat -90..90{hint}", bad.x, bad.y),
+        ));
+        false
+    });
+    let kept = &ds.sites;
     if let Some(c) = convert {
         notice(ds, Severity::Notice, format!("{} features converted from {} to WGS84", kept.len(), c.label()));
     }
-    ds.sites = kept;
     ds.problems.extend(dropped);
     // Problems point at their feature's place when it loaded.
-    let at: HashMap<u32, geo::Rect<f64>> = ds.sites.iter().map(|s| (s.origin.index, s.bbox)).collect();
-    for p in &mut ds.problems {
-        if p.location.is_none()
-            && let Some(i) = p.feature
-        {
-            p.location = at.get(&(i as u32)).copied();
+    if ds.problems.iter().any(|p| p.location.is_none() && p.feature.is_some()) {
+        let at: HashMap<u32, geo::Rect<f64>> = ds.sites.iter().map(|s| (s.origin.index, s.bbox)).collect();
+        for p in &mut ds.problems {
+            if p.location.is_none()
+                && let Some(i) = p.feature
+            {
+                p.location = at.get(&(i as u32)).copied();
+            }
         }
     }
 }
-
 type CoordFn<'a> = &'a dyn Fn(geo::Coord<f64>) -> Result<geo::Coord<f64>, crs::CrsError>;
 
 /// Maps every position of a geometry, recursing into collections by hand

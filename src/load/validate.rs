@@ -1,21 +1,20 @@
 //! Turns a [`RawFeature`] into a [`Site`], collecting what is wrong with it.
 //! Errors drop the feature; warnings keep it.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
+use geo::Geometry;
 use geo::Validation;
-use geo::{Geometry, Rect};
-use serde_json::Value;
 
-use super::feature::RawFeature;
+use super::feature::{PropValue, Props, RawFeature};
 use super::geometry::{GeomNote, is_empty};
 use crate::model::{LayerKey, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site};
 
 /// Shared strings for a file: districts, lead units, kinds and sources repeat
 /// across thousands of sites, so each is stored once.
 #[derive(Default)]
-pub struct Interner(HashMap<Box<str>, Arc<str>>);
+pub struct Interner(foldhash::HashMap<Box<str>, Arc<str>>);
 
 impl Interner {
     pub fn get(&mut self, s: &str) -> Arc<str> {
@@ -40,7 +39,7 @@ pub struct FileContext<'a> {
 pub struct Report<'a> {
     ctx: &'a FileContext<'a>,
     index: usize,
-    id: Option<String>,
+    id: Option<Arc<str>>,
     pub problems: Vec<Problem>,
 }
 
@@ -51,7 +50,7 @@ impl<'a> Report<'a> {
 
     /// Names the feature in the problems pushed from now on.
     pub fn set_id(&mut self, id: Option<String>) {
-        self.id = id;
+        self.id = id.map(Arc::from);
     }
 
     pub fn push(&mut self, severity: Severity, field: Option<&str>, message: impl Into<String>) {
@@ -59,7 +58,7 @@ impl<'a> Report<'a> {
             severity,
             file: self.ctx.label.to_string(),
             feature: Some(self.index),
-            feature_id: self.id.clone(),
+            feature_id: self.id.as_deref().map(str::to_string),
             field: field.map(str::to_string),
             message: message.into(),
             location: None,
@@ -67,44 +66,26 @@ impl<'a> Report<'a> {
     }
 }
 
-/// Known property names; everything else is kept as an extra property.
-const KNOWN: [&str; 14] = [
-    "id",
-    "name",
-    "layer",
-    "kind",
-    "task",
-    "lead_unit",
-    "district",
-    "scope",
-    "plan_year",
-    "started",
-    "completed",
-    "source",
-    "length_km",
-    "area_m2",
-];
-
-fn as_text(v: &Value) -> Option<String> {
+fn as_text<'a>(v: &'a PropValue) -> Option<Cow<'a, str>> {
     match v {
-        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-        Value::Number(n) => Some(n.to_string()),
+        PropValue::Text(s) => Some(Cow::Borrowed(s.trim())).filter(|s| !s.is_empty()),
+        PropValue::Number(n) => Some(Cow::Owned(n.to_string())),
         _ => None,
     }
 }
 
-fn as_int(v: &Value) -> Option<i64> {
+fn as_int(v: &PropValue) -> Option<i64> {
     match v {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
-        Value::String(s) => s.trim().parse().ok(),
+        PropValue::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        PropValue::Text(s) => s.trim().parse().ok(),
         _ => None,
     }
 }
 
-fn as_num(v: &Value) -> Option<f64> {
+fn as_num(v: &PropValue) -> Option<f64> {
     match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
+        PropValue::Number(n) => n.as_f64(),
+        PropValue::Text(s) => s.trim().parse().ok(),
         _ => None,
     }
 }
@@ -113,12 +94,10 @@ fn as_num(v: &Value) -> Option<f64> {
 pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep: &mut Report) -> Option<Site> {
     let RawFeature { index, member_id, geometry, geometry_member, geom_notes, mut props, props_wrong_type, wrong_type } =
         raw;
-    let take = |props: &mut Vec<(Box<str>, Value)>, key: &str| -> Option<Value> {
-        props.iter().position(|(k, _)| &**k == key).map(|i| props.remove(i).1).filter(|v| !v.is_null())
-    };
     // Identity first, so every later problem names the feature.
-    let id_prop = take(&mut props, "id");
-    let id = id_prop.as_ref().and_then(as_text).or(member_id);
+    let id_prop = props.take("id");
+    let id: Option<Arc<str>> =
+        id_prop.as_ref().and_then(as_text).map(|t| Arc::from(&*t)).or_else(|| member_id.map(Arc::from));
     rep.id = id.clone();
     if let Some(t) = wrong_type {
         rep.push(Severity::Error, Some("type"), format!("type is {t}, expected \"Feature\""));
@@ -127,7 +106,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     if props_wrong_type {
         rep.push(Severity::Warning, Some("properties"), "properties is not an object; ignored");
     }
-    let layer_val = take(&mut props, "layer");
+    let layer_val = props.take("layer");
     let is_plan_site = layer_val.is_some();
     let layer = match &layer_val {
         None => LayerKey::Reference(ctx.reference_layer.clone()),
@@ -180,12 +159,12 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         rep.push(Severity::Warning, Some("geometry"), msg);
     }
 
-    let name_val = take(&mut props, "name");
+    let name_val = props.take("name");
     let name = name_val.as_ref().and_then(as_text);
-    let id = match id {
+    let id: Arc<str> = match id {
         Some(id) => id,
         None => {
-            let generated = format!("{}#{index}", ctx.label);
+            let generated: Arc<str> = format!("{}#{index}", ctx.label).into();
             if is_plan_site {
                 rep.push(
                     Severity::Warning,
@@ -196,8 +175,8 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             generated
         }
     };
-    let name = match name {
-        Some(n) => n,
+    let name: Arc<str> = match name {
+        Some(n) => Arc::from(&*n),
         None => {
             if is_plan_site {
                 rep.push(Severity::Warning, Some("name"), "the site has no name; its id is shown instead");
@@ -205,18 +184,10 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             id.clone()
         }
     };
-    let mut site = Site::new(
-        id.as_str().into(),
-        name.as_str().into(),
-        layer,
-        geometry,
-        Origin { file: ctx.file_index, index: index as u32 },
-    );
-    // Bounding box is recomputed after CRS conversion; a placeholder now.
-    site.bbox = Rect::new((0.0, 0.0), (0.0, 0.0));
+    let mut site = Site::new(id, name, layer, geometry, Origin { file: ctx.file_index, index: index as u32 });
 
-    let mut text = |props: &mut Vec<(Box<str>, Value)>, key: &str, rep: &mut Report| -> Option<Arc<str>> {
-        let v = take(props, key)?;
+    let mut text = |props: &mut Props, key: &str, rep: &mut Report| -> Option<Arc<str>> {
+        let v = props.take(key)?;
         match as_text(&v) {
             Some(s) => Some(interner.get(&s)),
             None => {
@@ -230,13 +201,13 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     site.district = text(&mut props, "district", rep);
     site.source = text(&mut props, "source", rep);
 
-    if let Some(v) = take(&mut props, "task") {
+    if let Some(v) = props.take("task") {
         match as_int(&v) {
             Some(t) if (1..=28).contains(&t) => site.task = Some(t as u8),
             _ => rep.push(Severity::Warning, Some("task"), format!("task {v} is not a plan task number 1-28; ignored")),
         }
     }
-    if let Some(v) = take(&mut props, "scope") {
+    if let Some(v) = props.take("scope") {
         match as_text(&v).as_deref().and_then(Scope::from_key) {
             Some(s) => site.scope = Some(s),
             None => rep.push(
@@ -246,7 +217,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             ),
         }
     }
-    if let Some(v) = take(&mut props, "plan_year") {
+    if let Some(v) = props.take("plan_year") {
         match as_int(&v) {
             Some(y) if (1900..=2100).contains(&y) => {
                 site.plan_year = Some(y as i32);
@@ -262,10 +233,10 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         }
     }
     let mut date = |key: &str, rep: &mut Report| -> Option<PlanDate> {
-        let v = take(&mut props, key)?;
+        let v = props.take(key)?;
         let parsed = match &v {
-            Value::String(s) => s.parse::<PlanDate>().map_err(|e| e.to_string()),
-            Value::Number(_) => v.to_string().parse::<PlanDate>().map_err(|e| e.to_string()),
+            PropValue::Text(s) => s.parse::<PlanDate>().map_err(|e| e.to_string()),
+            PropValue::Number(n) => n.to_string().parse::<PlanDate>().map_err(|e| e.to_string()),
             other => Err(format!("{other} is not a date")),
         };
         match parsed {
@@ -284,7 +255,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         rep.push(Severity::Warning, Some("completed"), format!("completed {c} is before started {s}"));
     }
     for (key, slot) in [("length_km", &mut site.declared_length_km), ("area_m2", &mut site.declared_area_m2)] {
-        if let Some(v) = take(&mut props, key) {
+        if let Some(v) = props.take(key) {
             match as_num(&v) {
                 Some(x) if x.is_finite() && x >= 0.0 => *slot = Some(x),
                 _ => rep.push(Severity::Warning, Some(key), format!("{key} {v} is not a non-negative number; ignored")),
@@ -296,8 +267,8 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     {
         rep.push(Severity::Warning, Some("plan_year"), "the site has no plan_year; it is never overdue");
     }
-    debug_assert!(props.iter().all(|(k, _)| !KNOWN.contains(&&**k)));
-    site.extra = props;
+    props.extra.shrink_to_fit();
+    site.extra = props.extra;
     Some(site)
 }
 
