@@ -309,6 +309,9 @@ impl<'de> Props<'de> {
 }
 
 /// `properties`: an object, null, or something else.
+// Lives on the stack for one feature; boxing the large variant would cost an
+// allocation per feature on files of millions.
+#[allow(clippy::large_enum_variant)]
 enum PropsMember<'de> {
     Map(Props<'de>),
     Null,
