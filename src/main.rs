@@ -8,7 +8,8 @@ use binzhou_sites::cli::{Cli, run};
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
-        .with_writer(std::io::stderr)
+        // Every log line is redacted: a Tianditu key in a URL never reaches the log.
+        .with_writer(binzhou_sites::tiles::logging::redacting(std::io::stderr))
         .init();
     let cli = Cli::parse();
     let result = match cli.command {

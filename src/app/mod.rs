@@ -21,17 +21,21 @@ use std::time::Duration;
 use egui::{Align2, Color32, Key, Modifiers, Pos2, RichText, Ui, vec2};
 
 use crate::model::{LayerKey, Severity, YearView};
+use crate::stats::PlanTargets;
 use data::{MapData, SiteLooks};
 use i18n::Lang;
 use map::MapView;
 use map::basemap::{BasemapChoice, BasemapSource, PlainBackground, VectorBasemap};
 use map::sites_plugin::{DrawStyle, LayerLook};
 use map::style::{Symbol, layer_colour};
+use panels::audit::AuditState;
+use panels::dashboard::{DashboardState, PanelAction, PanelCtx};
 use panels::identify::IdentifyAction;
 use panels::layers::LayerAction;
 use panels::problems::ProblemsState;
 use panels::search::SearchState;
 use panels::status_bar::StatusInfo;
+use panels::table::TableState;
 use panels::year::Player;
 use state::{Camera, MAIN_CITY_BOUNDS, ViewState};
 use worker::{LoadKind, Loader, Polled};
@@ -99,7 +103,7 @@ pub fn run(args: AppArgs) -> anyhow::Result<()> {
             fonts::apply_text_sizes(&cc.egui_ctx);
             cc.egui_ctx.set_theme(egui::Theme::Light);
             let state = ViewState::load(cc.storage);
-            Ok(Box::new(App::new(paths, state, font_missing)))
+            Ok(Box::new(App::new(paths, state, font_missing).with_report_state(cc.storage)))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
@@ -138,10 +142,35 @@ pub struct App {
     selected: Option<usize>,
     vector: VectorBasemap,
     plain: PlainBackground,
+    /// Tile basemaps (online and offline), their settings and prefetch dialogs.
+    tiles: panels::basemap_settings::BasemapPanel,
     notices: Vec<Notice>,
     dialogs: Dialogs,
     title_lang: Option<Lang>,
     illustrative: bool,
+    /// The plan's targets: the data folder's `plan_targets.json`, else the bundled ones.
+    targets: PlanTargets,
+    dashboard: DashboardState,
+    table: TableState,
+    audit: AuditState,
+    /// Sites a report panel selected (a dashboard figure, an audit entry), ringed on the map.
+    highlight: Vec<usize>,
+    /// Their bounds, fitted once the table that lists them has taken its space.
+    fit_later: Option<(geo::Rect<f64>, u8)>,
+}
+
+/// Where the report panels' state is stored.
+const REPORTS_KEY: &str = "binzhou-sites/report-panels";
+
+/// The plan targets for the data paths: a folder's own `plan_targets.json`, else the bundled ones.
+fn targets_for(paths: &[PathBuf]) -> PlanTargets {
+    paths
+        .iter()
+        .find(|p| p.is_dir())
+        .and_then(|dir| {
+            PlanTargets::for_data_dir(dir).map_err(|e| tracing::warn!("{e}; using the bundled plan targets")).ok()
+        })
+        .unwrap_or_else(PlanTargets::bundled)
 }
 
 impl App {
@@ -154,6 +183,7 @@ impl App {
             notices.push(Notice { text: Lang::En.text().no_cjk_font.to_owned(), ttl: None });
         }
         let map = MapView::new(state.camera, main_city_bounds());
+        let targets = targets_for(&paths);
         App {
             map,
             state,
@@ -169,11 +199,31 @@ impl App {
             selected: None,
             vector: VectorBasemap::builtin(),
             plain: PlainBackground,
+            tiles: Default::default(),
             notices,
             dialogs: Dialogs::default(),
             title_lang: None,
             illustrative: false,
+            targets,
+            dashboard: DashboardState::default(),
+            table: TableState::default(),
+            audit: AuditState::default(),
+            highlight: Vec::new(),
+            fit_later: None,
         }
+    }
+
+    /// Restores the report panels' settings (sort, filter, chart layer) saved by an earlier run.
+    pub fn with_report_state(mut self, storage: Option<&dyn eframe::Storage>) -> Self {
+        if let Some((dashboard, table, audit)) = storage.and_then(|s| eframe::get_value(s, REPORTS_KEY)) {
+            (self.dashboard, self.table, self.audit) = (dashboard, table, audit);
+        }
+        self
+    }
+
+    /// The sites a report panel selected, ringed on the map and listed in the table.
+    pub fn highlighted(&self) -> &[usize] {
+        &self.highlight
     }
 
     /// The data shown.
@@ -279,6 +329,7 @@ impl App {
                 let before = if done.replaced { 0 } else { self.data.dataset.sites.len() };
                 if done.replaced {
                     self.selected = None;
+                    self.highlight.clear();
                 }
                 self.data = done.data;
                 self.generation += 1;
@@ -366,6 +417,7 @@ impl App {
         let typing = ctx.egui_wants_keyboard_input();
         if !typing && ctx.input(|i| i.key_pressed(Key::Escape)) {
             self.selected = None;
+            self.highlight.clear();
         }
         if typing {
             return;
@@ -393,6 +445,8 @@ impl App {
 
     fn handle_dropped_files(&mut self, ctx: &egui::Context) {
         let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        // MBTiles, PMTiles and tile folders become the basemap; the rest is data.
+        let dropped = self.tiles.open_paths(&mut self.state, dropped);
         if !dropped.is_empty() {
             self.open_paths(ctx, dropped);
         }
@@ -435,6 +489,9 @@ impl App {
                 ui.checkbox(&mut p.legend, t.panel_legend);
                 ui.checkbox(&mut p.identify, t.panel_identify);
                 ui.checkbox(&mut p.problems, t.panel_problems);
+                ui.checkbox(&mut p.dashboard, t.panel_dashboard);
+                ui.checkbox(&mut p.table, t.panel_table);
+                ui.checkbox(&mut p.audit, t.panel_audit);
                 ui.separator();
                 ui.checkbox(&mut self.state.show_labels, t.show_labels);
                 ui.checkbox(&mut self.state.show_changes, t.show_changes);
@@ -452,9 +509,7 @@ impl App {
                 }
             });
             ui.menu_button(t.menu_basemap, |ui| {
-                for c in BasemapChoice::ALL {
-                    ui.radio_value(&mut self.state.basemap, c, c.label(lang));
-                }
+                panels::basemap_settings::menu(ui, &mut self.state, &mut self.tiles);
             });
             ui.menu_button(t.menu_language, |ui| {
                 for l in [Lang::Zh, Lang::En] {
@@ -607,6 +662,7 @@ impl App {
         match self.state.basemap {
             BasemapChoice::Vector => &mut self.vector,
             BasemapChoice::None => &mut self.plain,
+            BasemapChoice::Tiles => &mut self.tiles.source,
         }
     }
 
@@ -629,7 +685,9 @@ impl App {
         if self.selected.is_some_and(|i| i >= self.data.dataset.sites.len()) {
             self.selected = None;
         }
+        self.highlight.retain(|&i| i < self.data.dataset.sites.len());
         self.refresh_looks();
+        self.tiles.frame(&ctx, &mut self.state, &self.data, &mut self.map);
         let lang = self.state.lang;
 
         egui::Panel::top("menu-bar").show(ui, |ui| self.menu_bar(ui));
@@ -643,6 +701,7 @@ impl App {
                 progress: self.loader.progress(),
                 summary: (ds.sites.len(), self.data.layers.len(), ds.files.len()),
                 problems: (ds.error_count(), ds.problems.len()),
+                basemap: self.tiles.status(&self.state),
             };
             if panels::status_bar::show(ui, &info, lang) {
                 self.state.panels.problems = !self.state.panels.problems;
@@ -679,6 +738,7 @@ impl App {
                 }
             });
         }
+        self.report_panels(ui);
         egui::CentralPanel::no_frame().show(ui, |ui| {
             let layers = self.layer_looks();
             let style = DrawStyle {
@@ -694,14 +754,21 @@ impl App {
             let basemap: &mut dyn BasemapSource = match self.state.basemap {
                 BasemapChoice::Vector => &mut self.vector,
                 BasemapChoice::None => &mut self.plain,
+                BasemapChoice::Tiles => &mut self.tiles.source,
             };
             let out = self.map.show(ui, &data, style, basemap);
             let rect = out.response.rect;
+            self.tiles.map_interaction(ui, &out.response, &self.map, lang);
             match out.clicked {
                 Some(Some(i)) => self.select(i, false),
-                Some(None) => self.selected = None,
+                Some(None) => {
+                    self.selected = None;
+                    self.highlight.clear();
+                }
                 None => {}
             }
+            let rings = self.highlight.iter().filter_map(|&i| self.site_screen_pos(i));
+            panels::dashboard::paint_highlight(ui.painter(), rect, rings);
             if let Some(i) = self.map.frame.hovered
                 && let Some(site) = data.dataset.sites.get(i)
             {
@@ -723,6 +790,77 @@ impl App {
         }
     }
 
+    /// The report panels: progress dashboard and audit (right), attribute table (bottom).
+    fn report_panels(&mut self, ui: &mut Ui) {
+        if let Some((b, frames)) = self.fit_later.take() {
+            if frames == 0 {
+                self.map.fit(b, 17.0, true);
+            } else {
+                self.fit_later = Some((b, frames - 1));
+                ui.ctx().request_repaint();
+            }
+        }
+        let panels = self.state.panels;
+        if !(panels.dashboard || panels.table || panels.audit) {
+            return;
+        }
+        let data = self.data.clone();
+        // The map's selection first (the table scrolls to it), then a panel's.
+        let selection: Vec<usize> = self
+            .selected
+            .into_iter()
+            .chain(self.highlight.iter().copied().filter(|&i| Some(i) != self.selected))
+            .collect();
+        let state = &self.state;
+        let visible = |k: &LayerKey| state.layer(&k.key()).visible;
+        let ctx = PanelCtx {
+            dataset: &data.dataset,
+            index: &data.index,
+            targets: &self.targets,
+            view: state.year,
+            lang: state.lang,
+            selection: &selection,
+            visible: &visible,
+            data_version: self.generation,
+        };
+        let mut action = None;
+        if panels.table {
+            egui::Panel::bottom("attribute-table").resizable(true).default_size(260.0).show(ui, |ui| {
+                action = panels::table::show(ui, &mut self.table, &ctx).or(action.take());
+            });
+        }
+        if panels.dashboard {
+            egui::Panel::right("dashboard").resizable(true).default_size(470.0).show(ui, |ui| {
+                egui::ScrollArea::vertical().id_salt("dashboard-scroll").show(ui, |ui| {
+                    action = panels::dashboard::show(ui, &mut self.dashboard, &ctx).or(action.take());
+                });
+            });
+        }
+        if panels.audit {
+            egui::Panel::right("audit").resizable(true).default_size(360.0).show(ui, |ui| {
+                action = panels::audit::show(ui, &mut self.audit, &ctx).or(action.take());
+            });
+        }
+        match action {
+            Some(PanelAction::Select(sites)) => {
+                // Fit after the table has opened and the map has its new size.
+                let frames = if panels.table { 0 } else { 1 };
+                self.fit_later = sites
+                    .iter()
+                    .filter_map(|&i| data.dataset.sites.get(i))
+                    .map(|s| s.bbox)
+                    .reduce(union_rect)
+                    .map(|b| (b, frames));
+                self.selected = if let [one] = sites[..] { Some(one) } else { None };
+                self.table.list_sites(sites.clone());
+                self.state.panels.table = true;
+                self.highlight = sites;
+            }
+            Some(PanelAction::FlyTo(i)) => self.select(i, true),
+            None => {}
+        }
+    }
+
     /// Layers with at least one site, by key (for tests and scripts).
     pub fn layer_keys(&self) -> Vec<LayerKey> {
         self.data.layers.iter().map(|l| l.key.clone()).collect()
@@ -736,6 +874,7 @@ impl eframe::App for App {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.state.save(storage);
+        eframe::set_value(storage, REPORTS_KEY, &(&self.dashboard, &self.table, &self.audit));
     }
 }
 

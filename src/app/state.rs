@@ -73,11 +73,25 @@ pub struct Panels {
     pub legend: bool,
     pub identify: bool,
     pub problems: bool,
+    /// Progress against the plan (right).
+    pub dashboard: bool,
+    /// The attribute table (bottom).
+    pub table: bool,
+    /// The plan-consistency audit (right).
+    pub audit: bool,
 }
 
 impl Default for Panels {
     fn default() -> Self {
-        Panels { layers: true, legend: true, identify: true, problems: false }
+        Panels {
+            layers: true,
+            legend: true,
+            identify: true,
+            problems: false,
+            dashboard: false,
+            table: false,
+            audit: false,
+        }
     }
 }
 
@@ -107,6 +121,8 @@ pub struct ViewState {
     pub show_changes: bool,
     pub colour_by: ColourBy,
     pub basemap: BasemapChoice,
+    /// The tile basemap's source and settings (used when `basemap` is tiles).
+    pub tiles: super::map::tiles_source::TileSettings,
 }
 
 impl Default for ViewState {
@@ -122,6 +138,7 @@ impl Default for ViewState {
             show_changes: true,
             colour_by: ColourBy::Status,
             basemap: BasemapChoice::default(),
+            tiles: Default::default(),
         }
     }
 }

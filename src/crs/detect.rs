@@ -137,10 +137,7 @@ fn classify(x: f64, y: f64, hint: ZoneHint) -> Detection {
     };
     let (mx, my) = (magnitude(x), magnitude(y));
     if let (Some(crs), Magnitude::Northing) = (easting_crs(mx), my) {
-        Detection::GaussKruger {
-            crs,
-            swapped: false,
-        }
+        Detection::GaussKruger { crs, swapped: false }
     } else if let (Magnitude::Northing, Some(crs)) = (mx, easting_crs(my)) {
         Detection::GaussKruger { crs, swapped: true }
     } else {
@@ -155,68 +152,34 @@ mod tests {
     #[test]
     fn prefixed_zone_39_eastings_are_epsg_4527() {
         let sample = [(39_585_998.0, 4_139_237.0), (39_544_035.4, 4_185_416.9)];
-        assert_eq!(
-            detect(&sample),
-            Detection::GaussKruger {
-                crs: Crs::Cgcs2000GkZone39,
-                swapped: false
-            }
-        );
+        assert_eq!(detect(&sample), Detection::GaussKruger { crs: Crs::Cgcs2000GkZone39, swapped: false });
     }
 
     #[test]
     fn prefixed_zone_40_eastings_are_epsg_4528() {
         let sample = [(40_377_115.1, 4_213_973.3)];
-        assert_eq!(
-            detect(&sample).crs(),
-            Some(Crs::Cgcs2000GkZone40),
-            "the hint is irrelevant when the prefix says"
-        );
-        assert_eq!(
-            detect_with_hint(&sample, ZoneHint::Zone39).crs(),
-            Some(Crs::Cgcs2000GkZone40)
-        );
+        assert_eq!(detect(&sample).crs(), Some(Crs::Cgcs2000GkZone40), "the hint is irrelevant when the prefix says");
+        assert_eq!(detect_with_hint(&sample, ZoneHint::Zone39).crs(), Some(Crs::Cgcs2000GkZone40));
     }
 
     #[test]
     fn unprefixed_eastings_default_to_epsg_4548_for_binzhou() {
         let sample = [(585_998.0, 4_139_237.0), (522_282.0, 4_085_442.5)];
-        assert_eq!(
-            detect(&sample),
-            Detection::GaussKruger {
-                crs: Crs::Cgcs2000GkCm117,
-                swapped: false
-            }
-        );
+        assert_eq!(detect(&sample), Detection::GaussKruger { crs: Crs::Cgcs2000GkCm117, swapped: false });
     }
 
     #[test]
     fn unprefixed_eastings_are_epsg_4549_when_the_caller_says_zone_40() {
         let sample = [(377_115.1, 4_213_973.3)];
-        assert_eq!(
-            detect_with_hint(&sample, ZoneHint::Zone40).crs(),
-            Some(Crs::Cgcs2000GkCm120)
-        );
+        assert_eq!(detect_with_hint(&sample, ZoneHint::Zone40).crs(), Some(Crs::Cgcs2000GkCm120));
     }
 
     #[test]
     fn northing_first_pairs_are_detected_as_swapped() {
         let plain = [(4_139_237.0, 585_998.0), (4_085_442.5, 522_282.0)];
-        assert_eq!(
-            detect(&plain),
-            Detection::GaussKruger {
-                crs: Crs::Cgcs2000GkCm117,
-                swapped: true
-            }
-        );
+        assert_eq!(detect(&plain), Detection::GaussKruger { crs: Crs::Cgcs2000GkCm117, swapped: true });
         let prefixed = [(4_139_237.0, 39_585_998.0)];
-        assert_eq!(
-            detect(&prefixed),
-            Detection::GaussKruger {
-                crs: Crs::Cgcs2000GkZone39,
-                swapped: true
-            }
-        );
+        assert_eq!(detect(&prefixed), Detection::GaussKruger { crs: Crs::Cgcs2000GkZone39, swapped: true });
         assert!(detect(&prefixed).swapped());
     }
 

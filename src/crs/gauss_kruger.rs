@@ -42,16 +42,9 @@ static PROJECTIONS: OnceLock<Result<Projections, String>> = OnceLock::new();
 fn projections(crs: Crs) -> Result<&'static Projections, CrsError> {
     let built = PROJECTIONS.get_or_init(|| {
         let make = |def: &str| Proj::from_proj_string(def).map_err(|e| e.to_string());
-        Ok(Projections {
-            geographic: make(GEOGRAPHIC)?,
-            cm117: make(TMERC_117)?,
-            cm120: make(TMERC_120)?,
-        })
+        Ok(Projections { geographic: make(GEOGRAPHIC)?, cm117: make(TMERC_117)?, cm120: make(TMERC_120)? })
     });
-    built.as_ref().map_err(|message| CrsError::Setup {
-        crs,
-        message: message.clone(),
-    })
+    built.as_ref().map_err(|message| CrsError::Setup { crs, message: message.clone() })
 }
 
 /// Central meridian (117 or 120) and zone prefix of a Gauss–Krüger system.
@@ -68,17 +61,10 @@ fn zone(crs: Crs) -> Option<(u32, Option<u32>)> {
 /// The tmerc projection and zone prefix (in metres, 0 if none) for `crs`.
 fn setup(crs: Crs) -> Result<(&'static Projections, &'static Proj, f64), CrsError> {
     let Some((meridian, prefix)) = zone(crs) else {
-        return Err(CrsError::Setup {
-            crs,
-            message: "not a Gauss-Kruger system".to_owned(),
-        });
+        return Err(CrsError::Setup { crs, message: "not a Gauss-Kruger system".to_owned() });
     };
     let projs = projections(crs)?;
-    let tmerc = if meridian == 117 {
-        &projs.cm117
-    } else {
-        &projs.cm120
-    };
+    let tmerc = if meridian == 117 { &projs.cm117 } else { &projs.cm120 };
     let prefix_m = prefix.map_or(0.0, |z| f64::from(z) * 1_000_000.0);
     Ok((projs, tmerc, prefix_m))
 }
@@ -93,15 +79,10 @@ fn zone_problem(crs: Crs, easting: f64, northing: f64, prefix_m: f64) -> Option<
             (false, true) => " (has a zone prefix, or easting and northing are swapped?)",
             _ => "",
         };
-        return Some(format!(
-            "easting {easting} is outside {lo}..{hi} for {}{hint}",
-            crs.code()
-        ));
+        return Some(format!("easting {easting} is outside {lo}..{hi} for {}{hint}", crs.code()));
     }
     if !(0.0..=MAX_NORTHING).contains(&northing) {
-        return Some(format!(
-            "northing {northing} is outside 0..{MAX_NORTHING} (northern hemisphere)"
-        ));
+        return Some(format!("northing {northing} is outside 0..{MAX_NORTHING} (northern hemisphere)"));
     }
     None
 }
@@ -109,28 +90,14 @@ fn zone_problem(crs: Crs, easting: f64, northing: f64, prefix_m: f64) -> Option<
 /// Easting/northing (metres) in `crs` to WGS 84 lon/lat (degrees).
 pub(crate) fn to_lon_lat(crs: Crs, easting: f64, northing: f64) -> Result<(f64, f64), CrsError> {
     if !easting.is_finite() || !northing.is_finite() {
-        return Err(CrsError::NotFinite {
-            crs,
-            x: easting,
-            y: northing,
-        });
+        return Err(CrsError::NotFinite { crs, x: easting, y: northing });
     }
     let (projs, tmerc, prefix_m) = setup(crs)?;
     if let Some(reason) = zone_problem(crs, easting, northing, prefix_m) {
-        return Err(CrsError::OutOfRange {
-            crs,
-            x: easting,
-            y: northing,
-            reason,
-        });
+        return Err(CrsError::OutOfRange { crs, x: easting, y: northing, reason });
     }
     let (lam, phi) = transform_vertex_2d(tmerc, &projs.geographic, (easting - prefix_m, northing))
-        .map_err(|e| CrsError::Projection {
-            crs,
-            x: easting,
-            y: northing,
-            message: e.to_string(),
-        })?;
+        .map_err(|e| CrsError::Projection { crs, x: easting, y: northing, message: e.to_string() })?;
     let (lon, lat) = (lam.to_degrees(), phi.to_degrees());
     if !lon.is_finite() || !lat.is_finite() {
         return Err(CrsError::Projection {
@@ -146,33 +113,14 @@ pub(crate) fn to_lon_lat(crs: Crs, easting: f64, northing: f64) -> Result<(f64, 
 /// WGS 84 lon/lat (degrees, already range-checked) to easting/northing in `crs`.
 pub(crate) fn from_lon_lat(crs: Crs, lon: f64, lat: f64) -> Result<(f64, f64), CrsError> {
     let (projs, tmerc, prefix_m) = setup(crs)?;
-    let (x, northing) = transform_vertex_2d(
-        &projs.geographic,
-        tmerc,
-        (lon.to_radians(), lat.to_radians()),
-    )
-    .map_err(|e| CrsError::Projection {
-        crs,
-        x: lon,
-        y: lat,
-        message: e.to_string(),
-    })?;
+    let (x, northing) = transform_vertex_2d(&projs.geographic, tmerc, (lon.to_radians(), lat.to_radians()))
+        .map_err(|e| CrsError::Projection { crs, x: lon, y: lat, message: e.to_string() })?;
     let easting = x + prefix_m;
     if !easting.is_finite() || !northing.is_finite() {
-        return Err(CrsError::Projection {
-            crs,
-            x: lon,
-            y: lat,
-            message: "result is not a finite number".to_owned(),
-        });
+        return Err(CrsError::Projection { crs, x: lon, y: lat, message: "result is not a finite number".to_owned() });
     }
     if let Some(reason) = zone_problem(crs, easting, northing, prefix_m) {
-        return Err(CrsError::OutOfRange {
-            crs,
-            x: lon,
-            y: lat,
-            reason: format!("too far from the zone: {reason}"),
-        });
+        return Err(CrsError::OutOfRange { crs, x: lon, y: lat, reason: format!("too far from the zone: {reason}") });
     }
     Ok((easting, northing))
 }
@@ -202,15 +150,11 @@ mod tests {
         ((118.6, 38.05), (640440.8991, 4214256.6579)),
     ];
     /// EPSG:4528, zone 40 with prefix.
-    const REF_4528: [RefPair; 2] = [
-        ((118.6, 38.05), (40377115.1217, 4213973.3087)),
-        ((118.0, 37.38), (40322856.9392, 4140561.2531)),
-    ];
+    const REF_4528: [RefPair; 2] =
+        [((118.6, 38.05), (40377115.1217, 4213973.3087)), ((118.0, 37.38), (40322856.9392, 4140561.2531))];
     /// EPSG:4549, CM 120°E without prefix.
-    const REF_4549: [RefPair; 2] = [
-        ((118.6, 38.05), (377115.1217, 4213973.3087)),
-        ((117.5, 37.8), (279806.3010, 4188244.4942)),
-    ];
+    const REF_4549: [RefPair; 2] =
+        [((118.6, 38.05), (377115.1217, 4213973.3087)), ((117.5, 37.8), (279806.3010, 4188244.4942))];
 
     /// Check both directions against reference pairs: 1 mm in metres,
     /// 1e-8° (≈ 1 mm) in degrees.
@@ -279,9 +223,6 @@ mod tests {
     fn a_point_far_from_the_zone_cannot_be_projected_into_it() {
         let err = from_lon_lat(Crs::Cgcs2000GkCm117, 2.35, 48.85).unwrap_err();
         assert!(matches!(err, CrsError::OutOfRange { .. }), "{err:?}");
-        assert!(matches!(
-            to_lon_lat(Crs::Cgcs2000GkCm120, f64::INFINITY, 4e6),
-            Err(CrsError::NotFinite { .. })
-        ));
+        assert!(matches!(to_lon_lat(Crs::Cgcs2000GkCm120, f64::INFINITY, 4e6), Err(CrsError::NotFinite { .. })));
     }
 }

@@ -78,11 +78,7 @@ pub(crate) fn gcj02_to_wgs84(lon: f64, lat: f64) -> Result<(f64, f64), CrsError>
         wlon -= err_lon;
         wlat -= err_lat;
     }
-    Err(CrsError::NoConvergence {
-        lon,
-        lat,
-        iterations: INVERSE_MAX_ITERATIONS,
-    })
+    Err(CrsError::NoConvergence { lon, lat, iterations: INVERSE_MAX_ITERATIONS })
 }
 
 #[cfg(test)]
@@ -102,18 +98,9 @@ mod tests {
     /// suite of googollee/eviltransform (go/transform_test.go, the same
     /// figures in javascript/test.js): Shanghai, Shenzhen, Beijing.
     const EVILTRANSFORM_VECTORS: [((f64, f64), (f64, f64)); 3] = [
-        (
-            (121.5272106, 31.1774276),
-            (121.531541859215, 31.17530398364597),
-        ),
-        (
-            (113.912316, 22.543847),
-            (113.9171764808363, 22.540796131694766),
-        ),
-        (
-            (116.377817, 39.911954),
-            (116.38404722455657, 39.91334545536069),
-        ),
+        ((121.5272106, 31.1774276), (121.531541859215, 31.17530398364597)),
+        ((113.912316, 22.543847), (113.9171764808363, 22.540796131694766)),
+        ((116.377817, 39.911954), (116.38404722455657, 39.91334545536069)),
     ];
 
     #[test]

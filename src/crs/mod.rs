@@ -268,10 +268,9 @@ pub fn to_wgs84(crs: Crs, x: f64, y: f64) -> Result<(f64, f64), CrsError> {
             check_lon_lat(crs, x, y)?;
             gcj02::gcj02_to_wgs84(x, y)
         }
-        Crs::Cgcs2000GkZone39
-        | Crs::Cgcs2000GkZone40
-        | Crs::Cgcs2000GkCm117
-        | Crs::Cgcs2000GkCm120 => gauss_kruger::to_lon_lat(crs, x, y),
+        Crs::Cgcs2000GkZone39 | Crs::Cgcs2000GkZone40 | Crs::Cgcs2000GkCm117 | Crs::Cgcs2000GkCm120 => {
+            gauss_kruger::to_lon_lat(crs, x, y)
+        }
     }
 }
 
@@ -286,21 +285,16 @@ pub fn from_wgs84(crs: Crs, lon: f64, lat: f64) -> Result<(f64, f64), CrsError> 
     match crs {
         Crs::Wgs84 | Crs::Cgcs2000 => Ok((lon, lat)),
         Crs::Gcj02 => Ok(gcj02::wgs84_to_gcj02(lon, lat)),
-        Crs::Cgcs2000GkZone39
-        | Crs::Cgcs2000GkZone40
-        | Crs::Cgcs2000GkCm117
-        | Crs::Cgcs2000GkCm120 => gauss_kruger::from_lon_lat(crs, lon, lat),
+        Crs::Cgcs2000GkZone39 | Crs::Cgcs2000GkZone40 | Crs::Cgcs2000GkCm117 | Crs::Cgcs2000GkCm120 => {
+            gauss_kruger::from_lon_lat(crs, lon, lat)
+        }
     }
 }
 
 /// Check that a longitude/latitude pair is finite and within ±180°/±90°.
 fn check_lon_lat(crs: Crs, lon: f64, lat: f64) -> Result<(), CrsError> {
     if !lon.is_finite() || !lat.is_finite() {
-        return Err(CrsError::NotFinite {
-            crs,
-            x: lon,
-            y: lat,
-        });
+        return Err(CrsError::NotFinite { crs, x: lon, y: lat });
     }
     let reason = if !(-180.0..=180.0).contains(&lon) {
         format!("longitude {lon} is outside -180..180")
@@ -309,12 +303,7 @@ fn check_lon_lat(crs: Crs, lon: f64, lat: f64) -> Result<(), CrsError> {
     } else {
         return Ok(());
     };
-    Err(CrsError::OutOfRange {
-        crs,
-        x: lon,
-        y: lat,
-        reason,
-    })
+    Err(CrsError::OutOfRange { crs, x: lon, y: lat, reason })
 }
 
 #[cfg(test)]
@@ -323,22 +312,10 @@ mod tests {
 
     #[test]
     fn ogc_urns_with_and_without_version_parse() {
-        assert_eq!(
-            parse_crs_name("urn:ogc:def:crs:EPSG::4527"),
-            Some(Crs::Cgcs2000GkZone39)
-        );
-        assert_eq!(
-            parse_crs_name("urn:ogc:def:crs:EPSG:6.6:4326"),
-            Some(Crs::Wgs84)
-        );
-        assert_eq!(
-            parse_crs_name("urn:ogc:def:crs:OGC:1.3:CRS84"),
-            Some(Crs::Wgs84)
-        );
-        assert_eq!(
-            parse_crs_name("urn:ogc:def:crs:EPSG:4548"),
-            Some(Crs::Cgcs2000GkCm117)
-        );
+        assert_eq!(parse_crs_name("urn:ogc:def:crs:EPSG::4527"), Some(Crs::Cgcs2000GkZone39));
+        assert_eq!(parse_crs_name("urn:ogc:def:crs:EPSG:6.6:4326"), Some(Crs::Wgs84));
+        assert_eq!(parse_crs_name("urn:ogc:def:crs:OGC:1.3:CRS84"), Some(Crs::Wgs84));
+        assert_eq!(parse_crs_name("urn:ogc:def:crs:EPSG:4548"), Some(Crs::Cgcs2000GkCm117));
     }
 
     #[test]
@@ -350,10 +327,7 @@ mod tests {
         assert_eq!(parse_crs_name("CRS84"), Some(Crs::Wgs84));
         assert_eq!(parse_crs_name("gcj02"), Some(Crs::Gcj02));
         assert_eq!(parse_crs_name("GCJ-02"), Some(Crs::Gcj02));
-        assert_eq!(
-            parse_crs_name("http://www.opengis.net/def/crs/EPSG/0/4527"),
-            Some(Crs::Cgcs2000GkZone39)
-        );
+        assert_eq!(parse_crs_name("http://www.opengis.net/def/crs/EPSG/0/4527"), Some(Crs::Cgcs2000GkZone39));
     }
 
     #[test]
@@ -391,10 +365,7 @@ mod tests {
     #[test]
     fn cgcs2000_geographic_passes_through_unchanged() {
         assert_eq!(to_wgs84(Crs::Cgcs2000, 117.97, 37.38), Ok((117.97, 37.38)));
-        assert_eq!(
-            from_wgs84(Crs::Cgcs2000, 117.97, 37.38),
-            Ok((117.97, 37.38))
-        );
+        assert_eq!(from_wgs84(Crs::Cgcs2000, 117.97, 37.38), Ok((117.97, 37.38)));
     }
 
     #[test]
@@ -420,20 +391,8 @@ mod tests {
     #[test]
     fn out_of_range_or_nan_lon_lat_is_an_error_naming_the_value() {
         let err = to_wgs84(Crs::Wgs84, 117.0, 137.0).unwrap_err();
-        assert!(matches!(
-            err,
-            CrsError::OutOfRange {
-                crs: Crs::Wgs84,
-                ..
-            }
-        ));
+        assert!(matches!(err, CrsError::OutOfRange { crs: Crs::Wgs84, .. }));
         assert!(err.to_string().contains("latitude 137"), "{err}");
-        assert!(matches!(
-            from_wgs84(Crs::Gcj02, f64::NAN, 37.0),
-            Err(CrsError::NotFinite {
-                crs: Crs::Gcj02,
-                ..
-            })
-        ));
+        assert!(matches!(from_wgs84(Crs::Gcj02, f64::NAN, 37.0), Err(CrsError::NotFinite { crs: Crs::Gcj02, .. })));
     }
 }

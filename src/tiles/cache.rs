@@ -1,9 +1,10 @@
 //! The on-disk HTTP tile cache: where it lives, how big it is, and
 //! emptying it (for the settings page).
 //!
-//! The cache itself is walkers' (`HttpOptions { cache: Some(dir), .. }`,
-//! which stores responses with their HTTP caching headers); this module only
-//! looks after the folder.
+//! The cache itself is written by the map's tile loader
+//! (`app::map::tiles_source`: one folder per source, `z/x/y.tile`, kept for a
+//! week and still shown when the server is down); this module only looks
+//! after the folder.
 
 use std::fs;
 use std::io;

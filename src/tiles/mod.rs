@@ -17,6 +17,7 @@
 pub mod cache;
 pub mod coord;
 pub mod fallback;
+pub mod fetch;
 pub mod folder;
 pub mod format;
 pub mod health;
@@ -28,4 +29,4 @@ pub mod source;
 pub mod store;
 
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;

@@ -10,7 +10,6 @@
 //! output continues where the last one stopped: tiles already in the
 //! package are not fetched again. OpenStreetMap's servers are refused.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,7 +17,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::coord::{LonLatBox, TileCoord, TileRange};
-use super::health::{SourceHealth, TileFault, check_image};
+use super::health::{SourceHealth, TileFault};
 use super::mbtiles::{MbTilesError, MbTilesMeta, MbTilesWriter};
 use super::source::{BulkDownloadRefused, RemoteLayer, USER_AGENT};
 
@@ -36,9 +35,6 @@ pub const MAX_PREFETCH_ZOOM: u8 = 18;
 
 /// The worker thread's name.
 pub const THREAD_NAME: &str = "tile-prefetch";
-
-/// Answers larger than this are not tiles.
-const MAX_TILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Failures kept verbatim in the report.
 const MAX_REPORTED_FAILURES: usize = 20;
@@ -612,7 +608,7 @@ impl Worker<'_> {
                 return Outcome::Cancelled;
             }
             tracing::trace!("prefetch GET {}", layer.redact(&url));
-            let fault = match get_once(&self.client, &url) {
+            let fault = match super::fetch::get_tile(&self.client, &url, &super::source::redact) {
                 Ok(bytes) => return Outcome::Tile(bytes),
                 Err(fault) => fault,
             };
@@ -639,39 +635,6 @@ impl Worker<'_> {
 /// Whether a host name is this machine.
 fn is_loopback_host(host: &str) -> bool {
     host == "localhost" || host.starts_with("127.") || host == "[::1]"
-}
-
-/// One request: the body if it is an image of sensible size.
-fn get_once(client: &reqwest::blocking::Client, url: &str) -> Result<Vec<u8>, TileFault> {
-    let response = client.get(url).send().map_err(classify)?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(TileFault::Http(status.as_u16()));
-    }
-    if response.content_length().is_some_and(|n| n > MAX_TILE_BYTES) {
-        return Err(TileFault::TooLarge);
-    }
-    let mut body = Vec::new();
-    response.take(MAX_TILE_BYTES + 1).read_to_end(&mut body).map_err(|e| match e.kind() {
-        std::io::ErrorKind::TimedOut => TileFault::Timeout,
-        _ => TileFault::other(&e.to_string()),
-    })?;
-    if body.len() as u64 > MAX_TILE_BYTES {
-        return Err(TileFault::TooLarge);
-    }
-    check_image(&body)?;
-    Ok(body)
-}
-
-/// A request error as a fault, without the URL.
-fn classify(e: reqwest::Error) -> TileFault {
-    if e.is_timeout() {
-        TileFault::Timeout
-    } else if e.is_connect() {
-        TileFault::Unreachable
-    } else {
-        TileFault::other(&e.without_url().to_string())
-    }
 }
 
 #[cfg(test)]

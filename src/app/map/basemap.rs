@@ -1,11 +1,13 @@
 //! What lies under the sites: a choice of basemap sources.
 //!
-//! [`BasemapSource`] is what a source provides; the built-in offline
+//! [`BasemapSource`] is what a source provides: the built-in offline
 //! [`VectorBasemap`] (roads, the Yellow River, wetland, district and place
-//! names, from `assets/basemap/binzhou_basemap.geojson`, compiled in) is the
-//! only one for now. Tile sources (online or from files) plug in through
-//! [`BasemapSource::tiles`], which walkers draws beneath everything else.
+//! names, from `assets/basemap/binzhou_basemap.geojson`, compiled in) paints
+//! itself; tile sources (online or from files, see
+//! [`super::tiles_source::TileBasemap`]) hand walkers their tile layers
+//! through [`BasemapSource::tile_layers`], optionally over a painted underlay.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use egui::{Color32, Painter, Pos2, Shape, Stroke, epaint::Vertex};
@@ -27,10 +29,13 @@ pub enum BasemapChoice {
     Vector,
     /// A plain background.
     None,
+    /// Map tiles: online (OpenStreetMap, Tianditu, a custom XYZ server) or
+    /// from an offline file, as chosen in the tile settings.
+    Tiles,
 }
 
 impl BasemapChoice {
-    /// Every choice, in menu order.
+    /// The choices that need no further settings, in menu order.
     pub const ALL: [BasemapChoice; 2] = [BasemapChoice::Vector, BasemapChoice::None];
 
     /// The menu label.
@@ -38,8 +43,22 @@ impl BasemapChoice {
         match self {
             BasemapChoice::Vector => lang.text().basemap_vector,
             BasemapChoice::None => lang.text().basemap_none,
+            BasemapChoice::Tiles => match lang {
+                Lang::Zh => "瓦片底图",
+                Lang::En => "Tile basemap",
+            },
         }
     }
+}
+
+/// The tile layers of a tile source for one frame, bottom first.
+#[derive(Default)]
+pub struct TileLayers<'a> {
+    /// Each layer with its opacity (0..=1).
+    pub layers: Vec<(&'a mut dyn walkers::Tiles, f32)>,
+    /// Painted beneath the tiles, so that where tiles are missing (a dead
+    /// server, an area outside an offline package) there is still a map.
+    pub underlay: Option<&'a dyn BasemapSource>,
 }
 
 /// A source of what is drawn beneath the sites.
@@ -57,12 +76,29 @@ pub trait BasemapSource {
         None
     }
 
-    /// Paints the source's own geometry and offers its labels (placed later,
-    /// together with the sites' labels, so none overlap). Not called for tile sources.
-    fn paint(&self, painter: &Painter, t: &ScreenTransform, labels: &mut Vec<LabelCandidate>);
+    /// Every tile layer with its opacity, bottom first, and what to paint
+    /// under them. By default the one layer of [`Self::tiles`], opaque.
+    fn tile_layers(&mut self) -> TileLayers<'_> {
+        TileLayers { layers: self.tiles().map(|t| (t, 1.0)).into_iter().collect(), underlay: None }
+    }
+
+    /// The source's own geometry as shapes, offering its labels (placed
+    /// later, together with the sites' labels, so none overlap).
+    fn shapes(&self, t: &ScreenTransform, labels: &mut Vec<LabelCandidate>) -> Vec<Shape>;
+
+    /// Paints [`Self::shapes`]. Not called for tile sources.
+    fn paint(&self, painter: &Painter, t: &ScreenTransform, labels: &mut Vec<LabelCandidate>) {
+        painter.extend(self.shapes(t, labels));
+    }
 
     /// A short credit line shown on the map, if the source needs one.
-    fn attribution(&self, lang: Lang) -> Option<&'static str>;
+    fn attribution(&self, lang: Lang) -> Option<Cow<'static, str>>;
+
+    /// Whether the source draws in GCJ-02 (AMap style), so the WGS84 sites
+    /// must be shifted to line up with it.
+    fn is_gcj02(&self) -> bool {
+        false
+    }
 }
 
 /// The plain background used with no basemap.
@@ -73,9 +109,11 @@ impl BasemapSource for PlainBackground {
         Color32::from_rgb(236, 236, 232)
     }
 
-    fn paint(&self, _: &Painter, _: &ScreenTransform, _: &mut Vec<LabelCandidate>) {}
+    fn shapes(&self, _: &ScreenTransform, _: &mut Vec<LabelCandidate>) -> Vec<Shape> {
+        Vec::new()
+    }
 
-    fn attribution(&self, _: Lang) -> Option<&'static str> {
+    fn attribution(&self, _: Lang) -> Option<Cow<'static, str>> {
         None
     }
 }
@@ -203,7 +241,7 @@ impl VectorBasemap {
         self.roads.len()
     }
 
-    fn paint_area(painter: &Painter, t: &ScreenTransform, a: &Area, fill: Color32, edge: Stroke) {
+    fn paint_area(out: &mut Vec<Shape>, t: &ScreenTransform, a: &Area, fill: Color32, edge: Stroke) {
         if !t.box_to_screen(&a.geom.bbox).intersects(t.rect) {
             return;
         }
@@ -218,11 +256,11 @@ impl VectorBasemap {
                 indices: poly.triangles.clone(),
                 ..Default::default()
             };
-            painter.add(Shape::mesh(mesh));
+            out.push(Shape::mesh(mesh));
             for r in &poly.rings {
                 let pts: Vec<Pos2> =
                     a.geom.coords[r.start as usize..r.end as usize].iter().map(|&c| t.to_screen(c)).collect();
-                painter.add(Shape::closed_line(pts, edge));
+                out.push(Shape::closed_line(pts, edge));
             }
         }
     }
@@ -296,19 +334,20 @@ impl BasemapSource for VectorBasemap {
         LAND
     }
 
-    fn paint(&self, painter: &Painter, t: &ScreenTransform, labels: &mut Vec<LabelCandidate>) {
+    fn shapes(&self, t: &ScreenTransform, labels: &mut Vec<LabelCandidate>) -> Vec<Shape> {
+        let mut out: Vec<Shape> = Vec::new();
         let zoom = t.zoom();
         let clip = t.rect;
         for a in &self.wetlands {
-            Self::paint_area(painter, t, a, WETLAND, Stroke::new(0.8, Color32::from_rgb(160, 200, 150)));
+            Self::paint_area(&mut out, t, a, WETLAND, Stroke::new(0.8, Color32::from_rgb(160, 200, 150)));
         }
         for a in &self.water {
-            Self::paint_area(painter, t, a, WATER, Stroke::new(1.0, WATER_EDGE));
+            Self::paint_area(&mut out, t, a, WATER, Stroke::new(1.0, WATER_EDGE));
         }
         let river_w = if zoom < 12.0 { 1.2 } else { 2.4 };
         for r in &self.rivers {
             let pts: Vec<Pos2> = r.pts.iter().map(|&p| t.to_screen(p)).collect();
-            painter.add(Shape::line(pts, Stroke::new(river_w, WATER_EDGE)));
+            out.push(Shape::line(pts, Stroke::new(river_w, WATER_EDGE)));
         }
         // Roads: all casings first, then all fills, so crossings look joined.
         let visible: Vec<(&Road, Vec<Pos2>)> = self
@@ -322,7 +361,7 @@ impl BasemapSource for VectorBasemap {
                 && casing > 0.0
             {
                 let c = if r.class == RoadClass::Ring { RING_CASING } else { ROAD_CASING };
-                painter.add(Shape::line(pts.clone(), Stroke::new(w + 2.0 * casing, c)));
+                out.push(Shape::line(pts.clone(), Stroke::new(w + 2.0 * casing, c)));
             }
         }
         for (r, pts) in &visible {
@@ -332,7 +371,7 @@ impl BasemapSource for VectorBasemap {
                     (RoadClass::Main, true) => ROAD_FILL,
                     (RoadClass::Main, false) => ROAD_CASING,
                 };
-                painter.add(Shape::line(pts.clone(), Stroke::new(w, c)));
+                out.push(Shape::line(pts.clone(), Stroke::new(w, c)));
             }
         }
         // Labels: roads when zoomed in, places and districts by zoom.
@@ -398,7 +437,8 @@ impl BasemapSource for VectorBasemap {
                 continue;
             }
             if p.kind == PointKind::Poi {
-                painter.circle(at, 3.0, Color32::from_rgb(150, 110, 80), Stroke::new(1.0, Color32::WHITE));
+                out.push(Shape::circle_filled(at, 3.0, Color32::from_rgb(150, 110, 80)));
+                out.push(Shape::circle_stroke(at, 3.0, Stroke::new(1.0, Color32::WHITE)));
             }
             labels.push(LabelCandidate {
                 text: p.name.clone(),
@@ -408,13 +448,14 @@ impl BasemapSource for VectorBasemap {
                 vertical: false,
             });
         }
+        out
     }
 
-    fn attribution(&self, lang: Lang) -> Option<&'static str> {
-        Some(match lang {
+    fn attribution(&self, lang: Lang) -> Option<Cow<'static, str>> {
+        Some(Cow::Borrowed(match lang {
             Lang::Zh => "底图：内置离线矢量底图（示意）",
             Lang::En => "Basemap: built-in offline vector basemap (illustrative)",
-        })
+        }))
     }
 }
 

@@ -1,16 +1,24 @@
-//! The map: a walkers `Map` widget without tiles, with plugins for the
-//! basemap, the sites and the labels, plus the camera (fly-to, fit, keys).
+//! The map: a walkers `Map` widget with the basemap's tile layers (if it
+//! has any) and plugins for a painted basemap, the sites and the labels,
+//! plus the camera (fly-to, fit, keys).
+//!
+//! Over a GCJ-02 basemap (AMap style) the sites, the painted basemap and the
+//! cursor are shifted so they line up with it; the camera stays in the
+//! basemap's own frame.
 
 pub mod basemap;
 pub mod labels;
 pub mod project;
 pub mod sites_plugin;
 pub mod style;
+pub mod tiles_source;
 
 use std::cell::RefCell;
 
-use egui::{Rect, Response, Ui};
+use egui::{Rect, Response, Shape, Ui, layers::ShapeIdx};
 use walkers::{Map, MapMemory, Plugin, Projector, lon_lat};
+
+use crate::crs::{Crs, from_wgs84, to_wgs84};
 
 use super::data::MapData;
 use super::state::{Camera, MAIN_CITY_CENTRE, MAX_ZOOM, MIN_ZOOM};
@@ -39,8 +47,13 @@ pub struct MapView {
     pub transform: Option<ScreenTransform>,
     /// The last frame's picking and drawing results.
     pub frame: SitesFrame,
-    /// The cursor's lon/lat when over the map.
+    /// The cursor's lon/lat (WGS84) when over the map.
     pub cursor: Option<(f64, f64)>,
+    /// Whether the last frame's basemap was in GCJ-02, so WGS84 positions
+    /// were shifted onto it.
+    pub gcj02: bool,
+    /// While true, dragging on the map does not pan it (a box is being drawn).
+    pub drag_pan_off: bool,
 }
 
 /// What the map did this frame.
@@ -79,6 +92,8 @@ impl MapView {
             transform: None,
             frame: SitesFrame::default(),
             cursor: None,
+            gcj02: false,
+            drag_pan_off: false,
         }
     }
 
@@ -99,8 +114,10 @@ impl MapView {
         let _ = self.memory.set_zoom(clamp_zoom(zoom));
     }
 
-    /// Moves the camera to a lon/lat and zoom, smoothly when `animate`.
+    /// Moves the camera to a (WGS84) lon/lat and zoom, smoothly when `animate`.
     pub fn fly_to(&mut self, lon: f64, lat: f64, zoom: f64, animate: bool) {
+        // The camera is in the basemap's frame.
+        let (lon, lat) = if self.gcj02 { from_wgs84(Crs::Gcj02, lon, lat).unwrap_or((lon, lat)) } else { (lon, lat) };
         let to = (to_unit(lon, lat), clamp_zoom(zoom));
         if animate {
             self.flight = Some(Flight { from: (self.centre_unit(), self.memory.zoom()), to, t: 0.0, duration: 0.6 });
@@ -179,22 +196,38 @@ impl MapView {
 
         let labels = RefCell::new(Vec::<LabelCandidate>::new());
         let mut frame = SitesFrame::default();
+        let gcj02 = basemap.is_gcj02();
+        self.gcj02 = gcj02;
         // The background goes first, under whatever walkers and the plugins draw.
         ui.painter().with_clip_rect(rect).rect_filled(rect, 0.0, basemap.background());
+        // A place for an underlay beneath the tiles: it is painted by a
+        // plugin (which knows this frame's view) but must lie below the
+        // tiles walkers paints before any plugin runs.
+        let underlay_slot = ui.painter().add(Shape::Noop);
         let home = lon_lat(MAIN_CITY_CENTRE.0, MAIN_CITY_CENTRE.1);
         // A tile source is drawn by walkers; any other source paints itself in a plugin.
-        let (tiles, painted): (Option<&mut dyn walkers::Tiles>, Option<&dyn BasemapSource>) =
-            if basemap.has_tiles() { (basemap.tiles(), None) } else { (None, Some(&*basemap)) };
+        let (layers, underlay, painted) = if basemap.has_tiles() {
+            let t = basemap.tile_layers();
+            (t.layers, t.underlay, None)
+        } else {
+            (Vec::new(), None, Some(&*basemap))
+        };
         let response = {
-            let basemap_plugin = BasemapPlugin { source: painted, labels: &labels };
-            let sites_plugin = SitesPlugin { data, style, out: &mut frame, labels: &labels };
+            let basemap_plugin = BasemapPlugin { source: painted, underlay, underlay_slot, gcj02, labels: &labels };
+            let sites_plugin = SitesPlugin { data, style, out: &mut frame, labels: &labels, gcj02 };
             let labels_plugin = LabelsPlugin { labels: &labels };
             // Zooming is ours (see below): walkers' wheel zoom scales with frame time.
-            Map::new(tiles, &mut self.memory, home)
+            let mut map = Map::new(None, &mut self.memory, home)
                 .zoom_with_ctrl(false)
                 .zoom_gesture(false)
-                .double_click_to_zoom(false)
-                .with_plugin(basemap_plugin)
+                .double_click_to_zoom(false);
+            if self.drag_pan_off {
+                map = map.drag_pan_buttons(egui::DragPanButtons::empty());
+            }
+            for (tiles, opacity) in layers {
+                map = map.with_layer(tiles, opacity.clamp(0.0, 1.0));
+            }
+            map.with_plugin(basemap_plugin)
                 .with_plugin(sites_plugin)
                 .with_plugin(labels_plugin)
                 .show(ui, |_, _, _, _| ())
@@ -204,7 +237,11 @@ impl MapView {
         self.transform = frame.transform;
         self.wheel_zoom(ui, &response);
         self.cursor = match (response.hover_pos(), self.transform) {
-            (Some(p), Some(t)) => Some(t.lon_lat(p)),
+            (Some(p), Some(t)) => {
+                // Where the basemap is, then back to WGS84 if it is GCJ-02.
+                let (lon, lat) = t.unshifted().lon_lat(p);
+                Some(if gcj02 { to_wgs84(Crs::Gcj02, lon, lat).unwrap_or((lon, lat)) } else { (lon, lat) })
+            }
             _ => None,
         };
         self.frame = frame;
@@ -239,6 +276,8 @@ impl MapView {
     /// Zooms by `dz` levels keeping the place under `at` (screen) fixed.
     pub fn zoom_about(&mut self, t: &ScreenTransform, at: egui::Pos2, dz: f64) {
         self.flight = None;
+        // The camera is in the basemap's frame.
+        let t = t.unshifted();
         let under = t.to_unit(at);
         let zoom = clamp_zoom(self.memory.zoom() + dz);
         let scale = project::TILE_SIZE * 2f64.powf(zoom);
@@ -253,18 +292,29 @@ impl MapView {
     }
 }
 
-/// Paints a (non-tile) basemap source and offers its labels.
+/// Paints a (non-tile) basemap source and offers its labels, or paints a
+/// tile source's underlay into the slot reserved beneath the tiles.
 struct BasemapPlugin<'a> {
     source: Option<&'a dyn BasemapSource>,
+    underlay: Option<&'a dyn BasemapSource>,
+    underlay_slot: ShapeIdx,
+    /// Shift the (WGS84) underlay onto a GCJ-02 basemap.
+    gcj02: bool,
     labels: &'a RefCell<Vec<LabelCandidate>>,
 }
 
 impl Plugin for BasemapPlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, _: &Response, projector: &Projector, _: &MapMemory) {
+        let t = ScreenTransform::from_projector(projector);
+        let painter = ui.painter().with_clip_rect(t.rect);
         if let Some(source) = self.source {
-            let t = ScreenTransform::from_projector(projector);
-            let painter = ui.painter().with_clip_rect(t.rect);
             source.paint(&painter, &t, &mut self.labels.borrow_mut());
+        }
+        if let Some(underlay) = self.underlay {
+            let t = if self.gcj02 { t.onto_gcj02() } else { t };
+            // The tiles carry their own names: the underlay's are not placed.
+            let shapes = underlay.shapes(&t, &mut Vec::new());
+            painter.set(self.underlay_slot, Shape::Vec(shapes));
         }
     }
 }

@@ -38,17 +38,28 @@ pub fn from_unit(p: Unit) -> (f64, f64) {
 }
 
 /// The mapping of one frame from unit coordinates to screen points.
+///
+/// Normally a scale and an offset. Over a GCJ-02 basemap it also carries a
+/// small affine warp ([`ScreenTransform::onto_gcj02`]) that moves WGS84
+/// positions onto the basemap; [`ScreenTransform::unshifted`] is then the
+/// basemap's own frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScreenTransform {
     /// The map's rectangle on screen.
     pub rect: Rect,
     /// Pixels per unit (the world's width in pixels at this zoom).
     scale: f64,
-    /// Screen x of unit x = 0.
+    /// Screen x of unit x = 0 (in the basemap's frame).
     ox: f64,
-    /// Screen y of unit y = 0.
+    /// Screen y of unit y = 0 (in the basemap's frame).
     oy: f64,
     zoom: f64,
+    /// The linear part of unit → screen: x = l0·u + l1·v + off0,
+    /// y = l2·u + l3·v + off1. `[scale, 0, 0, scale]` without a warp.
+    lin: [f64; 4],
+    off: [f64; 2],
+    /// The warp's shift at the centre of the view (unit), zero without one.
+    shift: Unit,
 }
 
 impl ScreenTransform {
@@ -57,7 +68,91 @@ impl ScreenTransform {
         let scale = TILE_SIZE * 2f64.powf(zoom);
         let c = to_unit(centre_lon, centre_lat);
         let sc = rect.center();
-        ScreenTransform { rect, scale, ox: sc.x as f64 - c[0] * scale, oy: sc.y as f64 - c[1] * scale, zoom }
+        let (ox, oy) = (sc.x as f64 - c[0] * scale, sc.y as f64 - c[1] * scale);
+        ScreenTransform { rect, scale, ox, oy, zoom, lin: [scale, 0.0, 0.0, scale], off: [ox, oy], shift: [0.0, 0.0] }
+    }
+
+    /// The same view with everything drawn through it moved by `shift`
+    /// (unit coordinates). [`ScreenTransform::unshifted`] undoes it.
+    pub fn shifted(self, shift: Unit) -> Self {
+        self.warped(shift, [0.0; 4], [0.0, 0.0])
+    }
+
+    /// The same view drawing unit point `p` where the basemap has
+    /// `p + shift + J·(p − about)`.
+    fn warped(self, shift: Unit, j: [f64; 4], about: Unit) -> Self {
+        let mut t = self.unshifted();
+        let s = t.scale;
+        t.lin = [s * (1.0 + j[0]), s * j[1], s * j[2], s * (1.0 + j[3])];
+        let dx = shift[0] - (j[0] * about[0] + j[1] * about[1]);
+        let dy = shift[1] - (j[2] * about[0] + j[3] * about[1]);
+        t.off = [t.ox + s * dx, t.oy + s * dy];
+        t.shift = shift;
+        t
+    }
+
+    /// The view in the map's own frame (the frame of its tiles and camera),
+    /// without any shift.
+    pub fn unshifted(self) -> Self {
+        let mut t = self;
+        t.lin = [t.scale, 0.0, 0.0, t.scale];
+        t.off = [t.ox, t.oy];
+        t.shift = [0.0, 0.0];
+        t
+    }
+
+    /// The shift at the centre of the view, in unit coordinates.
+    pub fn shift(&self) -> Unit {
+        self.shift
+    }
+
+    /// Whether positions are moved off the basemap's frame.
+    pub fn is_shifted(&self) -> bool {
+        self.lin != [self.scale, 0.0, 0.0, self.scale] || self.off != [self.ox, self.oy]
+    }
+
+    /// The view with WGS84 positions drawn where a GCJ-02 basemap (AMap
+    /// style) shows them. The GCJ-02 offset (some hundred metres) changes by
+    /// a few metres per kilometre; its value and its rate of change at the
+    /// centre of the view (an affine warp) put every point of the view
+    /// within about a pixel of its exact place.
+    pub fn onto_gcj02(self) -> Self {
+        use crate::crs::{Crs, from_wgs84, to_wgs84};
+        let base = self.unshifted();
+        let (glon, glat) = base.centre();
+        let Ok((lon, lat)) = to_wgs84(Crs::Gcj02, glon, glat) else {
+            return base;
+        };
+        // The GCJ-02 offset of a WGS84 unit point.
+        let offset = |u: Unit| -> Option<Unit> {
+            let (lon, lat) = from_unit(u);
+            let (g, h) = from_wgs84(Crs::Gcj02, lon, lat).ok()?;
+            let w = to_unit(g, h);
+            Some([w[0] - u[0], w[1] - u[1]])
+        };
+        let c = to_unit(lon, lat);
+        // A least-squares fit of the offset over a 3×3 grid spanning the view.
+        let hx = (self.rect.width() as f64 / 2.0 / self.scale).max(5e-6);
+        let hy = (self.rect.height() as f64 / 2.0 / self.scale).max(5e-6);
+        let mut samples = Vec::with_capacity(9);
+        for dy in [-1.0, 0.0, 1.0] {
+            for dx in [-1.0, 0.0, 1.0] {
+                let Some(off) = offset([c[0] + dx * hx, c[1] + dy * hy]) else {
+                    return base;
+                };
+                samples.push((dx * hx, dy * hy, off));
+            }
+        }
+        let n = samples.len() as f64;
+        let o = [samples.iter().map(|s| s.2[0]).sum::<f64>() / n, samples.iter().map(|s| s.2[1]).sum::<f64>() / n];
+        let (sxx, syy) =
+            (samples.iter().map(|s| s.0 * s.0).sum::<f64>(), samples.iter().map(|s| s.1 * s.1).sum::<f64>());
+        let fit = |k: usize, along_x: bool| {
+            let num: f64 = samples.iter().map(|s| (s.2[k] - o[k]) * if along_x { s.0 } else { s.1 }).sum();
+            num / if along_x { sxx } else { syy }
+        };
+        let j = [fit(0, true), fit(0, false), fit(1, true), fit(1, false)];
+        if o.iter().chain(&j).all(|v| v.is_finite()) { base.warped(o, j, c) } else { base }
     }
 
     /// The transform walkers uses this frame.
@@ -80,18 +175,28 @@ impl ScreenTransform {
     /// A unit point on screen.
     #[inline]
     pub fn to_screen(&self, p: Unit) -> Pos2 {
-        pos2((p[0] * self.scale + self.ox) as f32, (p[1] * self.scale + self.oy) as f32)
+        let l = &self.lin;
+        pos2((p[0] * l[0] + p[1] * l[1] + self.off[0]) as f32, (p[0] * l[2] + p[1] * l[3] + self.off[1]) as f32)
     }
 
     /// A unit box (min x, min y, max x, max y) on screen.
     #[inline]
     pub fn box_to_screen(&self, b: &[f64; 4]) -> Rect {
-        Rect::from_min_max(self.to_screen([b[0], b[1]]), self.to_screen([b[2], b[3]]))
+        let r = Rect::from_min_max(self.to_screen([b[0], b[1]]), self.to_screen([b[2], b[3]]));
+        if self.lin[1] == 0.0 && self.lin[2] == 0.0 {
+            r
+        } else {
+            // Warped: the other two corners may stick out a little.
+            r.union(Rect::from_two_pos(self.to_screen([b[2], b[1]]), self.to_screen([b[0], b[3]])))
+        }
     }
 
     /// A screen point in unit coordinates.
     pub fn to_unit(&self, p: Pos2) -> Unit {
-        [(p.x as f64 - self.ox) / self.scale, (p.y as f64 - self.oy) / self.scale]
+        let l = &self.lin;
+        let (qx, qy) = (p.x as f64 - self.off[0], p.y as f64 - self.off[1]);
+        let det = l[0] * l[3] - l[1] * l[2];
+        [(l[3] * qx - l[1] * qy) / det, (l[0] * qy - l[2] * qx) / det]
     }
 
     /// A screen point in lon/lat.

@@ -383,6 +383,8 @@ pub struct SitesPlugin<'a> {
     pub out: &'a mut SitesFrame,
     /// Where the sites' labels go, to be placed with the basemap's.
     pub labels: &'a std::cell::RefCell<Vec<LabelCandidate>>,
+    /// The basemap is GCJ-02: draw (and pick) the WGS84 sites where it shows them.
+    pub gcj02: bool,
 }
 
 impl walkers::Plugin for SitesPlugin<'_> {
@@ -394,6 +396,7 @@ impl walkers::Plugin for SitesPlugin<'_> {
         _memory: &walkers::MapMemory,
     ) {
         let t = ScreenTransform::from_projector(projector);
+        let t = if self.gcj02 { t.onto_gcj02() } else { t };
         let mut style = self.style;
         let hover_pos = response.hover_pos().filter(|_| !response.dragged());
         let hovered = hover_pos.and_then(|p| pick_at(self.data, &t, p, style.layers));

@@ -2,12 +2,17 @@
 //! app's long-lived state, rebuilt every frame, and reporting what the user
 //! asked for.
 
+pub mod audit;
+pub mod basemap_settings;
+pub mod dashboard;
 pub mod identify;
 pub mod layers;
 pub mod legend;
+pub mod prefetch;
 pub mod problems;
 pub mod search;
 pub mod status_bar;
+pub mod table;
 pub mod year;
 
 use egui::{Color32, Rect, Sense, Ui, vec2};

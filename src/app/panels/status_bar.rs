@@ -1,5 +1,6 @@
 //! The status bar: cursor position (WGS84, and GCJ-02 on request), zoom
-//! level, a scale bar, loading progress and the problem count.
+//! level, a scale bar, the basemap's state (tile failures, a GCJ-02 shift),
+//! loading progress and the problem count.
 
 use egui::{Color32, RichText, Sense, Stroke, Ui, vec2};
 
@@ -18,6 +19,8 @@ pub struct StatusInfo<'a> {
     pub summary: (usize, usize, usize),
     /// Errors, all problems.
     pub problems: (usize, usize),
+    /// What to say about the basemap: text, and whether it is a problem.
+    pub basemap: Vec<(String, bool)>,
 }
 
 /// A "nice" scale-bar length in metres (1, 2 or 5 × 10ⁿ) no longer than
@@ -85,6 +88,14 @@ pub fn show(ui: &mut Ui, info: &StatusInfo, lang: Lang) -> bool {
             ui.label(format!("{} {:.1}", t.zoom_level, tr.zoom()));
             ui.separator();
             scale_bar(ui, tr, lang);
+        }
+        for (text, problem) in &info.basemap {
+            ui.separator();
+            if *problem {
+                ui.label(RichText::new(text).color(Color32::from_rgb(190, 50, 30)));
+            } else {
+                ui.label(text);
+            }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let (errors, total) = info.problems;
