@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 
 PACKAGES=(
   pkg-config libwayland-dev libxkbcommon-dev   # winit / eframe build
-  libgl1-mesa-dri libegl1 libegl-mesa0         # software OpenGL: the app and the snapshot tests
+  libgl1-mesa-dri libegl1 libegl-mesa0         # software OpenGL for the app
+  mesa-vulkan-drivers libvulkan1               # lavapipe: the snapshot tests render with wgpu on it
   fonts-wqy-microhei fontconfig                # a CJK font for every Chinese label
 )
 
