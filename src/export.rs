@@ -37,8 +37,8 @@ pub fn site_properties(s: &Site) -> Map<String, Value> {
     put("source", s.source.as_ref().map(|v| v.to_string().into()));
     put("length_km", s.declared_length_km.map(Value::from));
     put("area_m2", s.declared_area_m2.map(Value::from));
-    for (k, v) in &s.extra {
-        m.insert(k.to_string(), v.clone());
+    for (k, v) in s.extra.iter() {
+        m.insert(k, v);
     }
     m
 }

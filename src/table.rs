@@ -78,9 +78,9 @@ pub fn columns_for(ds: &Dataset, rows: &[usize]) -> Vec<Column> {
     let mut cols: Vec<Column> = Column::MODEL.to_vec();
     let mut seen = BTreeSet::new();
     for &i in rows {
-        for (k, _) in &ds.sites[i].extra {
-            if seen.insert(k.to_string()) {
-                cols.push(Column::Extra(k.to_string()));
+        for k in ds.sites[i].extra.keys() {
+            if seen.insert(k.clone()) {
+                cols.push(Column::Extra(k));
             }
         }
     }
@@ -119,7 +119,7 @@ pub fn cell(site: &Site, col: &Column, view: YearView, zh: bool) -> String {
         Column::AreaM2 => nonzero(site.area_m2(), 0),
         Column::Extra(k) => match site.extra(k) {
             None | Some(serde_json::Value::Null) => String::new(),
-            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::String(s)) => s,
             Some(v) => v.to_string(),
         },
     }
@@ -242,7 +242,7 @@ mod tests {
             s.started = Some("2020-01".parse().unwrap());
             s.completed = done.map(|d| d.parse().unwrap());
             s.district = Some("滨城区".into());
-            s.extra.push(("investment_wan_yuan".into(), serde_json::json!(invest)));
+            s.extra.push("investment_wan_yuan", serde_json::json!(invest));
             sites.push(s);
         }
         Dataset { sites, ..Default::default() }

@@ -107,7 +107,7 @@ fn convert_writes_wgs84_geojson_keeping_every_property() {
     let geo::Geometry::Point(p) = ds.sites[0].geometry else { panic!() };
     assert!((p.x() - 118.0).abs() < 1e-7 && (p.y() - 37.38).abs() < 1e-7, "{p:?}");
     assert_eq!(ds.sites[0].name.as_ref(), "测点0");
-    assert_eq!(ds.sites[0].extra("规划编号"), Some(&serde_json::json!("BZ-000")));
+    assert_eq!(ds.sites[0].extra("规划编号"), Some(serde_json::json!("BZ-000")));
 }
 
 #[test]

@@ -72,7 +72,7 @@ fn gcj02_on_request_is_shifted_back_to_wgs84_within_half_a_metre() {
 #[test]
 fn unknown_properties_survive_a_conversion_in_order() {
     let ds = load("gk_4527_declared.geojson", None);
-    assert_eq!(ds.sites[0].extra("规划编号"), Some(&serde_json::json!("BZ-000")));
+    assert_eq!(ds.sites[0].extra("规划编号"), Some(serde_json::json!("BZ-000")));
 }
 
 #[test]
@@ -84,5 +84,5 @@ fn a_file_without_plan_layers_becomes_a_reference_layer_named_after_it() {
     let layer = binzhou_sites::model::LayerKey::Reference("districts".into());
     assert!(ds.sites.iter().all(|s| s.layer == layer));
     assert_eq!(ds.sites[0].name.as_ref(), "滨城区");
-    assert_eq!(ds.sites[0].extra("code"), Some(&serde_json::json!("371602")), "all properties kept");
+    assert_eq!(ds.sites[0].extra("code"), Some(serde_json::json!("371602")), "all properties kept");
 }

@@ -354,7 +354,7 @@ fn the_table_csv_export_round_trips_chinese_text_and_commas() {
     let mut tricky = Site::new_for_test("PP-逗号", "黄河三路(渤海十六路—渤海十七路),打通工程\"一期\"");
     tricky.district = Some("滨城区".into());
     tricky.lead_unit = Some("市住建局, 市城管局".into());
-    tricky.extra.push(("备注".into(), serde_json::json!("含,逗号\n和换行")));
+    tricky.extra.push("备注", serde_json::json!("含,逗号\n和换行"));
     ds.sites.push(tricky);
     let view = YearView::EndOf(2021);
     let all: Vec<usize> = (0..ds.sites.len()).collect();

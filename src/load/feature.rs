@@ -8,6 +8,7 @@ use geo::Geometry;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::geometry::{GeomNote, KeyStr, geometry_seed};
 
@@ -297,7 +298,8 @@ impl PropValue<'_> {
 #[derive(Debug, Default)]
 pub struct Props<'de> {
     known: [Option<PropValue<'de>>; KNOWN.len()],
-    pub extra: Vec<(Box<str>, Value)>,
+    /// The other properties as written: name and raw JSON text, in order.
+    pub extra: Vec<(Cow<'de, str>, &'de RawValue)>,
 }
 
 impl<'de> Props<'de> {
@@ -332,8 +334,8 @@ impl<'de> de::Deserialize<'de> for PropsMember<'de> {
                     match known_slot(&k.0) {
                         Some(slot) => p.known[slot] = Some(map.next_value()?),
                         None => {
-                            let val: Value = map.next_value()?;
-                            p.extra.push((Box::<str>::from(k.0.as_ref()), val));
+                            let raw: &'de RawValue = map.next_value()?;
+                            p.extra.push((k.0, raw));
                         }
                     }
                 }
@@ -379,7 +381,7 @@ mod tests {
         .unwrap();
         let keys: Vec<&str> = f.props.extra.iter().map(|(k, _)| &**k).collect();
         assert_eq!(keys, ["z", "a", "m"]);
-        assert_eq!(f.props.extra[1].1, Value::String("滨".into()));
+        assert_eq!(f.props.extra[1].1.get(), r#""\u6ee8""#, "kept as written");
         assert_eq!(f.member_id.as_deref(), Some("7"));
         assert_eq!(f.index, 3);
     }

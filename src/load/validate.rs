@@ -9,7 +9,7 @@ use geo::Validation;
 
 use super::feature::{PropValue, Props, RawFeature};
 use super::geometry::{GeomNote, is_empty};
-use crate::model::{LayerKey, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site};
+use crate::model::{Extras, LayerKey, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site};
 
 /// Shared strings for a file: districts, lead units, kinds and sources repeat
 /// across thousands of sites, so each is stored once.
@@ -267,8 +267,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     {
         rep.push(Severity::Warning, Some("plan_year"), "the site has no plan_year; it is never overdue");
     }
-    props.extra.shrink_to_fit();
-    site.extra = props.extra;
+    site.extra = Extras::from_raw_members(props.extra.iter().map(|(k, v)| (&**k, v.get())));
     Some(site)
 }
 

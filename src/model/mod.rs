@@ -2,6 +2,7 @@
 
 mod dataset;
 mod date;
+mod extras;
 mod layer;
 pub mod measure;
 mod site;
@@ -9,6 +10,7 @@ mod status;
 
 pub use dataset::{Dataset, LayerInfo, Problem, Severity, SourceFile};
 pub use date::{DateError, PlanDate};
+pub use extras::Extras;
 pub use layer::{LayerKey, PlanLayer, Scope};
-pub use site::{ExtraProperty, Origin, Site};
+pub use site::{Origin, Site};
 pub use status::{Change, Progress, Status, StatusClass, YearView};

@@ -4,7 +4,7 @@ use std::sync::{Arc, OnceLock};
 
 use geo::{BoundingRect, Geometry, Rect};
 
-use super::{LayerKey, PlanDate, PlanLayer, Scope, measure};
+use super::{Extras, LayerKey, PlanDate, PlanLayer, Scope, measure};
 
 /// Where a feature came from: the file (index into `Dataset::files`) and its
 /// position in that file's `features` array.
@@ -13,9 +13,6 @@ pub struct Origin {
     pub file: u16,
     pub index: u32,
 }
-
-/// A property the model has no field for, kept as written and in order.
-pub type ExtraProperty = (Box<str>, serde_json::Value);
 
 /// A site. Strings that repeat across many sites (district, lead unit, kind,
 /// source) share one allocation each.
@@ -38,7 +35,7 @@ pub struct Site {
     /// `area_m2` as declared in the file, shown beside the computed one.
     pub declared_area_m2: Option<f64>,
     /// Properties the model does not know, in file order.
-    pub extra: Vec<ExtraProperty>,
+    pub extra: Extras,
     /// WGS84 lon/lat, whatever the file was in.
     pub geometry: Geometry<f64>,
     pub bbox: Rect<f64>,
@@ -67,7 +64,7 @@ impl Site {
             source: None,
             declared_length_km: None,
             declared_area_m2: None,
-            extra: Vec::new(),
+            extra: Extras::default(),
             geometry,
             bbox,
             measures: OnceLock::new(),
@@ -116,7 +113,7 @@ impl Site {
         }
     }
 
-    pub fn extra(&self, key: &str) -> Option<&serde_json::Value> {
-        self.extra.iter().find(|(k, _)| &**k == key).map(|(_, v)| v)
+    pub fn extra(&self, key: &str) -> Option<serde_json::Value> {
+        self.extra.get(key)
     }
 }

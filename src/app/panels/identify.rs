@@ -128,8 +128,8 @@ pub fn show(ui: &mut Ui, data: &MapData, i: usize, lang: Lang) -> Option<Identif
             ui.add_space(8.0);
             ui.label(RichText::new(t.other_properties).strong());
             Grid::new("identify-extra").num_columns(2).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-                for (k, v) in &site.extra {
-                    row(ui, k, value_text(v));
+                for (k, v) in site.extra.iter() {
+                    row(ui, &k, value_text(&v));
                 }
             });
         }
