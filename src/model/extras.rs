@@ -15,8 +15,15 @@ impl Extras {
     pub fn from_raw_members<'a>(members: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut text = String::new();
         for (k, raw) in members {
+            text.reserve(k.len() + raw.len() + 4);
             text.push(if text.is_empty() { '{' } else { ',' });
-            text.push_str(&Value::String(k.to_string()).to_string());
+            if k.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+                text.push('"');
+                text.push_str(k);
+                text.push('"');
+            } else {
+                text.push_str(&Value::String(k.to_string()).to_string());
+            }
             text.push(':');
             text.push_str(raw);
         }
@@ -62,5 +69,18 @@ impl Extras {
         pairs.push((key.to_string(), value));
         let raw: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (k, v.to_string())).collect();
         *self = Extras::from_raw_members(raw.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_with_quotes_or_backslashes_survive_the_round_trip() {
+        let e = Extras::from_raw_members([("a\"b\\c", "1"), ("普通", "\"文字\"")]);
+        let pairs: Vec<(String, Value)> = e.iter().collect();
+        assert_eq!(pairs[0], ("a\"b\\c".to_string(), serde_json::json!(1)));
+        assert_eq!(pairs[1], ("普通".to_string(), serde_json::json!("文字")));
     }
 }
