@@ -42,6 +42,11 @@ case "${1:-}" in
     ;;
   test)
     install_packages
+    # wgpu's software renderer wants a runtime folder; CI has none.
+    if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "${XDG_RUNTIME_DIR}" ]; then
+      XDG_RUNTIME_DIR="$(mktemp -d)"
+      export XDG_RUNTIME_DIR
+    fi
     exec cargo test --locked
     ;;
   deps)
