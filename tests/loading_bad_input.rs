@@ -69,7 +69,14 @@ fn a_site_without_an_id_is_kept_under_a_generated_one_with_a_warning() {
 #[test]
 fn a_duplicate_id_drops_the_later_site() {
     let ds = load("duplicate_id.geojson");
-    assert_problem(only_problem(&ds), Severity::Error, Some(1), Some("GOOD-1"), Some("id"), "duplicate id");
+    assert_problem(
+        only_problem(&ds),
+        Severity::Error,
+        Some(1),
+        Some("GOOD-1"),
+        Some("id"),
+        "duplicate id \"GOOD-1\": feature 0 already has it",
+    );
     assert_eq!(ds.sites.len(), 1);
     assert_eq!(ds.sites[0].origin.index, 0);
 }

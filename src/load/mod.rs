@@ -84,23 +84,41 @@ pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> Dataset {
 /// with an error naming both places.
 pub fn merge_into(base: &mut Dataset, mut new: Dataset) {
     let offset = base.files.len() as u16;
-    let mut seen: foldhash::HashSet<Arc<str>> =
-        base.sites.iter().filter(|s| !matches!(s.layer, LayerKey::Reference(_))).map(|s| s.id.clone()).collect();
+    // Where each plan-site id was first seen: (file, feature index).
+    let mut seen: foldhash::HashMap<Arc<str>, (u16, u32)> = base
+        .sites
+        .iter()
+        .filter(|s| !matches!(s.layer, LayerKey::Reference(_)))
+        .map(|s| (s.id.clone(), (s.origin.file, s.origin.index)))
+        .collect();
     seen.reserve(new.sites.len());
     let files: Vec<String> = base.files.iter().chain(&new.files).map(|f| f.path.display().to_string()).collect();
+    let file_name = |i: u16| files.get(i as usize).cloned().unwrap_or_default();
     let mut dropped = Vec::new();
     new.sites.retain_mut(|s| {
         s.origin.file += offset;
-        if matches!(s.layer, LayerKey::Reference(_)) || seen.insert(s.id.clone()) {
+        if matches!(s.layer, LayerKey::Reference(_)) {
             return true;
         }
+        let (first_file, first_index) = match seen.entry(s.id.clone()) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((s.origin.file, s.origin.index));
+                return true;
+            }
+            std::collections::hash_map::Entry::Occupied(o) => *o.get(),
+        };
+        let earlier = if first_file == s.origin.file {
+            format!("feature {first_index}")
+        } else {
+            format!("feature {first_index} of {}", file_name(first_file))
+        };
         dropped.push(Problem {
             severity: Severity::Error,
-            file: files.get(s.origin.file as usize).cloned().unwrap_or_default(),
+            file: file_name(s.origin.file),
             feature: Some(s.origin.index as usize),
             feature_id: Some(s.id.to_string()),
             field: Some("id".into()),
-            message: format!("duplicate id \"{}\": an earlier site already has it; this one was dropped", s.id),
+            message: format!("duplicate id \"{}\": {earlier} already has it; this one was dropped", s.id),
             location: Some(s.bbox),
         });
         if let Some(f) = new.files.get_mut((s.origin.file - offset) as usize) {
