@@ -13,10 +13,9 @@ use binzhou_sites::app::map::sites_plugin::{DrawStyle, LayerLook, build_site_sha
 use binzhou_sites::app::map::style::{Symbol, layer_colour};
 use binzhou_sites::app::state::ColourBy;
 use binzhou_sites::load::{LoadOptions, load_paths};
-use binzhou_sites::model::{Dataset, LayerKey, Origin, PlanLayer, Site, YearView};
+use binzhou_sites::model::{Dataset, YearView};
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Rect, pos2, vec2};
-use geo::{Coord, Geometry, LineString, Point, Polygon};
 
 const SITES: usize = 100_000;
 /// The main city's extent, as the app opens on it.
@@ -24,72 +23,12 @@ const WEST: f64 = 117.93;
 const EAST: f64 = 118.07;
 const SOUTH: f64 = 37.34;
 const NORTH: f64 = 37.465;
-const DEG_PER_M: f64 = 1.0 / 111_195.0;
 
-/// A small deterministic generator (xorshift64) of values in [0, 1).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn position(&mut self) -> Coord<f64> {
-        Coord { x: WEST + self.next() * (EAST - WEST), y: SOUTH + self.next() * (NORTH - SOUTH) }
-    }
-}
+#[path = "common/synthetic.rs"]
+mod synthetic;
 
 fn synthetic() -> Dataset {
-    let mut rng = Rng(0x2020_2022_0B12);
-    let layers = PlanLayer::ALL;
-    let sites = (0..SITES)
-        .map(|i| {
-            let c = rng.position();
-            let geometry = match i % 3 {
-                0 => Geometry::Point(Point(c)),
-                1 => {
-                    let mut p = c;
-                    let pts: Vec<Coord<f64>> = (0..8)
-                        .map(|_| {
-                            let here = p;
-                            p.x += (rng.next() - 0.5) * 80.0 * DEG_PER_M;
-                            p.y += (rng.next() - 0.5) * 60.0 * DEG_PER_M;
-                            here
-                        })
-                        .collect();
-                    Geometry::LineString(LineString(pts))
-                }
-                _ => {
-                    let n = 6 + (i % 5);
-                    let ring: Vec<Coord<f64>> = (0..n)
-                        .map(|k| {
-                            let a = k as f64 / n as f64 * std::f64::consts::TAU;
-                            let r = 40.0 * (0.5 + 0.5 * rng.next()) * DEG_PER_M;
-                            Coord { x: c.x + r * a.cos() * 1.25, y: c.y + r * a.sin() }
-                        })
-                        .collect();
-                    Geometry::Polygon(Polygon::new(LineString(ring), vec![]))
-                }
-            };
-            let mut s = Site::new(
-                format!("S-{i}").into(),
-                format!("示例项目{i}").into(),
-                LayerKey::Plan(layers[i % layers.len()]),
-                geometry,
-                Origin { file: 0, index: i as u32 },
-            );
-            s.plan_year = Some(2020 + (i % 3) as i32);
-            s.started = Some(binzhou_sites::model::PlanDate::ymd(2020, 3, 1));
-            if i % 4 == 0 {
-                s.completed = Some(binzhou_sites::model::PlanDate::ymd(2021, 6, 1));
-            }
-            s
-        })
-        .collect();
-    Dataset { sites, ..Default::default() }
+    Dataset { sites: synthetic::sites(SITES, 0x2020_2022_0B12, [WEST, SOUTH, EAST, NORTH]), ..Default::default() }
 }
 
 fn main_city_view() -> ScreenTransform {
