@@ -165,3 +165,37 @@ pub(crate) fn png_tile(tile: TileCoord) -> Vec<u8> {
     }
     out
 }
+
+/// Everything logged while a test runs, so a test can check what reached the log.
+#[derive(Clone, Default)]
+pub(crate) struct LogCapture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl LogCapture {
+    /// A TRACE-level subscriber writing here; through the key-redacting
+    /// writer the app installs when `redact` is set.
+    pub(crate) fn subscriber(&self, redact: bool) -> impl tracing::Subscriber + Send + Sync + use<> {
+        use tracing_subscriber::fmt::writer::BoxMakeWriter;
+        let logs = self.clone();
+        let writer = if redact {
+            BoxMakeWriter::new(super::logging::redacting(move || logs.clone()))
+        } else {
+            BoxMakeWriter::new(move || logs.clone())
+        };
+        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false).with_writer(writer).finish()
+    }
+
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}

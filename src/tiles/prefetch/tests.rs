@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::*;
 use crate::tiles::mbtiles::MbTilesReader;
 use crate::tiles::source::{SourceSpec, TiandituKey, TiandituLayer};
-use crate::tiles::testkit::{Mode, TileServer, png_tile};
+use crate::tiles::testkit::{LogCapture, Mode, TileServer, png_tile};
 
 /// Around Binzhou's main city: 1 + 2 + 4 + 9 tiles at zooms 9 to 12 or so.
 fn small_area() -> PrefetchArea {
@@ -355,21 +355,6 @@ fn the_default_rate_is_polite() {
     assert!(t0.elapsed() >= Duration::from_millis(500));
 }
 
-/// Collects everything logged, for checking it.
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn a_tianditu_key_never_appears_in_errors_progress_health_or_logs() {
     const FAKE_KEY: &str = "fa4e0123456789abcdef0123456789ab";
@@ -383,15 +368,8 @@ fn a_tianditu_key_never_appears_in_errors_progress_health_or_logs() {
         .map(|l| l.retarget(&format!("{}/DataServer?T=vec_w&x={{x}}&y={{y}}&l={{z}}&tk={{tk}}", server.base())))
         .collect();
     let health = Arc::new(SourceHealth::new(&layers[0].host()));
-    let logs = LogBuffer::default();
-    let subscriber = {
-        let logs = logs.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || logs.clone())
-            .finish()
-    };
+    let logs = LogCapture::default();
+    let subscriber = logs.subscriber(false);
     let mut texts: Vec<String> = Vec::new();
     tracing::subscriber::with_default(subscriber, || {
         let area = PrefetchArea::new(small_area().bbox(), 9, 10).unwrap();
@@ -435,7 +413,7 @@ fn a_tianditu_key_never_appears_in_errors_progress_health_or_logs() {
     // The key did go to the server (so the test means something)...
     assert!(server.seen().iter().any(|s| s.url.contains(FAKE_KEY)));
     // ...and nowhere else.
-    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logged = logs.text();
     // Warnings always get through; the per-request trace lines (which show
     // the redacted URL) only when no other test's subscriber lowers the
     // global level meanwhile, so they are not required here.

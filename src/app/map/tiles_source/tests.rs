@@ -3,7 +3,7 @@
 //! whole app driven by egui_kittest.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui::{Pos2, vec2};
@@ -22,7 +22,7 @@ use crate::tiles::mbtiles::{MbTilesMeta, MbTilesReader, MbTilesWriter};
 use crate::tiles::pmtiles::export_mbtiles;
 use crate::tiles::prefetch::{Prefetch, PrefetchArea, PrefetchOptions, PrefetchTarget};
 use crate::tiles::source::TiandituLayer;
-use crate::tiles::testkit::{Mode, TileServer, png_tile};
+use crate::tiles::testkit::{LogCapture, Mode, TileServer, png_tile};
 
 const KEY: &str = "0123abcdSECRETKEY9876fedc";
 
@@ -455,35 +455,13 @@ fn a_stopped_server_degrades_to_the_vector_map_and_says_it_is_unreachable() {
     assert!(status_texts(&h).iter().any(|s| s.contains("server unreachable")), "{:?}", status_texts(&h));
 }
 
-/// A log destination tests can read.
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn a_tianditu_key_never_appears_in_the_logs_or_the_status_bar() {
     let cache = tempfile::tempdir().unwrap();
     let server = TileServer::start();
     server.set_mode(Mode::Status(500));
-    let logs = LogBuffer::default();
-    let subscriber = {
-        let logs = logs.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(crate::tiles::logging::redacting(move || logs.clone()))
-            .finish()
-    };
+    let logs = LogCapture::default();
+    let subscriber = logs.subscriber(true);
     let template = format!("{}/DataServer?T=vec_w&x={{x}}&y={{y}}&l={{z}}&tk={{tk}}", server.base());
     tracing::subscriber::with_default(subscriber, || {
         let basemap = TileBasemap::new(Some(cache.path().to_path_buf())).retargeted(&template);
@@ -511,7 +489,7 @@ fn a_tianditu_key_never_appears_in_the_logs_or_the_status_bar() {
             .tile_url(city_tile());
         tracing::warn!("error sending request for url ({url})");
     });
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert!(text.contains("tk=<redacted>"), "{text}");
     assert!(text.contains("HTTP 500"), "the failures were logged: {text}");
     assert!(!text.contains(KEY), "the key leaked into the log");
