@@ -39,7 +39,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-use site::{Layer, Site};
+use site::{Layer, LayerText, Site};
 
 const SEED: u64 = 0x0B12_2020_2022_0416;
 

@@ -1,6 +1,6 @@
 //! data/README.md, written by the generator so it always matches the files.
 
-use crate::site::Layer;
+use crate::site::{Layer, LayerText};
 
 pub fn text(summary: &[String]) -> String {
     let mut s = String::new();

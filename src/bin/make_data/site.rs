@@ -7,32 +7,21 @@ use serde_json::{Map, Value, json};
 
 use crate::geom::{Ll, round_all};
 
-/// The plan's five layers, as the data files name them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Layer {
-    DeadEndRoad,
-    PocketPark,
-    Greenway,
-    OverheadLineZone,
-    UrbanVillage,
+/// The plan's layers and scopes are the model's own, so the files written
+/// here use exactly the keys and task numbers the loader reads.
+pub use binzhou_sites::model::{PlanLayer as Layer, Scope};
+
+/// What only the generator needs to know about a layer.
+pub trait LayerText {
+    /// File stem under data/ (also the collection's `name`).
+    fn file_stem(self) -> &'static str;
+    fn lead_unit(self) -> &'static str;
+    fn title_zh(self) -> &'static str;
+    fn title_en(self) -> &'static str;
 }
 
-impl Layer {
-    pub const ALL: [Layer; 5] =
-        [Layer::DeadEndRoad, Layer::PocketPark, Layer::Greenway, Layer::OverheadLineZone, Layer::UrbanVillage];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Layer::DeadEndRoad => "dead_end_road",
-            Layer::PocketPark => "pocket_park",
-            Layer::Greenway => "greenway",
-            Layer::OverheadLineZone => "overhead_line_zone",
-            Layer::UrbanVillage => "urban_village",
-        }
-    }
-
-    /// File stem under data/ (also the collection's `name`).
-    pub fn file_stem(self) -> &'static str {
+impl LayerText for Layer {
+    fn file_stem(self) -> &'static str {
         match self {
             Layer::DeadEndRoad => "dead_end_roads",
             Layer::PocketPark => "pocket_parks",
@@ -42,23 +31,14 @@ impl Layer {
         }
     }
 
-    pub fn task(self) -> u8 {
-        match self {
-            Layer::DeadEndRoad => 14,
-            Layer::PocketPark | Layer::Greenway => 8,
-            Layer::OverheadLineZone => 3,
-            Layer::UrbanVillage => 16,
-        }
-    }
-
-    pub fn lead_unit(self) -> &'static str {
+    fn lead_unit(self) -> &'static str {
         match self {
             Layer::DeadEndRoad | Layer::UrbanVillage => "市住房城乡建设局",
             _ => "市城管局",
         }
     }
 
-    pub fn title_zh(self) -> &'static str {
+    fn title_zh(self) -> &'static str {
         match self {
             Layer::DeadEndRoad => "断头路、断头桥打通工程",
             Layer::PocketPark => "口袋公园及节点绿地提升改造",
@@ -68,28 +48,13 @@ impl Layer {
         }
     }
 
-    pub fn title_en(self) -> &'static str {
+    fn title_en(self) -> &'static str {
         match self {
             Layer::DeadEndRoad => "dead-end roads and bridges opened",
             Layer::PocketPark => "pocket parks and node green spaces",
             Layer::Greenway => "greenways and footpaths",
             Layer::OverheadLineZone => "overhead-line undergrounding zones",
             Layer::UrbanVillage => "urban villages rebuilt",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Scope {
-    MainCity,
-    County,
-}
-
-impl Scope {
-    pub fn key(self) -> &'static str {
-        match self {
-            Scope::MainCity => "main_city",
-            Scope::County => "county",
         }
     }
 }
