@@ -217,3 +217,18 @@ fn random_garbage_never_panics_the_loader() {
         }
     }
 }
+
+#[test]
+fn an_id_reused_in_a_second_file_is_dropped_naming_the_first_file() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
+    let ds = binzhou_sites::load::load_paths(
+        &[dir.join("unclosed_ring.geojson"), dir.join("bad_dates.geojson")],
+        &LoadOptions::default(),
+    );
+    let dup: Vec<&Problem> = ds.problems.iter().filter(|p| p.field.as_deref() == Some("id")).collect();
+    assert_eq!(dup.len(), 1, "{:#?}", ds.problems);
+    assert_problem(dup[0], Severity::Error, Some(0), Some("GOOD-1"), Some("id"), "feature 0 of ");
+    assert!(dup[0].message.contains("unclosed_ring.geojson") && dup[0].file.ends_with("bad_dates.geojson"));
+    assert_eq!(ds.files[1].sites_loaded, 1, "the second file keeps only DATE-2");
+    assert_eq!(ds.sites.len(), 3);
+}

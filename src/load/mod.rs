@@ -80,32 +80,61 @@ pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> Dataset {
 }
 
 /// Adds a newly loaded dataset to one already loaded. Plan site ids must be
-/// unique across the whole dataset: a later site reusing an id is dropped
-/// with an error naming both places.
+/// unique across the whole dataset: a new site reusing an id of `base` is
+/// dropped with an error naming where the id was first used. (`new` itself
+/// is unique already: [`load_file`] sees to that within each file.)
 pub fn merge_into(base: &mut Dataset, mut new: Dataset) {
     let offset = base.files.len() as u16;
-    // Where each plan-site id was first seen: (file, feature index).
-    let mut seen: foldhash::HashMap<Arc<str>, (u16, u32)> = base
-        .sites
-        .iter()
-        .filter(|s| !matches!(s.layer, LayerKey::Reference(_)))
-        .map(|s| (s.id.clone(), (s.origin.file, s.origin.index)))
-        .collect();
-    seen.reserve(new.sites.len());
-    let files: Vec<String> = base.files.iter().chain(&new.files).map(|f| f.path.display().to_string()).collect();
+    for s in &mut new.sites {
+        s.origin.file += offset;
+    }
+    if base.sites.iter().any(|s| !matches!(s.layer, LayerKey::Reference(_))) {
+        let mut seen: IdPlaces = base
+            .sites
+            .iter()
+            .filter(|s| !matches!(s.layer, LayerKey::Reference(_)))
+            .map(|s| (s.id.clone(), (s.origin.file, s.origin.index)))
+            .collect();
+        let files: Vec<String> = base.files.iter().chain(&new.files).map(|f| f.path.display().to_string()).collect();
+        let mut dropped = drop_reused_ids(&mut new.sites, &mut seen, false, &files);
+        if !dropped.is_empty() {
+            for (i, f) in new.files.iter_mut().enumerate() {
+                let file = offset as usize + i;
+                f.sites_loaded = new.sites.iter().filter(|s| s.origin.file as usize == file).count();
+            }
+        }
+        new.problems.append(&mut dropped);
+    }
+    if base.sites.is_empty() {
+        base.sites = new.sites;
+    } else {
+        base.sites.append(&mut new.sites);
+    }
+    base.files.append(&mut new.files);
+    base.problems.append(&mut new.problems);
+}
+
+/// Where each plan-site id was first seen: (file, feature index).
+type IdPlaces = foldhash::HashMap<Arc<str>, (u16, u32)>;
+
+/// Drops the plan sites whose id is already in `seen`, returning an error for
+/// each; with `record`, the ids kept are added to `seen` as they go (for
+/// duplicates within one list).
+fn drop_reused_ids(sites: &mut Vec<Site>, seen: &mut IdPlaces, record: bool, files: &[String]) -> Vec<Problem> {
     let file_name = |i: u16| files.get(i as usize).cloned().unwrap_or_default();
     let mut dropped = Vec::new();
-    new.sites.retain_mut(|s| {
-        s.origin.file += offset;
+    sites.retain(|s| {
         if matches!(s.layer, LayerKey::Reference(_)) {
             return true;
         }
-        let (first_file, first_index) = match seen.entry(s.id.clone()) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert((s.origin.file, s.origin.index));
+        let (first_file, first_index) = match seen.get(&s.id) {
+            None => {
+                if record {
+                    seen.insert(s.id.clone(), (s.origin.file, s.origin.index));
+                }
                 return true;
             }
-            std::collections::hash_map::Entry::Occupied(o) => *o.get(),
+            Some(place) => *place,
         };
         let earlier = if first_file == s.origin.file {
             format!("feature {first_index}")
@@ -121,19 +150,9 @@ pub fn merge_into(base: &mut Dataset, mut new: Dataset) {
             message: format!("duplicate id \"{}\": {earlier} already has it; this one was dropped", s.id),
             location: Some(s.bbox),
         });
-        if let Some(f) = new.files.get_mut((s.origin.file - offset) as usize) {
-            f.sites_loaded -= 1;
-        }
         false
     });
-    new.problems.append(&mut dropped);
-    if base.sites.is_empty() {
-        base.sites = new.sites;
-    } else {
-        base.sites.append(&mut new.sites);
-    }
-    base.files.append(&mut new.files);
-    base.problems.append(&mut new.problems);
+    dropped
 }
 
 /// Loads one file. Never panics and never fails: what went wrong is in
@@ -254,9 +273,12 @@ fn load_reader<R: Read>(
     place::place_in_wgs84(&mut ds, &label, head_crs, opts.from);
     ds.files[0].sites_loaded = ds.sites.len();
     // Ids must be unique within the file too.
-    let mut unique = Dataset::default();
-    merge_into(&mut unique, ds);
-    unique
+    let mut seen = IdPlaces::default();
+    seen.reserve(ds.sites.len());
+    let mut dropped = drop_reused_ids(&mut ds.sites, &mut seen, true, &[label]);
+    ds.files[0].sites_loaded -= dropped.len();
+    ds.problems.append(&mut dropped);
+    ds
 }
 
 /// What a parser thread makes of one batch.
