@@ -58,14 +58,6 @@ pub fn default_data_paths() -> Vec<PathBuf> {
     if crate_data.is_dir() { vec![crate_data] } else { vec![here] }
 }
 
-/// The smallest box holding both.
-fn union_rect(a: geo::Rect<f64>, b: geo::Rect<f64>) -> geo::Rect<f64> {
-    geo::Rect::new(
-        (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-        (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-    )
-}
-
 /// The main city's bounds as a lon/lat box.
 pub fn main_city_bounds() -> geo::Rect<f64> {
     let [w, s, e, n] = MAIN_CITY_BOUNDS;
@@ -344,7 +336,7 @@ impl App {
                         ttl: Some(6.0),
                     });
                     // Show what was added.
-                    if let Some(b) = ds.sites[before..].iter().map(|s| s.bbox).reduce(union_rect) {
+                    if let Some(b) = ds.sites[before..].iter().map(|s| s.bbox).reduce(crate::model::union) {
                         self.map.fit(b, 16.0, true);
                     }
                 }
@@ -849,7 +841,7 @@ impl App {
                     .iter()
                     .filter_map(|&i| data.dataset.sites.get(i))
                     .map(|s| s.bbox)
-                    .reduce(union_rect)
+                    .reduce(crate::model::union)
                     .map(|b| (b, frames));
                 self.selected = if let [one] = sites[..] { Some(one) } else { None };
                 self.table.list_sites(sites.clone());

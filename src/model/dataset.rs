@@ -130,17 +130,6 @@ impl Dataset {
         map.into_values().collect()
     }
 
-    /// Appends another dataset (e.g. a file opened later), renumbering its files.
-    pub fn merge(&mut self, mut other: Dataset) {
-        let offset = self.files.len() as u16;
-        for s in &mut other.sites {
-            s.origin.file += offset;
-        }
-        self.sites.append(&mut other.sites);
-        self.files.append(&mut other.files);
-        self.problems.append(&mut other.problems);
-    }
-
     pub fn bbox(&self) -> Option<Rect<f64>> {
         self.sites.iter().map(|s| s.bbox).reduce(union)
     }

@@ -8,7 +8,7 @@ pub mod measure;
 mod site;
 mod status;
 
-pub use dataset::{Dataset, LayerInfo, Problem, Severity, SourceFile};
+pub use dataset::{Dataset, LayerInfo, Problem, Severity, SourceFile, union};
 pub use date::{DateError, PlanDate};
 pub use extras::Extras;
 pub use layer::{LayerKey, PlanLayer, Scope};
