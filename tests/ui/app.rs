@@ -6,49 +6,20 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use binzhou_sites::app::App;
 use binzhou_sites::app::i18n::Lang;
 use binzhou_sites::app::panels::legend::status_row_text;
-use binzhou_sites::app::state::ViewState;
-use binzhou_sites::app::{App, fonts};
 use binzhou_sites::model::{LayerKey, PlanLayer, StatusClass, YearView};
 use egui::accesskit::Role;
 use egui::{Event, Modifiers, PointerButton, Pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
-}
-
-/// The CJK font for the test context: kittest sees no system fonts and
-/// panics on a missing glyph, so say clearly what to install instead.
-fn cjk_font() -> PathBuf {
-    fonts::find_cjk_font().unwrap_or_else(|| {
-        panic!(
-            "no Chinese (CJK) font found for the UI tests: install one, e.g. \
-             `sudo apt install fonts-wqy-microhei` (or fonts-noto-cjk)"
-        )
-    })
-}
+use crate::support::{app_builder, loaded_app};
 
 /// A harness showing the app on the bundled data, loaded.
 fn app_harness() -> Harness<'static, App> {
-    let font = cjk_font();
-    let app = App::new(vec![data_dir()], ViewState::default(), false);
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .with_theme(egui::Theme::Light)
-        .with_max_steps(60)
-        .with_context_setup(move |ctx| {
-            fonts::install_font_file(ctx, &font).expect("reading the CJK font");
-            fonts::apply_text_sizes(ctx);
-        })
-        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
-    let ctx = h.ctx.clone();
-    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)), "the bundled data did not load in time");
-    assert!(!h.state().data().dataset.sites.is_empty(), "no bundled data in {}", data_dir().display());
-    h.run();
-    h
+    loaded_app(app_builder(1400.0, 900.0))
 }
 
 /// Counts by status class at a year over all plan sites, as the core computes them.

@@ -2,7 +2,6 @@
 //! in a bare egui_kittest harness through their accessibility labels, on the
 //! bundled data.
 
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use binzhou_sites::app::i18n::Lang;
@@ -19,6 +18,8 @@ use binzhou_sites::table::{Column, Filter, Sort, cell, rows};
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use egui_kittest::{Harness, Node};
 
+use crate::support::{data_dir, install_cjk_font};
+
 struct Data {
     ds: Dataset,
     index: SiteIndex,
@@ -28,34 +29,12 @@ struct Data {
 fn data() -> &'static Data {
     static DATA: OnceLock<Data> = OnceLock::new();
     DATA.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+        let dir = data_dir();
         let ds = binzhou_sites::load::load_paths(&[dir], &Default::default());
         assert!(ds.sites.len() > 100, "the bundled data loads");
         let index = SiteIndex::build(&ds.sites);
         Data { ds, index, targets: PlanTargets::bundled() }
     })
-}
-
-/// Installs a font with Chinese glyphs (the harness panics on a missing glyph).
-fn install_cjk_font(ctx: &egui::Context) {
-    let candidates = [
-        std::env::var("BINZHOU_CJK_FONT").unwrap_or_default(),
-        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc".into(),
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc".into(),
-        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc".into(),
-    ];
-    let path = candidates
-        .iter()
-        .map(Path::new)
-        .find(|p| p.is_file())
-        .expect("a CJK font (apt install fonts-wqy-microhei) for the UI tests");
-    let bytes = std::fs::read(path).expect("the CJK font is readable");
-    let mut defs = egui::FontDefinitions::default();
-    defs.font_data.insert("cjk".into(), std::sync::Arc::new(egui::FontData::from_owned(bytes)));
-    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        defs.families.entry(family).or_default().push("cjk".into());
-    }
-    ctx.set_fonts(defs);
 }
 
 fn ctx_at(view: YearView) -> PanelCtx<'static> {
@@ -428,7 +407,7 @@ fn app_with_reports(year: YearView) -> Harness<'static, binzhou_sites::app::App>
     use binzhou_sites::app::App;
     use binzhou_sites::app::state::{Panels, ViewState};
     let state = ViewState { year, panels: Panels { dashboard: true, ..Default::default() }, ..Default::default() };
-    let app = App::new(vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")], state, false);
+    let app = App::new(vec![data_dir()], state, false);
     let mut h = Harness::builder()
         .with_size(egui::vec2(1600.0, 1000.0))
         .with_max_steps(60)

@@ -1,0 +1,7 @@
+//! The desktop app and its panels driven through egui_kittest, plus the
+//! image snapshots. One test binary, so eframe and wgpu are linked once.
+
+mod app;
+mod dashboard_table;
+mod snapshots;
+mod support;

@@ -1,0 +1,35 @@
+//! Image snapshots of the main window on the bundled data, rendered with
+//! wgpu (software GL here). The references live in tests/snapshots/; write
+//! them anew with `UPDATE_SNAPSHOTS=1 cargo test --test ui snapshots`.
+
+use binzhou_sites::app::App;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, SnapshotOptions};
+
+use crate::support::{app_builder, loaded_app};
+
+fn app_harness() -> Harness<'static, App> {
+    loaded_app(app_builder(1280.0, 800.0).wgpu())
+}
+
+/// Tolerant enough for another software or hardware renderer's anti-aliasing.
+fn options() -> SnapshotOptions {
+    SnapshotOptions::new().threshold(2.0).max_failed_pixels(1500)
+}
+
+fn main_window_at(year: &str, name: &str) {
+    let mut h = app_harness();
+    h.get_by_label(year).click();
+    h.run();
+    h.snapshot_options(name, &options());
+}
+
+#[test]
+fn the_main_window_at_the_end_of_2020_looks_as_recorded() {
+    main_window_at("2020", "main_window_2020");
+}
+
+#[test]
+fn the_main_window_at_the_end_of_2022_looks_as_recorded() {
+    main_window_at("2022", "main_window_2022");
+}

@@ -1,0 +1,55 @@
+//! What every UI test needs: the bundled data's folder and a CJK font in
+//! the test context (kittest sees no system fonts and panics on a missing
+//! glyph).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use binzhou_sites::app::state::ViewState;
+use binzhou_sites::app::{App, fonts};
+use egui_kittest::{Harness, HarnessBuilder};
+
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// The system's CJK font, or a panic that says what to install.
+pub fn cjk_font() -> PathBuf {
+    fonts::find_cjk_font().unwrap_or_else(|| {
+        panic!(
+            "no Chinese (CJK) font found for the UI tests: install one, e.g. \
+             `sudo apt install fonts-wqy-microhei` (or fonts-noto-cjk)"
+        )
+    })
+}
+
+/// Puts the CJK font into a harness's context, at egui's default sizes.
+pub fn install_cjk_font(ctx: &egui::Context) {
+    fonts::install_font_file(ctx, &cjk_font()).expect("reading the CJK font");
+}
+
+/// Puts the CJK font into a harness's context with the app's own text sizes.
+pub fn install_app_fonts(ctx: &egui::Context) {
+    install_cjk_font(ctx);
+    fonts::apply_text_sizes(ctx);
+}
+
+/// A harness builder for the whole app: light theme, the app's fonts.
+pub fn app_builder(width: f32, height: f32) -> HarnessBuilder<App> {
+    Harness::builder()
+        .with_size(egui::vec2(width, height))
+        .with_theme(egui::Theme::Light)
+        .with_max_steps(60)
+        .with_context_setup(install_app_fonts)
+}
+
+/// Builds the app on the bundled data and waits until it has loaded.
+pub fn loaded_app(builder: HarnessBuilder<App>) -> Harness<'static, App> {
+    let app = App::new(vec![data_dir()], ViewState::default(), false);
+    let mut h = builder.build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)), "the bundled data did not load in time");
+    assert!(!h.state().data().dataset.sites.is_empty(), "no bundled data in {}", data_dir().display());
+    h.run();
+    h
+}
