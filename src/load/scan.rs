@@ -32,7 +32,23 @@ pub struct ScanOutcome {
     pub saw_features_member: bool,
 }
 
+/// A batch is handed on once it holds this many bytes.
 const BATCH_BYTES: usize = 4 << 20;
+/// Bytes read from the file at a time, straight into the batch's buffer.
+const CHUNK: u64 = 1 << 20;
+
+const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// The bytes that matter inside a feature, outside its strings.
+const STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Where {
@@ -50,14 +66,26 @@ enum Where {
 
 /// Scans `reader`, calling `emit` with each full batch of features and
 /// `progress` with the bytes read so far.
-pub fn scan<R: Read>(
+///
+/// The file is read straight into the batch's buffer and features are only
+/// marked there, never copied; at a hand-over, the unfinished feature moves to
+/// the next buffer.
+pub fn scan<R: Read>(reader: R, emit: impl FnMut(Batch), progress: impl FnMut(u64)) -> std::io::Result<ScanOutcome> {
+    scan_sized(reader, CHUNK, BATCH_BYTES, emit, progress)
+}
+
+/// [`scan`] with its read and batch sizes chosen (tests use tiny ones to
+/// split the document everywhere).
+fn scan_sized<R: Read>(
     mut reader: R,
+    chunk: u64,
+    batch_bytes: usize,
     mut emit: impl FnMut(Batch),
     mut progress: impl FnMut(u64),
 ) -> std::io::Result<ScanOutcome> {
     let mut out = ScanOutcome::default();
-    let mut chunk = vec![0u8; 1 << 20];
-    let mut batch = Batch::default();
+    let new_buf = || Vec::with_capacity(batch_bytes + chunk as usize);
+    let mut batch = Batch { buf: new_buf(), ..Batch::default() };
     let mut feature_start = 0usize; // in batch.buf
     let mut state = Where::Start;
     let mut depth: u32 = 0; // total nesting depth
@@ -68,24 +96,29 @@ pub fn scan<R: Read>(
     let mut reading_key = false;
     let mut expect_key = false;
     let mut last_key_features = false;
+    // After `"features":`, before its value: an array starts feature mode.
+    let mut await_array = false;
     let mut feature_count = 0usize;
     let mut scalar_element = false;
 
     loop {
-        let n = match reader.read(&mut chunk) {
+        let start = batch.buf.len();
+        let n = match (&mut reader).take(chunk).read_to_end(&mut batch.buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
+        let end = start + n;
+        let buf = &batch.buf;
+        let mut i = start;
+        // Where this read starts in the document (a byte order mark is skipped).
+        let doc_offset = out.bytes;
         out.bytes += n as u64;
-        let bytes = &chunk[..n];
-        // Start of the run of bytes (in this chunk) that belongs to the current
-        // destination: head or feature.
-        let mut run_start = 0usize;
-        let mut i = 0usize;
-        while i < n {
-            let b = bytes[i];
+        // Start of the run of bytes (in this chunk) that belongs to the head.
+        let mut run_start = i;
+        while i < end {
+            let b = buf[i];
             if in_string {
                 // Skip to the next quote or backslash quickly.
                 if escape {
@@ -96,36 +129,34 @@ pub fn scan<R: Read>(
                     i += 1;
                     continue;
                 }
-                match memchr::memchr2(b'"', b'\\', &bytes[i..]) {
-                    None => {
-                        if reading_key {
-                            key_buf.extend_from_slice(&bytes[i..]);
-                        }
-                        i = n;
-                        continue;
+                let Some(off) = memchr::memchr2(b'"', b'\\', &buf[i..end]) else {
+                    if reading_key {
+                        key_buf.extend_from_slice(&buf[i..end]);
                     }
-                    Some(off) => {
-                        if reading_key {
-                            key_buf.extend_from_slice(&bytes[i..i + off]);
-                        }
-                        i += off;
-                        if bytes[i] == b'\\' {
-                            escape = true;
-                        } else {
-                            in_string = false;
-                            if reading_key {
-                                reading_key = false;
-                                last_key_features = key_buf == b"features";
-                            }
-                        }
-                        i += 1;
-                        continue;
+                    i = end;
+                    continue;
+                };
+                if reading_key {
+                    key_buf.extend_from_slice(&buf[i..i + off]);
+                }
+                i += off;
+                if buf[i] == b'\\' {
+                    escape = true;
+                } else {
+                    in_string = false;
+                    if reading_key {
+                        reading_key = false;
+                        last_key_features = key_buf == b"features";
                     }
                 }
+                i += 1;
+                continue;
             }
             match state {
                 Where::Start => {
-                    if b.is_ascii_whitespace() || (i < 3 && is_bom(bytes, i)) {
+                    let pos = doc_offset + (i - start) as u64;
+                    let in_bom = pos < 3 && b == UTF8_BOM[pos as usize];
+                    if b.is_ascii_whitespace() || in_bom {
                         i += 1;
                         run_start = i;
                         continue;
@@ -144,6 +175,26 @@ pub fn scan<R: Read>(
                     i += 1;
                 }
                 Where::Head => {
+                    if await_array {
+                        if b.is_ascii_whitespace() {
+                            i += 1;
+                            continue;
+                        }
+                        await_array = false;
+                        if b == b'[' {
+                            // Keep up to and including '[' in the head, then
+                            // stream the elements.
+                            out.head.extend_from_slice(&buf[run_start..=i]);
+                            out.saw_features_member = true;
+                            depth = 2;
+                            state = Where::Features;
+                            i += 1;
+                            run_start = i;
+                            continue;
+                        }
+                        // Not an array: the parser will say `features` has the
+                        // wrong type; the head keeps it.
+                    }
                     match b {
                         b'"' => {
                             in_string = true;
@@ -153,45 +204,13 @@ pub fn scan<R: Read>(
                                 key_buf.clear();
                             }
                         }
-                        b':' if depth == 1 => {
-                            // Value follows; if the key was "features" and the
-                            // value is an array, switch to feature mode.
-                            let rest = &bytes[i + 1..];
-                            let ws = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
-                            if last_key_features && rest.get(ws) == Some(&b'[') {
-                                // Copy up to and including '[' into head, then
-                                // stream the elements.
-                                let open = i + 1 + ws;
-                                out.head.extend_from_slice(&bytes[run_start..=open]);
-                                out.saw_features_member = true;
-                                depth = 2;
-                                state = Where::Features;
-                                i = open + 1;
-                                run_start = i;
-                                continue;
-                            }
-                            // The '[' may be in the next chunk: a rare split we
-                            // handle by noting the key and checking there.
-                            if last_key_features && ws == rest.len() {
-                                out.head.extend_from_slice(&bytes[run_start..=i]);
-                                run_start = i + 1;
-                                i += 1;
-                                pending_features_bracket(&mut reader, &mut out, &mut state, &mut depth)?;
-                                if state == Where::Features {
-                                    // The pending helper consumed bytes from the
-                                    // reader directly; continue with a fresh chunk.
-                                    i = n;
-                                    run_start = n;
-                                }
-                                continue;
-                            }
-                        }
+                        b':' if depth == 1 && last_key_features => await_array = true,
                         b',' if depth == 1 => expect_key = true,
                         b'{' | b'[' => depth += 1,
                         b'}' | b']' => {
                             depth -= 1;
                             if depth == 0 {
-                                out.head.extend_from_slice(&bytes[run_start..=i]);
+                                out.head.extend_from_slice(&buf[run_start..=i]);
                                 state = Where::Done;
                                 i += 1;
                                 run_start = i;
@@ -214,8 +233,7 @@ pub fn scan<R: Read>(
                     }
                     _ => {
                         state = Where::Feature;
-                        feature_start = batch.buf.len();
-                        run_start = i;
+                        feature_start = i;
                         scalar_element = !matches!(b, b'{' | b'[');
                         if b == b'"' {
                             in_string = true;
@@ -226,43 +244,40 @@ pub fn scan<R: Read>(
                     }
                 },
                 Where::Feature => {
-                    let mut end = false;
+                    let mut feature_end = None;
                     if scalar_element {
                         // A number, literal or string as an element: ends at ',' or ']'.
                         if matches!(b, b',' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
-                            batch.buf.extend_from_slice(&bytes[run_start..i]);
-                            end = true;
-                        } else if b == b'"' {
-                            in_string = true;
+                            feature_end = Some(i);
+                        } else {
+                            in_string = b == b'"';
+                            i += 1;
                         }
                     } else {
-                        match b {
+                        // Numbers, commas and spaces are most of a feature: skip them.
+                        let Some(off) = buf[i..end].iter().position(|&c| STRUCTURAL[c as usize]) else {
+                            i = end;
+                            continue;
+                        };
+                        i += off;
+                        match buf[i] {
                             b'"' => in_string = true,
                             b'{' | b'[' => depth += 1,
-                            b'}' | b']' => {
+                            _ => {
                                 depth -= 1;
                                 if depth == 2 {
-                                    batch.buf.extend_from_slice(&bytes[run_start..=i]);
-                                    i += 1;
-                                    end = true;
+                                    feature_end = Some(i + 1);
                                 }
                             }
-                            _ => {}
                         }
+                        i += 1;
                     }
-                    if end {
-                        batch.spans.push((feature_start, batch.buf.len()));
+                    if let Some(e) = feature_end {
+                        batch.spans.push((feature_start, e));
                         feature_count += 1;
                         state = Where::Features;
-                        run_start = i;
-                        if batch.buf.len() >= BATCH_BYTES {
-                            let next_first = batch.first_index + batch.spans.len();
-                            emit(std::mem::take(&mut batch));
-                            batch.first_index = next_first;
-                        }
-                        continue;
+                        i = e;
                     }
-                    i += 1;
                 }
                 Where::Done => {
                     if !b.is_ascii_whitespace() && out.fault.is_none() {
@@ -272,13 +287,24 @@ pub fn scan<R: Read>(
                 }
             }
         }
-        // Flush the unfinished run of this chunk into its destination.
-        match state {
-            Where::Head => out.head.extend_from_slice(&bytes[run_start..n]),
-            Where::Feature => batch.buf.extend_from_slice(&bytes[run_start..n]),
-            _ => {}
+        if state == Where::Head {
+            out.head.extend_from_slice(&buf[run_start..end]);
         }
         progress(out.bytes);
+        if batch.spans.is_empty() {
+            // Nothing to hand on; keep only an unfinished feature.
+            if state != Where::Feature {
+                batch.buf.clear();
+            }
+        } else if batch.buf.len() >= batch_bytes {
+            let keep_from = if state == Where::Feature { feature_start } else { batch.buf.len() };
+            let mut next = new_buf();
+            next.extend_from_slice(&batch.buf[keep_from..]);
+            batch.buf.truncate(keep_from);
+            let first_index = batch.first_index + batch.spans.len();
+            emit(std::mem::replace(&mut batch, Batch { first_index, buf: next, spans: Vec::new() }));
+            feature_start = feature_start.saturating_sub(keep_from);
+        }
     }
     out.features = feature_count;
     if !batch.spans.is_empty() {
@@ -297,61 +323,18 @@ pub fn scan<R: Read>(
     Ok(out)
 }
 
-fn is_bom(bytes: &[u8], i: usize) -> bool {
-    bytes.starts_with(&[0xEF, 0xBB, 0xBF]) && i < 3
-}
-
-/// The rare case of a chunk ending right after `"features":`: peek at the next
-/// bytes to see whether the array starts, keeping what was read in the head.
-fn pending_features_bracket<R: Read>(
-    reader: &mut R,
-    out: &mut ScanOutcome,
-    state: &mut Where,
-    depth: &mut u32,
-) -> std::io::Result<()> {
-    let mut one = [0u8; 1];
-    loop {
-        let n = reader.read(&mut one)?;
-        if n == 0 {
-            return Ok(());
-        }
-        out.bytes += 1;
-        if one[0].is_ascii_whitespace() {
-            continue;
-        }
-        out.head.push(one[0]);
-        if one[0] == b'[' {
-            out.saw_features_member = true;
-            *state = Where::Features;
-            *depth = 2;
-        } else {
-            // Not an array: the parser will report `features` has the wrong type.
-            // Track depth for an object value so the head stays balanced.
-            if one[0] == b'{' {
-                *depth += 1;
-            }
-        }
-        return Ok(());
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn run(input: &[u8], chunk: usize) -> (ScanOutcome, Vec<String>) {
-        struct Trickle<'a>(&'a [u8], usize);
-        impl Read for Trickle<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                let n = self.0.len().min(self.1).min(buf.len());
-                buf[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
+    /// Scans `input` read `chunk` bytes at a time, handing on batches of 16
+    /// bytes or more, so features straddle reads and hand-overs.
+    fn run(input: &[u8], chunk: u64) -> (ScanOutcome, Vec<String>) {
         let mut feats = Vec::new();
-        let out = scan(
-            Trickle(input, chunk),
+        let out = scan_sized(
+            input,
+            chunk,
+            16,
             |b| {
                 for (s, e) in &b.spans {
                     feats.push(String::from_utf8(b.buf[*s..*e].to_vec()).unwrap());
@@ -380,6 +363,24 @@ mod tests {
             assert_eq!(head["features"], serde_json::json!([]));
             assert_eq!(head["crs"]["properties"]["name"], "EPSG:4527");
         }
+    }
+
+    #[test]
+    fn a_features_array_after_a_split_colon_and_spaces_is_still_found() {
+        let doc = br#"{"type":"FeatureCollection","features":     [ {"a":1} , {"b":[2]} ]}"#;
+        for chunk in 1..=doc.len() as u64 {
+            let (out, feats) = run(doc, chunk);
+            assert_eq!(feats, vec![r#"{"a":1}"#, r#"{"b":[2]}"#], "chunk {chunk}");
+            assert!(out.saw_features_member && out.fault.is_none(), "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let doc = b"\xEF\xBB\xBF{\"type\":\"FeatureCollection\",\"features\":[{}]}";
+        let (out, feats) = run(doc, 2);
+        assert_eq!(feats, vec!["{}"]);
+        assert!(out.fault.is_none(), "{:?}", out.fault);
     }
 
     #[test]
