@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use geo::{Centroid, Contains, Distance, Geometry, Haversine, Intersects, Point, Validation};
+use geo::{Centroid, Contains, Distance, Geometry, Haversine, Intersects, Point};
 
 use crate::index::SiteIndex;
-use crate::model::{Dataset, LayerKey, PlanLayer, Progress, Site, YearView};
+use crate::model::{Dataset, LayerKey, PlanLayer, Progress, Site, YearView, validity};
 
 /// What kind of question an entry raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -107,12 +107,7 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
                 format!("{}: completed {c} before started {a}", s.name),
             ));
         }
-        let invalid = match &s.geometry {
-            Geometry::Polygon(p) => p.check_validation().err().map(|e| e.to_string()),
-            Geometry::MultiPolygon(p) => p.check_validation().err().map(|e| e.to_string()),
-            _ => None,
-        };
-        if let Some(why) = invalid {
+        if let Some(why) = validity::invalidity(&s.geometry) {
             out.push(entry(
                 AuditKind::InvalidGeometry,
                 vec![i],

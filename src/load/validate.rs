@@ -4,11 +4,10 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use geo::Geometry;
-use geo::Validation;
 
 use super::feature::{PropValue, Props, RawFeature};
 use super::geometry::{GeomNote, is_empty};
+use crate::model::validity;
 use crate::model::{Extras, LayerKey, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site};
 
 /// Shared strings for a file: districts, lead units, kinds and sources repeat
@@ -155,7 +154,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             ),
         }
     }
-    if let Some(msg) = first_invalidity(&geometry) {
+    if let Some(msg) = validity::invalidity(&geometry).map(|e| format!("invalid polygon: {e}")) {
         rep.push(Severity::Warning, Some("geometry"), msg);
     }
 
@@ -269,13 +268,4 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     }
     site.extra = Extras::from_raw_members(props.extra.iter().map(|(k, v)| (&**k, v.get())));
     Some(site)
-}
-
-/// The first reason the geometry is invalid (self-intersection and the like), if any.
-fn first_invalidity(g: &Geometry<f64>) -> Option<String> {
-    match g {
-        Geometry::Polygon(p) => p.check_validation().err().map(|e| format!("invalid polygon: {e}")),
-        Geometry::MultiPolygon(p) => p.check_validation().err().map(|e| format!("invalid polygon: {e}")),
-        _ => None,
-    }
 }

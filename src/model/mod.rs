@@ -7,6 +7,7 @@ mod layer;
 pub mod measure;
 mod site;
 mod status;
+pub mod validity;
 
 pub use dataset::{Dataset, LayerInfo, Problem, Severity, SourceFile, union};
 pub use date::{DateError, PlanDate};
