@@ -314,8 +314,9 @@ fn build(parts: GeomParts) -> Result<ParsedGeometry, String> {
     };
     let geometry = match kind.as_str() {
         "Point" => Geometry::Point(Point(pts[0])),
-        "LineString" => Geometry::LineString(LineString(pts)),
-        "MultiPoint" => Geometry::MultiPoint(MultiPoint(pts.into_iter().map(Point).collect())),
+        // The buffer grew by doubling; a site keeps only what it uses.
+        "LineString" => Geometry::LineString(LineString(exact(pts))),
+        "MultiPoint" => Geometry::MultiPoint(MultiPoint(exact(pts.into_iter().map(Point).collect()))),
         "MultiLineString" => {
             Geometry::MultiLineString(MultiLineString(split(&pts, &ends[0]).into_iter().map(LineString).collect()))
         }
@@ -382,6 +383,12 @@ fn empty(kind: &str) -> Geometry<f64> {
 pub fn is_empty(g: &Geometry<f64>) -> bool {
     use geo::CoordsIter;
     g.coords_iter().next().is_none()
+}
+
+/// `v` without spare capacity.
+fn exact<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
 }
 
 #[cfg(test)]
