@@ -43,14 +43,17 @@ impl Default for SiteIndex {
 impl SiteIndex {
     /// Bulk-loads an index over all sites.
     pub fn build(sites: &[Site]) -> Self {
-        let usable: Vec<(usize, Rect<f64>)> =
-            sites.iter().enumerate().filter(|(_, s)| indexable(s)).map(|(i, s)| (i, s.bbox)).collect();
-        let (lat_lo, lat_hi) = usable
+        let (lat_lo, lat_hi) = sites
             .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, r)| (lo.min(r.min().y), hi.max(r.max().y)));
+            .filter(|s| indexable(s))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), s| (lo.min(s.bbox.min().y), hi.max(s.bbox.max().y)));
         let frame = TreeFrame::for_latitude(if lat_lo <= lat_hi { (lat_lo + lat_hi) / 2.0 } else { 0.0 });
-        let entries =
-            usable.into_iter().map(|(index, rect)| Entry { index, envelope: frame.envelope(&rect), rect }).collect();
+        let entries = sites
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| indexable(s))
+            .map(|(i, s)| Entry::new(i, frame.envelope(&s.bbox)))
+            .collect();
         SiteIndex { tree: RTree::bulk_load(entries), frame }
     }
 
@@ -119,12 +122,12 @@ impl SiteIndex {
             .tree
             .locate_in_envelope_intersecting(&self.frame.around(at, tolerance))
             .filter_map(|e| {
-                let site = sites.get(e.index)?;
+                let site = sites.get(e.index())?;
                 let reach = local.reach(&site.geometry);
                 if reach.linear <= tolerance {
-                    Some(Hit { index: e.index, areal: false, distance: reach.linear, area: 0.0 })
+                    Some(Hit { index: e.index(), areal: false, distance: reach.linear, area: 0.0 })
                 } else if reach.areal <= tolerance {
-                    Some(Hit { index: e.index, areal: true, distance: reach.areal, area: site.area_m2() })
+                    Some(Hit { index: e.index(), areal: true, distance: reach.areal, area: site.area_m2() })
                 } else {
                     None
                 }
@@ -137,12 +140,8 @@ impl SiteIndex {
     /// Indices of the sites whose box meets `rect` (lon/lat; touching counts),
     /// in ascending order, for culling what to draw.
     pub fn in_rect(&self, rect: Rect<f64>) -> Vec<usize> {
-        let mut found: Vec<usize> = self
-            .tree
-            .locate_in_envelope_intersecting(&self.frame.envelope(&rect))
-            .filter(|e| boxes_meet(&e.rect, &rect))
-            .map(|e| e.index)
-            .collect();
+        let mut found: Vec<usize> =
+            self.tree.locate_in_envelope_intersecting(&self.frame.envelope(&rect)).map(Entry::index).collect();
         found.sort_unstable();
         found
     }
@@ -169,14 +168,14 @@ impl SiteIndex {
             {
                 break;
             }
-            let Some(site) = sites.get(e.index) else {
+            let Some(site) = sites.get(e.index()) else {
                 continue;
             };
             let distance = local.reach(&site.geometry).nearest();
             if !distance.is_finite() {
                 continue;
             }
-            let found = Found { distance, index: e.index };
+            let found = Found { distance, index: e.index() };
             if best.len() < k {
                 best.push(found);
             } else if best.peek().is_some_and(|worst| found < *worst) {
@@ -201,8 +200,8 @@ impl SiteIndex {
             .tree
             .locate_in_envelope_intersecting(&self.frame.around(at, radius))
             .filter_map(|e| {
-                let distance = local.reach(&sites.get(e.index)?.geometry).nearest();
-                (distance <= radius).then_some(Found { distance, index: e.index })
+                let distance = local.reach(&sites.get(e.index())?.geometry).nearest();
+                (distance <= radius).then_some(Found { distance, index: e.index() })
             })
             .collect();
         found.sort();
@@ -223,11 +222,6 @@ fn finite(c: Coord<f64>) -> bool {
 /// A distance limit from user input: NaN and negatives become 0.
 fn non_negative(d: f64) -> f64 {
     if d.is_nan() { 0.0 } else { d.max(0.0) }
-}
-
-/// Whether two lon/lat boxes meet (closed boxes: touching counts).
-fn boxes_meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
-    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
 }
 
 /// A picked site and what decides its rank.

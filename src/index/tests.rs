@@ -264,3 +264,16 @@ fn sites_without_coordinates_are_left_out_and_bad_input_finds_nothing() {
     assert!(index.pick(&[], pt(0.0, 0.0), 5.0).is_empty());
     assert!(index.nearest(&[], pt(0.0, 0.0), 5).is_empty());
 }
+
+#[test]
+fn in_rect_is_exact_at_the_edge_at_any_latitude() {
+    for lat in [LAT0, 60.3, 75.1, -41.7] {
+        let lon = 118.123_456_789_012_3;
+        let s = sites(vec![Geometry::Point(Point::new(lon, lat))]);
+        let index = SiteIndex::build(&s);
+        let touching = Rect::new(Coord { x: lon, y: lat - 0.1 }, Coord { x: lon + 0.1, y: lat + 0.1 });
+        assert_eq!(index.in_rect(touching), vec![0], "a rect whose edge is the point, at {lat}°");
+        let beyond = Rect::new(Coord { x: lon.next_up(), y: lat - 0.1 }, Coord { x: lon + 0.1, y: lat + 0.1 });
+        assert!(index.in_rect(beyond).is_empty(), "a rect one ulp past the point, at {lat}°");
+    }
+}

@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-
 use super::feature::{PropValue, Props, RawFeature};
 use super::geometry::{GeomNote, is_empty};
 use crate::model::validity;
