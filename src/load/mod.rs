@@ -256,9 +256,7 @@ fn load_reader<R: Read>(
                 } else {
                     outcome.head.clone()
                 };
-                let (s, p) = one_feature(&bytes, 0, &ctx, &mut interner);
-                sites.extend(s);
-                problems.extend(p);
+                one_feature(&bytes, 0, &ctx, &mut interner, &mut sites, &mut problems);
             }
             // A truncated file has already said so; its head is cut too.
             Err(msg) if outcome.fault.is_none() => problems.push(Problem::file_level(Severity::Error, &label, msg)),
@@ -315,29 +313,30 @@ fn parse_batch(batch: &scan::Batch, ctx: &validate::FileContext, interner: &mut 
     let mut sites = Vec::with_capacity(batch.spans.len());
     let mut problems = Vec::new();
     for (i, (s, e)) in batch.spans.iter().enumerate() {
-        let (site, p) = one_feature(&batch.buf[*s..*e], batch.first_index + i, ctx, interner);
-        sites.extend(site);
-        problems.extend(p);
+        one_feature(&batch.buf[*s..*e], batch.first_index + i, ctx, interner, &mut sites, &mut problems);
     }
     Part { first_index: batch.first_index, features: batch.spans.len(), sites, problems }
 }
 
+/// Parses and checks one feature, adding its site (if it has one) and its
+/// problems to the batch's.
 fn one_feature(
     bytes: &[u8],
     index: usize,
     ctx: &validate::FileContext,
     interner: &mut validate::Interner,
-) -> (Option<Site>, Vec<Problem>) {
+    sites: &mut Vec<Site>,
+    problems: &mut Vec<Problem>,
+) {
     let mut rep = validate::Report::new(ctx, index);
-    let site = match parse_feature(bytes, index) {
-        Ok(raw) => validate::to_site(raw, ctx, interner, &mut rep),
+    match parse_feature(bytes, index) {
+        Ok(raw) => sites.extend(validate::to_site(raw, ctx, interner, &mut rep)),
         Err(e) => {
             rep.set_id(feature::sniff_id(bytes));
             rep.push(Severity::Error, e.field, e.message);
-            None
         }
-    };
-    (site, rep.problems)
+    }
+    problems.append(&mut rep.problems);
 }
 
 enum Head {
