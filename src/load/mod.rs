@@ -89,14 +89,14 @@ pub fn merge_into(base: &mut Dataset, mut new: Dataset) {
         s.origin.file += offset;
     }
     if base.sites.iter().any(|s| !matches!(s.layer, LayerKey::Reference(_))) {
-        let mut seen: IdPlaces = base
+        let seen: IdPlaces = base
             .sites
             .iter()
             .filter(|s| !matches!(s.layer, LayerKey::Reference(_)))
-            .map(|s| (s.id.clone(), (s.origin.file, s.origin.index)))
+            .map(|s| (&*s.id, (s.origin.file, s.origin.index)))
             .collect();
         let files: Vec<String> = base.files.iter().chain(&new.files).map(|f| f.path.display().to_string()).collect();
-        let mut dropped = drop_reused_ids(&mut new.sites, &mut seen, false, &files);
+        let mut dropped = drop_reused_ids(&mut new.sites, seen, false, &files);
         if !dropped.is_empty() {
             for (i, f) in new.files.iter_mut().enumerate() {
                 let file = offset as usize + i;
@@ -114,45 +114,70 @@ pub fn merge_into(base: &mut Dataset, mut new: Dataset) {
     base.problems.append(&mut new.problems);
 }
 
-/// Where each plan-site id was first seen: (file, feature index).
-type IdPlaces = foldhash::HashMap<Arc<str>, (u16, u32)>;
+/// Where each plan-site id was first seen: (file, feature index). The ids
+/// are borrowed from the sites, so building it clones nothing.
+type IdPlaces<'a> = foldhash::HashMap<&'a str, (u16, u32)>;
 
 /// Drops the plan sites whose id is already in `seen`, returning an error for
 /// each; with `record`, the ids kept are added to `seen` as they go (for
 /// duplicates within one list).
-fn drop_reused_ids(sites: &mut Vec<Site>, seen: &mut IdPlaces, record: bool, files: &[String]) -> Vec<Problem> {
+fn drop_reused_ids(sites: &mut Vec<Site>, seen: IdPlaces<'_>, record: bool, files: &[String]) -> Vec<Problem> {
+    let reused = reused_ids(sites, seen, record);
+    if reused.is_empty() {
+        return Vec::new();
+    }
     let file_name = |i: u16| files.get(i as usize).cloned().unwrap_or_default();
-    let mut dropped = Vec::new();
-    sites.retain(|s| {
-        if matches!(s.layer, LayerKey::Reference(_)) {
-            return true;
-        }
-        let (first_file, first_index) = match seen.get(&s.id) {
-            None => {
-                if record {
-                    seen.insert(s.id.clone(), (s.origin.file, s.origin.index));
-                }
-                return true;
+    let dropped = reused
+        .iter()
+        .map(|&(i, (first_file, first_index))| {
+            let s = &sites[i];
+            let earlier = if first_file == s.origin.file {
+                format!("feature {first_index}")
+            } else {
+                format!("feature {first_index} of {}", file_name(first_file))
+            };
+            Problem {
+                severity: Severity::Error,
+                file: file_name(s.origin.file),
+                feature: Some(s.origin.index as usize),
+                feature_id: Some(s.id.to_string()),
+                field: Some("id".into()),
+                message: format!("duplicate id \"{}\": {earlier} already has it; this one was dropped", s.id),
+                location: Some(s.bbox),
             }
-            Some(place) => *place,
-        };
-        let earlier = if first_file == s.origin.file {
-            format!("feature {first_index}")
-        } else {
-            format!("feature {first_index} of {}", file_name(first_file))
-        };
-        dropped.push(Problem {
-            severity: Severity::Error,
-            file: file_name(s.origin.file),
-            feature: Some(s.origin.index as usize),
-            feature_id: Some(s.id.to_string()),
-            field: Some("id".into()),
-            message: format!("duplicate id \"{}\": {earlier} already has it; this one was dropped", s.id),
-            location: Some(s.bbox),
-        });
-        false
+        })
+        .collect();
+    let mut reused = reused.iter().map(|&(i, _)| i).peekable();
+    let mut i = 0;
+    sites.retain(|_| {
+        let drop = reused.next_if_eq(&i).is_some();
+        i += 1;
+        !drop
     });
     dropped
+}
+
+/// The positions of the plan sites whose id is in `seen` (or, with `record`,
+/// used by an earlier site of the list), in order, each with where the id was
+/// first seen.
+fn reused_ids<'a>(sites: &'a [Site], mut seen: IdPlaces<'a>, record: bool) -> Vec<(usize, (u16, u32))> {
+    if record {
+        seen.reserve(sites.len());
+    }
+    let mut reused = Vec::new();
+    for (i, s) in sites.iter().enumerate() {
+        if matches!(s.layer, LayerKey::Reference(_)) {
+            continue;
+        }
+        match seen.entry(&s.id) {
+            std::collections::hash_map::Entry::Occupied(first) => reused.push((i, *first.get())),
+            std::collections::hash_map::Entry::Vacant(v) if record => {
+                v.insert((s.origin.file, s.origin.index));
+            }
+            std::collections::hash_map::Entry::Vacant(_) => {}
+        }
+    }
+    reused
 }
 
 /// Loads one file. Never panics and never fails: what went wrong is in
@@ -271,9 +296,7 @@ fn load_reader<R: Read>(
     place::place_in_wgs84(&mut ds, &label, head_crs, opts.from);
     ds.files[0].sites_loaded = ds.sites.len();
     // Ids must be unique within the file too.
-    let mut seen = IdPlaces::default();
-    seen.reserve(ds.sites.len());
-    let mut dropped = drop_reused_ids(&mut ds.sites, &mut seen, true, &[label]);
+    let mut dropped = drop_reused_ids(&mut ds.sites, IdPlaces::default(), true, &[label]);
     ds.files[0].sites_loaded -= dropped.len();
     ds.problems.append(&mut dropped);
     ds
