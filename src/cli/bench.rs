@@ -23,8 +23,8 @@ pub fn run(out: &mut dyn std::io::Write, file: &Path, threads: usize) -> anyhow:
     let index = SiteIndex::build(&ds.sites);
     let t_index = t1.elapsed();
     let total = t0.elapsed();
-    let mb = |b: u64| b as f64 / 1_048_576.0;
-    writeln!(out, "file              {} ({:.0} MB)", file.display(), mb(size))?;
+    let mib = |b: u64| b as f64 / 1_048_576.0;
+    writeln!(out, "file              {} ({:.0} MiB)", file.display(), mib(size))?;
     writeln!(
         out,
         "features          {} read, {} sites, {} problems",
@@ -32,14 +32,14 @@ pub fn run(out: &mut dyn std::io::Write, file: &Path, threads: usize) -> anyhow:
         ds.sites.len(),
         ds.problems.len()
     )?;
-    writeln!(out, "load + validate   {:.2} s  ({:.0} MB/s)", t_load.as_secs_f64(), mb(size) / t_load.as_secs_f64())?;
+    writeln!(out, "load + validate   {:.2} s  ({:.0} MiB/s)", t_load.as_secs_f64(), mib(size) / t_load.as_secs_f64())?;
     writeln!(out, "index             {:.2} s  ({} entries)", t_index.as_secs_f64(), index.len())?;
     writeln!(out, "total             {:.2} s", total.as_secs_f64())?;
     if let Some(rss) = peak_rss_bytes() {
         writeln!(
             out,
-            "peak RSS          {:.0} MB  ({:.0}% of the file)",
-            mb(rss),
+            "peak RSS          {:.0} MiB  ({:.0}% of the file)",
+            mib(rss),
             100.0 * rss as f64 / size.max(1) as f64
         )?;
     }
