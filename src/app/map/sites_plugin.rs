@@ -25,6 +25,10 @@ pub const MARKER_RADIUS: f32 = 4.0;
 pub const LABEL_CHAR_PX: f32 = 12.0;
 /// How far from a feature (pixels) the cursor still picks it.
 pub const PICK_TOLERANCE_PX: f32 = 6.0;
+/// With more sites than this in view, markers are plain squares in one mesh
+/// (six indices each) instead of anti-aliased circles (hundreds each): a
+/// 100k-site overview otherwise needs more than the GPU's largest buffer.
+pub const DENSE_SITES: usize = 20_000;
 
 /// How one layer is drawn this frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -119,12 +123,52 @@ pub fn site_colour(style: &DrawStyle, i: usize) -> Color32 {
 #[derive(Default)]
 struct Layers {
     halos: Vec<Shape>,
+    /// Change marks behind the square markers of a dense view.
+    dot_halos: Mesh,
     fill: Mesh,
     outlines: Vec<Shape>,
     lines: Vec<Shape>,
+    /// The square markers of a dense view.
+    dots: Mesh,
+    /// Lines and outlines of a dense view, without anti-aliasing.
+    thin: Mesh,
     points: Vec<Shape>,
     hover: Vec<Shape>,
     selection: Vec<Shape>,
+}
+
+impl Layers {
+    /// Vertices in the meshes of a dense view so far.
+    fn dense_vertices(&self) -> usize {
+        self.dot_halos.vertices.len() + self.fill.vertices.len() + self.thin.vertices.len() + self.dots.vertices.len()
+    }
+}
+
+/// Adds a polyline of `width` pixels to `mesh` as one quad per segment, with
+/// no anti-aliasing: 6 indices a segment instead of about 18.
+fn thin_line(mesh: &mut Mesh, pts: &[Pos2], width: f32, colour: Color32) {
+    for w in pts.windows(2) {
+        let d = w[1] - w[0];
+        let len = d.length();
+        if len < 1e-3 {
+            continue;
+        }
+        let n = egui::vec2(-d.y, d.x) * (width / 2.0 / len);
+        let i = mesh.vertices.len() as u32;
+        for p in [w[0] + n, w[0] - n, w[1] - n, w[1] + n] {
+            mesh.vertices.push(Vertex { pos: p, uv: WHITE_UV, color: colour });
+        }
+        mesh.indices.extend([i, i + 1, i + 2, i, i + 2, i + 3]);
+    }
+}
+
+/// Vertices one frame may hold in its dense meshes: egui puts a frame's
+/// vertices in one GPU buffer, which may not exceed 256 MiB (20 bytes each).
+const MAX_DENSE_VERTICES: usize = 6_000_000;
+
+/// Adds an axis-aligned square of half-side `r` around `at` to `mesh`.
+fn square(mesh: &mut Mesh, at: Pos2, r: f32, colour: Color32) {
+    mesh.add_colored_rect(egui::Rect::from_center_size(at, egui::vec2(2.0 * r, 2.0 * r)), colour);
 }
 
 /// Screen points of a run of vertices, skipping those within a pixel of the last kept.
@@ -188,6 +232,7 @@ pub fn build_site_shapes(
     let colours = palette(style);
     let zoom = t.zoom();
     let few = visible.len() < 4000;
+    let dense = visible.len() > DENSE_SITES;
 
     // Visible sites in drawing order, through a bitset over the global order.
     let n = geoms.len();
@@ -220,6 +265,9 @@ pub fn build_site_shapes(
         if !layer.visible || g.coords.is_empty() {
             continue;
         }
+        if dense && l.dense_vertices() > MAX_DENSE_VERTICES {
+            break; // the rest would not fit the GPU; they appear as the user zooms in
+        }
         out.drawn_per_layer[slot] += 1;
         let sym = layer.symbol;
         let key = match style.looks.class[i] {
@@ -235,7 +283,12 @@ pub fn build_site_shapes(
         // Dashes on a small outline only make noise.
         let dashed = sym.dashed && extent >= 40.0;
 
-        if tiny {
+        if tiny && dense {
+            if let Some(c) = change {
+                square(&mut l.dot_halos, anchor, MARKER_RADIUS + 1.5, halo_colour(c));
+            }
+            square(&mut l.dots, anchor, MARKER_RADIUS * 0.7, pal.main);
+        } else if tiny {
             if let Some(c) = change {
                 l.halos.push(Shape::circle_stroke(anchor, MARKER_RADIUS + 5.0, Stroke::new(3.0, halo_colour(c))));
             }
@@ -258,6 +311,13 @@ pub fn build_site_shapes(
                 if pts.len() < 2 {
                     continue;
                 }
+                if dense {
+                    if let Some(c) = change {
+                        thin_line(&mut l.dot_halos, &pts, sym.width + 4.0, halo_colour(c));
+                    }
+                    thin_line(&mut l.thin, &pts, sym.width, pal.main);
+                    continue;
+                }
                 if let Some(c) = change {
                     l.halos.push(Shape::line(pts.clone(), Stroke::new(sym.width + 8.0, halo_colour(c))));
                 }
@@ -275,6 +335,13 @@ pub fn build_site_shapes(
             for p in &g.polygons {
                 for r in &p.rings {
                     let pts = screen_run(t, g, r, true);
+                    if dense {
+                        if let Some(c) = change {
+                            thin_line(&mut l.dot_halos, &pts, sym.width + 4.0, halo_colour(c));
+                        }
+                        thin_line(&mut l.thin, &pts, sym.width.min(1.5), pal.outline);
+                        continue;
+                    }
                     if let Some(c) = change {
                         l.halos.push(Shape::line(pts.clone(), Stroke::new(sym.width + 6.0, halo_colour(c))));
                     }
@@ -283,6 +350,13 @@ pub fn build_site_shapes(
             }
             for &p in &g.points {
                 let at = t.to_screen(g.coords[p as usize]);
+                if dense {
+                    if let Some(c) = change {
+                        square(&mut l.dot_halos, at, sym.point_radius + 1.5, halo_colour(c));
+                    }
+                    square(&mut l.dots, at, sym.point_radius * 0.7, pal.main);
+                    continue;
+                }
                 if let Some(c) = change {
                     l.halos.push(Shape::circle_stroke(at, sym.point_radius + 5.0, Stroke::new(3.0, halo_colour(c))));
                 }
@@ -336,11 +410,20 @@ pub fn build_site_shapes(
         l.halos.len() + l.outlines.len() + l.lines.len() + l.points.len() + l.hover.len() + l.selection.len() + 1,
     );
     out.shapes.append(&mut l.halos);
+    if !l.dot_halos.is_empty() {
+        out.shapes.push(Shape::mesh(l.dot_halos));
+    }
     if !l.fill.is_empty() {
         out.shapes.push(Shape::mesh(l.fill));
     }
     out.shapes.append(&mut l.outlines);
     out.shapes.append(&mut l.lines);
+    if !l.thin.is_empty() {
+        out.shapes.push(Shape::mesh(l.thin));
+    }
+    if !l.dots.is_empty() {
+        out.shapes.push(Shape::mesh(l.dots));
+    }
     out.shapes.append(&mut l.points);
     out.shapes.append(&mut l.hover);
     out.shapes.append(&mut l.selection);
@@ -509,5 +592,51 @@ mod tests {
         let at = t.lon_lat_to_screen(118.005, 37.385) + vec2(2.0, 0.0);
         assert_eq!(pick_at(&d, &t, at, &layers(&d, true)), Some(2));
         assert_eq!(pick_at(&d, &t, at, &layers(&d, false)), None);
+    }
+
+    #[test]
+    fn a_dense_overview_tessellates_to_a_few_indices_per_site() {
+        // 30 000 small parks, points and roads over the main city, at an overview zoom.
+        let sites: Vec<Site> = (0..30_000)
+            .map(|k| {
+                let (x, y) = (117.9 + (k % 200) as f64 * 0.001, 37.3 + (k / 200) as f64 * 0.001);
+                let g = match k % 3 {
+                    0 => {
+                        Geometry::Polygon(polygon![(x: x, y: y), (x: x + 0.0002, y: y), (x: x + 0.0002, y: y + 0.0002)])
+                    }
+                    1 => Geometry::Point(geo::Point::new(x, y)),
+                    _ => Geometry::LineString(vec![(x, y), (x + 0.01, y), (x + 0.01, y + 0.01)].into()),
+                };
+                site(&format!("s{k}"), g, 2021)
+            })
+            .collect();
+        let d = MapData::build(Dataset { sites, ..Default::default() });
+        let looks = d.looks(crate::model::YearView::EndOf(2021));
+        let layers = layers(&d, true);
+        let style = DrawStyle {
+            looks: &looks,
+            layers: &layers,
+            colour_by: ColourBy::Status,
+            selected: None,
+            hovered: None,
+            show_changes: true,
+            labels: false,
+        };
+        let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(1200.0, 800.0)), 118.0, 37.375, 11.0);
+        let visible: Vec<usize> = (0..d.dataset.sites.len()).collect();
+        let f = build_site_shapes(&d.dataset.sites, &d.geoms, &visible, &t, &style);
+        assert_eq!(f.drawn(), 30_000);
+        let mut tess =
+            egui::epaint::Tessellator::new(1.0, egui::epaint::TessellationOptions::default(), [1, 1], Vec::new());
+        let mut indices = 0;
+        for shape in f.shapes {
+            let mut mesh = Mesh::default();
+            tess.tessellate_shape(shape, &mut mesh);
+            indices += mesh.indices.len();
+        }
+        // A square or a road segment is 6 indices and its change mark another
+        // 6; anti-aliased circles and strokes cost hundreds a site, which at
+        // 100k sites overflows the GPU's largest buffer.
+        assert!(indices <= 20 * 30_000, "{indices} indices for 30 000 sites");
     }
 }
