@@ -220,12 +220,15 @@ fn load_reader<R: Read>(
     };
     let mut assembled = Assembler::default();
     let mut problems = Vec::new();
+    // Parsed batches' buffers go back to the scanner to be filled again.
+    let (spare_tx, spare_rx) = crossbeam_channel::unbounded::<Vec<u8>>();
     let outcome = std::thread::scope(|scope| {
         let (batch_tx, batch_rx) = crossbeam_channel::bounded::<scan::Batch>(threads * 2);
         let (done_tx, done_rx) = crossbeam_channel::unbounded();
         for w in 0..threads {
             let rx = batch_rx.clone();
             let tx = done_tx.clone();
+            let spare_tx = spare_tx.clone();
             let ctx = &ctx;
             std::thread::Builder::new()
                 .name(format!("geojson-parse-{w}"))
@@ -233,6 +236,7 @@ fn load_reader<R: Read>(
                     let mut interner = validate::Interner::default();
                     for batch in rx {
                         tx.send(parse_batch(&batch, ctx, &mut interner)).ok();
+                        spare_tx.send(batch.buf).ok();
                     }
                 })
                 .expect("spawning a parser thread");
@@ -240,6 +244,7 @@ fn load_reader<R: Read>(
         drop(done_tx);
         let outcome = scan::scan(
             reader,
+            || spare_rx.try_recv().ok(),
             |b| {
                 drop(batch_tx.send(b));
                 done_rx.try_iter().for_each(|part| assembled.add(part));
@@ -281,7 +286,7 @@ fn load_reader<R: Read>(
                 } else {
                     outcome.head.clone()
                 };
-                one_feature(&bytes, 0, &ctx, &mut interner, &mut sites, &mut problems);
+                one_feature(Input::Bytes(&bytes), 0, &ctx, &mut interner, &mut sites, &mut problems);
             }
             // A truncated file has already said so; its head is cut too.
             Err(msg) if outcome.fault.is_none() => problems.push(Problem::file_level(Severity::Error, &label, msg)),
@@ -335,16 +340,32 @@ impl Assembler {
 fn parse_batch(batch: &scan::Batch, ctx: &validate::FileContext, interner: &mut validate::Interner) -> Part {
     let mut sites = Vec::with_capacity(batch.spans.len());
     let mut problems = Vec::new();
-    for (i, (s, e)) in batch.spans.iter().enumerate() {
-        one_feature(&batch.buf[*s..*e], batch.first_index + i, ctx, interner, &mut sites, &mut problems);
+    // One UTF-8 check for the whole batch is far cheaper than one per string;
+    // a batch that fails it is parsed feature by feature from bytes, so the
+    // bad feature names itself.
+    let text = std::str::from_utf8(&batch.buf).ok();
+    for (i, &(s, e)) in batch.spans.iter().enumerate() {
+        let bytes = &batch.buf[s..e];
+        let input = match text.and_then(|t| t.get(s..e)) {
+            Some(t) => Input::Text(t),
+            None => Input::Bytes(bytes),
+        };
+        one_feature(input, batch.first_index + i, ctx, interner, &mut sites, &mut problems);
     }
     Part { first_index: batch.first_index, features: batch.spans.len(), sites, problems }
+}
+
+/// A feature's JSON: text known to be UTF-8, or bytes still to be checked.
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    Text(&'a str),
+    Bytes(&'a [u8]),
 }
 
 /// Parses and checks one feature, adding its site (if it has one) and its
 /// problems to the batch's.
 fn one_feature(
-    bytes: &[u8],
+    input: Input<'_>,
     index: usize,
     ctx: &validate::FileContext,
     interner: &mut validate::Interner,
@@ -352,7 +373,11 @@ fn one_feature(
     problems: &mut Vec<Problem>,
 ) {
     let mut rep = validate::Report::new(ctx, index);
-    match parse_feature(bytes, index) {
+    let (parsed, bytes) = match input {
+        Input::Text(t) => (feature::parse_feature_str(t, index), t.as_bytes()),
+        Input::Bytes(b) => (parse_feature(b, index), b),
+    };
+    match parsed {
         Ok(raw) => sites.extend(validate::to_site(raw, ctx, interner, &mut rep)),
         Err(e) => {
             rep.set_id(feature::sniff_id(bytes));

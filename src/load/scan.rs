@@ -70,8 +70,17 @@ enum Where {
 /// The file is read straight into the batch's buffer and features are only
 /// marked there, never copied; at a hand-over, the unfinished feature moves to
 /// the next buffer.
-pub fn scan<R: Read>(reader: R, emit: impl FnMut(Batch), progress: impl FnMut(u64)) -> std::io::Result<ScanOutcome> {
-    scan_sized(reader, CHUNK, BATCH_BYTES, emit, progress)
+///
+/// `spare` may hand back the buffer of a batch already parsed, so a long file
+/// cycles through a few buffers: allocating and freeing one per batch cost
+/// the parser threads a heap consolidation each time.
+pub fn scan<R: Read>(
+    reader: R,
+    spare: impl FnMut() -> Option<Vec<u8>>,
+    emit: impl FnMut(Batch),
+    progress: impl FnMut(u64),
+) -> std::io::Result<ScanOutcome> {
+    scan_sized(reader, CHUNK, BATCH_BYTES, spare, emit, progress)
 }
 
 /// [`scan`] with its read and batch sizes chosen (tests use tiny ones to
@@ -80,11 +89,17 @@ fn scan_sized<R: Read>(
     mut reader: R,
     chunk: u64,
     batch_bytes: usize,
+    mut spare: impl FnMut() -> Option<Vec<u8>>,
     mut emit: impl FnMut(Batch),
     mut progress: impl FnMut(u64),
 ) -> std::io::Result<ScanOutcome> {
     let mut out = ScanOutcome::default();
-    let new_buf = || Vec::with_capacity(batch_bytes + chunk as usize);
+    let mut new_buf = || {
+        let mut b = spare().unwrap_or_default();
+        b.clear();
+        b.reserve(batch_bytes + chunk as usize);
+        b
+    };
     let mut batch = Batch { buf: new_buf(), ..Batch::default() };
     let mut feature_start = 0usize; // in batch.buf
     let mut state = Where::Start;
@@ -100,6 +115,8 @@ fn scan_sized<R: Read>(
     let mut await_array = false;
     let mut feature_count = 0usize;
     let mut scalar_element = false;
+    // An object element: only braces and strings decide where it ends.
+    let mut braces_only = false;
 
     loop {
         let start = batch.buf.len();
@@ -235,6 +252,7 @@ fn scan_sized<R: Read>(
                         state = Where::Feature;
                         feature_start = i;
                         scalar_element = !matches!(b, b'{' | b'[');
+                        braces_only = b == b'{';
                         if b == b'"' {
                             in_string = true;
                         } else if !scalar_element {
@@ -255,7 +273,15 @@ fn scan_sized<R: Read>(
                         }
                     } else {
                         // Numbers, commas and spaces are most of a feature: skip them.
-                        let Some(off) = buf[i..end].iter().position(|&c| STRUCTURAL[c as usize]) else {
+                        // In an object, brackets nest inside its braces in valid
+                        // JSON (and invalid JSON fails the feature's own parse),
+                        // so only quotes and braces need finding: a vector search.
+                        let next = if braces_only {
+                            memchr::memchr3(b'"', b'{', b'}', &buf[i..end])
+                        } else {
+                            buf[i..end].iter().position(|&c| STRUCTURAL[c as usize])
+                        };
+                        let Some(off) = next else {
                             i = end;
                             continue;
                         };
@@ -335,6 +361,7 @@ mod tests {
             input,
             chunk,
             16,
+            || None,
             |b| {
                 for (s, e) in &b.spans {
                     feats.push(String::from_utf8(b.buf[*s..*e].to_vec()).unwrap());
@@ -416,6 +443,16 @@ mod tests {
         let (out, feats) = run(&doc, 1 << 16);
         assert_eq!(feats.len(), 1);
         assert!(out.fault.is_none());
+    }
+
+    #[test]
+    fn an_object_feature_ends_at_its_closing_brace_whatever_arrays_it_holds() {
+        let doc = br#"{"features":[{"g":[[[1,2],[3,4]]],"s":"]}[{"},{"g":[]}]}"#;
+        for chunk in [1, 3, 64] {
+            let (out, feats) = run(doc, chunk);
+            assert_eq!(feats, vec![r#"{"g":[[[1,2],[3,4]]],"s":"]}[{"}"#, r#"{"g":[]}"#], "chunk {chunk}");
+            assert!(out.fault.is_none(), "chunk {chunk}: {:?}", out.fault);
+        }
     }
 
     #[test]

@@ -12,10 +12,11 @@ pub struct Extras(Option<Box<str>>);
 impl Extras {
     /// From raw `"key":value` members already in JSON form (the loader's path:
     /// no JSON values are built).
-    pub fn from_raw_members<'a>(members: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut text = String::new();
+    pub fn from_raw_members<'a>(members: impl IntoIterator<Item = (&'a str, &'a str)> + Clone) -> Self {
+        // One allocation of the right size (keys needing escapes may grow it).
+        let size: usize = members.clone().into_iter().map(|(k, raw)| k.len() + raw.len() + 4).sum();
+        let mut text = String::with_capacity(size + 1);
         for (k, raw) in members {
-            text.reserve(k.len() + raw.len() + 4);
             text.push(if text.is_empty() { '{' } else { ',' });
             if k.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
                 text.push('"');
