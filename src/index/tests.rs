@@ -277,3 +277,41 @@ fn in_rect_is_exact_at_the_edge_at_any_latitude() {
         assert!(index.in_rect(beyond).is_empty(), "a rect one ulp past the point, at {lat}°");
     }
 }
+
+#[test]
+fn an_index_in_slabs_answers_every_query_as_one_tree_does() {
+    // 3 000 points, lines and squares scattered over 6 km, on a fixed seed.
+    let mut state = 11u64;
+    let mut next = move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((state >> 33) % 6000) as f64 - 3000.0
+    };
+    let geoms: Vec<Geometry<f64>> = (0..3000)
+        .map(|k| {
+            let (e, n) = (next(), next());
+            match k % 3 {
+                0 => Geometry::Point(pt(e, n)),
+                1 => line(&[(e, n), (e + 40.0, n + 25.0)]),
+                _ => square(e, n, 15.0),
+            }
+        })
+        .collect();
+    let s = sites(geoms);
+    let (lo, hi) = (LAT0 - 0.1, LAT0 + 0.1);
+    let one = SiteIndex::build_in_slabs(&s, lo, hi, 1);
+    for shards in [2, 3, 4] {
+        let many = SiteIndex::build_in_slabs(&s, lo, hi, shards);
+        assert_eq!(many.trees.len(), shards);
+        assert_eq!(many.len(), one.len());
+        for _ in 0..200 {
+            let (e, n) = (next(), next());
+            let p = pt(e, n);
+            assert_eq!(one.nearest(&s, p, 7).len(), 7);
+            assert_eq!(many.pick(&s, p, 30.0), one.pick(&s, p, 30.0), "pick at {e},{n}, {shards} slabs");
+            assert_eq!(many.nearest(&s, p, 7), one.nearest(&s, p, 7), "nearest at {e},{n}, {shards} slabs");
+            assert_eq!(many.within(&s, p, 250.0), one.within(&s, p, 250.0), "within at {e},{n}, {shards} slabs");
+            let rect = Rect::new(at(e, n), at(e + 400.0, n + 300.0));
+            assert_eq!(many.in_rect(rect), one.in_rect(rect), "in_rect at {e},{n}, {shards} slabs");
+        }
+    }
+}
