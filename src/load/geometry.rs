@@ -135,8 +135,8 @@ struct GeomSeed {
 }
 
 #[derive(Default)]
-struct GeomParts {
-    kind: Option<String>,
+struct GeomParts<'de> {
+    kind: Option<std::borrow::Cow<'de, str>>,
     coords: Option<(CoordBuf, Option<usize>)>,
     members: Option<Vec<ParsedGeometry>>,
 }
@@ -165,9 +165,10 @@ impl<'de> Visitor<'de> for GeomSeed {
         let mut parts = GeomParts::default();
         while let Some(key) = map.next_key::<KeyStr>()? {
             match key.0.as_ref() {
-                "type" => parts.kind = Some(map.next_value::<String>()?),
+                "type" => parts.kind = Some(map.next_value::<KeyStr>()?.0),
                 "coordinates" => {
-                    let mut buf = CoordBuf::default();
+                    // Room for a typical line or ring, so it rarely grows.
+                    let mut buf = CoordBuf { pts: Vec::with_capacity(32), ..CoordBuf::default() };
                     let h = map.next_value_seed(RootCoords { buf: &mut buf })?;
                     parts.coords = Some((buf, h));
                 }
@@ -287,7 +288,7 @@ fn build(parts: GeomParts) -> Result<ParsedGeometry, String> {
         }
         return Ok(ParsedGeometry { geometry: Some(Geometry::GeometryCollection(GeometryCollection(gs))), notes });
     }
-    let want = match kind.as_str() {
+    let want = match &*kind {
         "Point" => 0,
         "LineString" | "MultiPoint" => 1,
         "Polygon" | "MultiLineString" => 2,
@@ -312,7 +313,7 @@ fn build(parts: GeomParts) -> Result<ParsedGeometry, String> {
         }
         out
     };
-    let geometry = match kind.as_str() {
+    let geometry = match &*kind {
         "Point" => Geometry::Point(Point(pts[0])),
         // The buffer grew by doubling; a site keeps only what it uses.
         "LineString" => Geometry::LineString(LineString(exact(pts))),
