@@ -805,6 +805,7 @@ impl App {
             .collect();
         let state = &self.state;
         let visible = |k: &LayerKey| state.layer(&k.key()).visible;
+        let egui_ctx = ui.ctx().clone();
         let ctx = PanelCtx {
             dataset: &data.dataset,
             index: &data.index,
@@ -814,6 +815,7 @@ impl App {
             selection: &selection,
             visible: &visible,
             data_version: self.generation,
+            background: Some((&data, &egui_ctx)),
         };
         let mut action = None;
         if panels.table {

@@ -1,8 +1,9 @@
 //! The plan-consistency audit panel: what an inspector would ask about at
 //! the end of the viewed year ([`crate::audit::audit`]), grouped by kind
 //! with counts. Clicking an entry asks the app to select its sites and zoom
-//! to them. Recomputed only when the data or the year changes; long groups
-//! are virtualised.
+//! to them. Recomputed only when the data or the year changes, on a worker
+//! thread for large data (a million sites take seconds); long groups are
+//! virtualised.
 
 use std::sync::Arc;
 
@@ -20,6 +21,19 @@ use crate::model::YearView;
 pub struct AuditState {
     #[serde(skip)]
     cache: Option<AuditCache>,
+    /// The audit being computed on a worker thread, for this data and view.
+    #[serde(skip)]
+    job: Option<AuditJob>,
+}
+
+/// With fewer sites than this the audit runs in place (well under a frame's
+/// worth of waiting); with more, on a worker thread.
+const BACKGROUND_FROM_SITES: usize = 20_000;
+
+struct AuditJob {
+    data: DataKey,
+    view: YearView,
+    result: crossbeam_channel::Receiver<Vec<AuditEntry>>,
 }
 
 impl std::fmt::Debug for AuditState {
@@ -40,26 +54,66 @@ impl AuditState {
     /// The findings at the context's view (computed when data or year change).
     pub fn entries(&mut self, ctx: &PanelCtx) -> Arc<Vec<AuditEntry>> {
         self.refresh(ctx);
-        self.cache.as_ref().map(|c| c.entries.clone()).unwrap_or_default()
+        self.current(ctx).map(|c| c.entries.clone()).unwrap_or_default()
     }
 
     /// How many findings of each kind, in [`AuditKind::ALL`] order.
     pub fn counts(&mut self, ctx: &PanelCtx) -> Vec<(AuditKind, usize)> {
         self.refresh(ctx);
-        self.cache.as_ref().map(|c| c.groups.iter().map(|(k, v)| (*k, v.len())).collect()).unwrap_or_default()
+        self.current(ctx).map(|c| c.groups.iter().map(|(k, v)| (*k, v.len())).collect()).unwrap_or_default()
     }
 
+    /// The findings for the context's data and view, if they are ready.
+    fn current(&self, ctx: &PanelCtx) -> Option<&AuditCache> {
+        self.cache.as_ref().filter(|c| c.data == ctx.data_key() && c.view == ctx.view)
+    }
+
+    /// Brings the findings up to date: at once for small data or without a
+    /// worker context, else by starting (or collecting) a worker's run.
     fn refresh(&mut self, ctx: &PanelCtx) {
-        let data = ctx.data_key();
-        if self.cache.as_ref().is_some_and(|c| c.data == data && c.view == ctx.view) {
+        let (data, view) = (ctx.data_key(), ctx.view);
+        if self.current(ctx).is_some() {
             return;
         }
-        let entries = audit(ctx.dataset, ctx.index, ctx.view);
+        let background = ctx.background.as_ref().filter(|_| ctx.dataset.sites.len() >= BACKGROUND_FROM_SITES);
+        let Some((shared, egui_ctx)) = background else {
+            self.job = None;
+            self.set(data, view, audit(ctx.dataset, ctx.index, view));
+            return;
+        };
+        if let Some(job) = self.job.as_ref().filter(|j| j.data == data && j.view == view) {
+            match job.result.try_recv() {
+                Ok(entries) => {
+                    self.job = None;
+                    self.set(data, view, entries);
+                }
+                Err(crossbeam_channel::TryRecvError::Empty) => {}
+                Err(crossbeam_channel::TryRecvError::Disconnected) => self.job = None, // tried again next frame
+            }
+            return;
+        }
+        // A new data or view: start over; a stale run finishes unheard.
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let (shared, egui_ctx) = (Arc::clone(shared), (*egui_ctx).clone());
+        let spawned = std::thread::Builder::new().name("audit".into()).spawn(move || {
+            tx.send(audit(&shared.dataset, &shared.index, view)).ok();
+            egui_ctx.request_repaint();
+        });
+        match spawned {
+            Ok(_) => self.job = Some(AuditJob { data, view, result: rx }),
+            Err(e) => {
+                tracing::warn!("cannot start the audit thread ({e}); auditing in place");
+                self.set(data, view, audit(ctx.dataset, ctx.index, view));
+            }
+        }
+    }
+
+    fn set(&mut self, data: DataKey, view: YearView, entries: Vec<AuditEntry>) {
         let groups = AuditKind::ALL
             .into_iter()
             .map(|k| (k, entries.iter().enumerate().filter(|(_, e)| e.kind == k).map(|(i, _)| i).collect()))
             .collect();
-        self.cache = Some(AuditCache { data, view: ctx.view, entries: Arc::new(entries), groups });
+        self.cache = Some(AuditCache { data, view, entries: Arc::new(entries), groups });
     }
 }
 
@@ -76,9 +130,15 @@ pub fn group_title(kind: AuditKind, count: usize, lang: Lang) -> String {
 pub fn show(ui: &mut Ui, state: &mut AuditState, ctx: &PanelCtx) -> Option<PanelAction> {
     let lang = ctx.lang;
     state.refresh(ctx);
-    let cache = state.cache.as_ref()?;
-    let mut action = None;
     ui.heading(format!("{} · {}", tr(lang, "规划一致性检查", "Plan-consistency audit"), view_label(ctx.view, lang)));
+    let Some(cache) = state.current(ctx) else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(tr(lang, "正在检查……", "Checking…"));
+        });
+        return None;
+    };
+    let mut action = None;
     let total = cache.entries.len();
     ui.label(match lang {
         Lang::Zh => format!("共 {total} 条问题，点击条目在地图上查看"),
@@ -130,4 +190,75 @@ pub fn show(ui: &mut Ui, state: &mut AuditState, ctx: &PanelCtx) -> Option<Panel
         }
     });
     action
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::data::MapData;
+    use crate::model::{Dataset, LayerKey, Origin, PlanLayer, Site};
+    use crate::stats::PlanTargets;
+
+    /// `n` pocket parks planned for 2020 and never started: each is overdue.
+    fn overdue_parks(n: usize) -> Arc<MapData> {
+        let sites = (0..n)
+            .map(|k| {
+                let p = geo::Point::new(117.9 + (k % 300) as f64 * 0.001, 37.3 + (k / 300) as f64 * 0.001);
+                let id: Arc<str> = format!("P{k}").into();
+                let mut s = Site::new(
+                    id.clone(),
+                    id,
+                    LayerKey::Plan(PlanLayer::PocketPark),
+                    geo::Geometry::Point(p),
+                    Origin { file: 0, index: k as u32 },
+                );
+                s.plan_year = Some(2020);
+                s
+            })
+            .collect();
+        Arc::new(MapData::build(Dataset { sites, ..Default::default() }))
+    }
+
+    /// The panel's context at the end of 2021, able to run a worker.
+    fn at_2021<'a>(data: &'a Arc<MapData>, targets: &'a PlanTargets, egui_ctx: &'a egui::Context) -> PanelCtx<'a> {
+        PanelCtx {
+            view: YearView::EndOf(2021),
+            background: Some((data, egui_ctx)),
+            ..PanelCtx::new(&data.dataset, &data.index, targets)
+        }
+    }
+
+    fn overdue_count(state: &mut AuditState, ctx: &PanelCtx) -> usize {
+        state.counts(ctx).iter().find(|(k, _)| *k == AuditKind::Overdue).map_or(0, |(_, n)| *n)
+    }
+
+    #[test]
+    fn a_large_audit_runs_on_a_worker_and_arrives_later() {
+        let data = overdue_parks(BACKGROUND_FROM_SITES + 10);
+        let targets = PlanTargets::bundled();
+        let egui_ctx = egui::Context::default();
+        let ctx = at_2021(&data, &targets, &egui_ctx);
+        let mut state = AuditState::default();
+        // The first call only starts the worker: nothing is ready yet.
+        assert!(state.entries(&ctx).is_empty());
+        assert!(state.job.is_some(), "a worker was started");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while overdue_count(&mut state, &ctx) == 0 {
+            assert!(std::time::Instant::now() < deadline, "the worker's findings never arrived");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(overdue_count(&mut state, &ctx), BACKGROUND_FROM_SITES + 10);
+        // Another year starts over.
+        let later = PanelCtx { view: YearView::EndOf(2022), ..ctx };
+        assert!(state.entries(&later).is_empty());
+    }
+
+    #[test]
+    fn a_small_audit_is_ready_at_once() {
+        let data = overdue_parks(50);
+        let targets = PlanTargets::bundled();
+        let egui_ctx = egui::Context::default();
+        let ctx = at_2021(&data, &targets, &egui_ctx);
+        assert_eq!(overdue_count(&mut AuditState::default(), &ctx), 50);
+    }
 }

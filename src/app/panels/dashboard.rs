@@ -48,6 +48,9 @@ pub struct PanelCtx<'a> {
     /// notice a different `Dataset`, so this only guards against an address
     /// being reused.
     pub data_version: u64,
+    /// The same data shared, and the context to wake, so a panel can compute
+    /// on a worker thread; without it (tests) panels compute in place.
+    pub background: Option<(&'a std::sync::Arc<crate::app::data::MapData>, &'a egui::Context)>,
 }
 
 impl<'a> PanelCtx<'a> {
@@ -62,6 +65,7 @@ impl<'a> PanelCtx<'a> {
             selection: &[],
             visible: &|_| true,
             data_version: 0,
+            background: None,
         }
     }
 
