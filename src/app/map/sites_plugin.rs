@@ -406,27 +406,21 @@ pub fn build_site_shapes(
         }
     }
 
-    out.shapes.reserve(
-        l.halos.len() + l.outlines.len() + l.lines.len() + l.points.len() + l.hover.len() + l.selection.len() + 1,
-    );
-    out.shapes.append(&mut l.halos);
-    if !l.dot_halos.is_empty() {
-        out.shapes.push(Shape::mesh(l.dot_halos));
-    }
-    if !l.fill.is_empty() {
-        out.shapes.push(Shape::mesh(l.fill));
-    }
-    out.shapes.append(&mut l.outlines);
-    out.shapes.append(&mut l.lines);
-    if !l.thin.is_empty() {
-        out.shapes.push(Shape::mesh(l.thin));
-    }
-    if !l.dots.is_empty() {
-        out.shapes.push(Shape::mesh(l.dots));
-    }
-    out.shapes.append(&mut l.points);
-    out.shapes.append(&mut l.hover);
-    out.shapes.append(&mut l.selection);
+    // Painting order: marks under fills, fills under strokes, points on top.
+    let Layers { halos, dot_halos, fill, outlines, lines, thin, dots, points, hover, selection } = l;
+    let mesh = |m: Mesh| (!m.is_empty()).then(|| Shape::mesh(m));
+    out.shapes = halos
+        .into_iter()
+        .chain(mesh(dot_halos))
+        .chain(mesh(fill))
+        .chain(outlines)
+        .chain(lines)
+        .chain(mesh(thin))
+        .chain(mesh(dots))
+        .chain(points)
+        .chain(hover)
+        .chain(selection)
+        .collect();
     out
 }
 
