@@ -14,6 +14,7 @@ use rusqlite::ffi::ErrorCode;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::coord::{LonLatBox, MAX_ZOOM, TileCoord, tiles_per_side};
+use super::file_error::TileFileError;
 use super::format::TileFormat;
 
 /// Tiles inserted between two commits while writing.
@@ -47,43 +48,6 @@ pub struct MbTilesMeta {
     pub description: Option<String>,
 }
 
-/// A problem with an MBTiles file. Every variant names the file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MbTilesError {
-    /// The file cannot be opened at all.
-    #[error("cannot open {}: {reason}", path.display())]
-    Open {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-    /// The file opens but is not an MBTiles package of raster tiles.
-    #[error("{} is not a usable MBTiles file: {reason}", path.display())]
-    NotMbTiles {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-    /// Reading a tile or the metadata failed.
-    #[error("cannot read {}: {reason}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-    /// Writing failed.
-    #[error("cannot write {}: {reason}", path.display())]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-}
-
 /// A plain-language reason for an SQLite error.
 fn describe(e: &rusqlite::Error) -> String {
     match e.sqlite_error_code() {
@@ -113,10 +77,10 @@ impl MbTilesReader {
     /// Opens a package read-only and reads its metadata. A missing file, a
     /// file that is not SQLite, a database without a `tiles` table or one
     /// holding vector tiles gives an error naming the file.
-    pub fn open(path: impl AsRef<Path>) -> Result<MbTilesReader, MbTilesError> {
+    pub fn open(path: impl AsRef<Path>) -> Result<MbTilesReader, TileFileError> {
         let path = path.as_ref().to_path_buf();
-        let open_err = |reason: String| MbTilesError::Open { path: path.clone(), reason };
-        let not_mbtiles = |reason: String| MbTilesError::NotMbTiles { path: path.clone(), reason };
+        let open_err = |reason: String| TileFileError::Open { path: path.clone(), reason };
+        let not_mbtiles = |reason: String| TileFileError::NotUsable { path: path.clone(), format: "MBTiles", reason };
         match fs::metadata(&path) {
             Err(e) => return Err(open_err(e.to_string())),
             Ok(m) if m.is_dir() => return Err(open_err("it is a folder, not a file".to_owned())),
@@ -147,11 +111,11 @@ impl MbTilesReader {
         Ok(reader)
     }
 
-    fn read_error(&self, e: &rusqlite::Error) -> MbTilesError {
-        MbTilesError::Read { path: self.path.clone(), reason: describe(e) }
+    fn read_error(&self, e: &rusqlite::Error) -> TileFileError {
+        TileFileError::Read { path: self.path.clone(), reason: describe(e) }
     }
 
-    fn read_metadata(&self) -> Result<MbTilesMeta, MbTilesError> {
+    fn read_metadata(&self) -> Result<MbTilesMeta, TileFileError> {
         let mut pairs: Vec<(String, String)> = Vec::new();
         let has_metadata: bool = self
             .conn
@@ -178,7 +142,8 @@ impl MbTilesReader {
         if let Some(f) = get("format") {
             let lower = f.to_ascii_lowercase();
             if lower == "pbf" || lower == "mvt" {
-                return Err(MbTilesError::NotMbTiles {
+                return Err(TileFileError::NotUsable {
+                    format: "MBTiles",
                     path: self.path.clone(),
                     reason: "it holds vector tiles (pbf); only raster tiles (png, jpg, webp) can be shown".to_owned(),
                 });
@@ -228,7 +193,7 @@ impl MbTilesReader {
 
     /// The tile at zoom `z`, column `x`, XYZ row `y` (counted from the
     /// north), or `None` if the package does not have it or it is off the grid.
-    pub fn get(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, MbTilesError> {
+    pub fn get(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, TileFileError> {
         let Some(tile) = TileCoord::new(z, x, y) else {
             return Ok(None);
         };
@@ -243,7 +208,7 @@ impl MbTilesReader {
     }
 
     /// Number of tiles in the package.
-    pub fn tile_count(&self) -> Result<u64, MbTilesError> {
+    pub fn tile_count(&self) -> Result<u64, TileFileError> {
         let n: i64 =
             self.conn.query_row("SELECT COUNT(*) FROM tiles", [], |r| r.get(0)).map_err(|e| self.read_error(&e))?;
         Ok(u64::try_from(n).unwrap_or(0))
@@ -251,7 +216,7 @@ impl MbTilesReader {
 
     /// Mean size of a tile in bytes, for estimating a download of the same
     /// source (`None` for an empty package).
-    pub fn average_tile_size(&self) -> Result<Option<u64>, MbTilesError> {
+    pub fn average_tile_size(&self) -> Result<Option<u64>, TileFileError> {
         let avg: Option<f64> = self
             .conn
             .query_row("SELECT AVG(LENGTH(tile_data)) FROM tiles", [], |r| r.get(0))
@@ -260,7 +225,7 @@ impl MbTilesReader {
     }
 
     /// Every tile in the package, in XYZ coordinates, sorted.
-    pub fn tiles(&self) -> Result<Vec<TileCoord>, MbTilesError> {
+    pub fn tiles(&self) -> Result<Vec<TileCoord>, TileFileError> {
         let mut stmt = self
             .conn
             .prepare("SELECT zoom_level, tile_column, tile_row FROM tiles")
@@ -328,10 +293,10 @@ impl MbTilesWriter {
     }
 
     /// Starts (or continues) writing the package `target` with `meta`.
-    pub fn create(target: impl AsRef<Path>, meta: MbTilesMeta) -> Result<MbTilesWriter, MbTilesError> {
+    pub fn create(target: impl AsRef<Path>, meta: MbTilesMeta) -> Result<MbTilesWriter, TileFileError> {
         let target = target.as_ref().to_path_buf();
         let part = MbTilesWriter::part_path(&target);
-        let write_err = |path: &Path, reason: String| MbTilesError::Write { path: path.to_path_buf(), reason };
+        let write_err = |path: &Path, reason: String| TileFileError::Write { path: path.to_path_buf(), reason };
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(|e| write_err(dir, e.to_string()))?;
         }
@@ -343,7 +308,7 @@ impl MbTilesWriter {
         let conn = Connection::open(&part).map_err(|e| write_err(&part, describe(&e)))?;
         conn.execute_batch(SCHEMA).map_err(|e| match e.sqlite_error_code() {
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
-                MbTilesError::NotMbTiles { path: part.clone(), reason: describe(&e) }
+                TileFileError::NotUsable { path: part.clone(), format: "MBTiles", reason: describe(&e) }
             }
             _ => write_err(&part, describe(&e)),
         })?;
@@ -361,12 +326,12 @@ impl MbTilesWriter {
         })
     }
 
-    fn write_error(&self, e: &rusqlite::Error) -> MbTilesError {
-        MbTilesError::Write { path: self.part.clone(), reason: describe(e) }
+    fn write_error(&self, e: &rusqlite::Error) -> TileFileError {
+        TileFileError::Write { path: self.part.clone(), reason: describe(e) }
     }
 
-    fn conn(&self) -> Result<&Connection, MbTilesError> {
-        self.conn.as_ref().ok_or_else(|| MbTilesError::Write {
+    fn conn(&self) -> Result<&Connection, TileFileError> {
+        self.conn.as_ref().ok_or_else(|| TileFileError::Write {
             path: self.part.clone(),
             reason: "the package is already closed".to_owned(),
         })
@@ -383,7 +348,7 @@ impl MbTilesWriter {
     }
 
     /// Whether the package already has `tile`.
-    pub fn contains(&self, tile: TileCoord) -> Result<bool, MbTilesError> {
+    pub fn contains(&self, tile: TileCoord) -> Result<bool, TileFileError> {
         let conn = self.conn()?;
         let mut stmt = conn
             .prepare_cached("SELECT 1 FROM tiles WHERE zoom_level = ?1 AND tile_column = ?2 AND tile_row = ?3")
@@ -392,9 +357,9 @@ impl MbTilesWriter {
     }
 
     /// Adds (or replaces) a tile given in XYZ coordinates.
-    pub fn insert(&mut self, tile: TileCoord, data: &[u8]) -> Result<(), MbTilesError> {
+    pub fn insert(&mut self, tile: TileCoord, data: &[u8]) -> Result<(), TileFileError> {
         if !tile.is_valid() {
-            return Err(MbTilesError::Write {
+            return Err(TileFileError::Write {
                 path: self.part.clone(),
                 reason: format!("tile {tile} is off the tile grid"),
             });
@@ -421,7 +386,7 @@ impl MbTilesWriter {
     }
 
     /// Makes the tiles inserted so far durable in the `.part` file.
-    pub fn commit(&mut self) -> Result<(), MbTilesError> {
+    pub fn commit(&mut self) -> Result<(), TileFileError> {
         if self.in_transaction {
             self.conn()?.execute_batch("COMMIT").map_err(|e| self.write_error(&e))?;
             self.in_transaction = false;
@@ -432,18 +397,18 @@ impl MbTilesWriter {
 
     /// Writes the metadata (zoom range and bounds from the tiles when not
     /// given), closes the file and renames it to its final name.
-    pub fn finish(mut self) -> Result<PathBuf, MbTilesError> {
+    pub fn finish(mut self) -> Result<PathBuf, TileFileError> {
         self.commit()?;
         self.write_metadata()?;
         if let Some(conn) = self.conn.take() {
             conn.close().map_err(|(_, e)| self.write_error(&e))?;
         }
         fs::rename(&self.part, &self.target)
-            .map_err(|e| MbTilesError::Write { path: self.target.clone(), reason: e.to_string() })?;
+            .map_err(|e| TileFileError::Write { path: self.target.clone(), reason: e.to_string() })?;
         Ok(self.target.clone())
     }
 
-    fn write_metadata(&mut self) -> Result<(), MbTilesError> {
+    fn write_metadata(&mut self) -> Result<(), TileFileError> {
         let conn = self.conn()?;
         let stats: (Option<i64>, Option<i64>, Option<Vec<u8>>) = conn
             .query_row(
@@ -491,7 +456,7 @@ impl MbTilesWriter {
     }
 
     /// The lon/lat box covered by the tiles at zoom `z`.
-    fn bounds_at(&self, z: i64) -> Result<Option<LonLatBox>, MbTilesError> {
+    fn bounds_at(&self, z: i64) -> Result<Option<LonLatBox>, TileFileError> {
         let conn = self.conn()?;
         let r: (Option<i64>, Option<i64>, Option<i64>, Option<i64>) = conn
             .query_row(
@@ -648,7 +613,7 @@ mod tests {
         let path = dir.path().join("notes.mbtiles");
         fs::write(&path, "this is not a database, just some text that is long enough. ".repeat(20)).unwrap();
         let err = MbTilesReader::open(&path).unwrap_err();
-        assert!(matches!(err, MbTilesError::NotMbTiles { .. }), "{err:?}");
+        assert!(matches!(err, TileFileError::NotUsable { .. }), "{err:?}");
         let text = err.to_string();
         assert!(text.contains("notes.mbtiles") && text.contains("not an SQLite database"), "{text}");
     }

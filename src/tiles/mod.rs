@@ -18,6 +18,7 @@ pub mod cache;
 pub mod coord;
 pub mod fallback;
 pub mod fetch;
+pub mod file_error;
 pub mod folder;
 pub mod format;
 pub mod health;

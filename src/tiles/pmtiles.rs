@@ -20,6 +20,7 @@ use ::pmtiles::{
 };
 
 use super::coord::{LonLatBox, MAX_ZOOM, TileCoord};
+use super::file_error::TileFileError;
 use super::format::TileFormat;
 use super::mbtiles::MbTilesReader;
 
@@ -27,43 +28,6 @@ use super::mbtiles::MbTilesReader;
 const HEADER_SIZE: u64 = 127;
 /// The header and root directory must fit in this many first bytes.
 const MAX_INITIAL_BYTES: u64 = 16_384;
-
-/// A problem with a PMTiles archive. Every variant names the file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PmTilesError {
-    /// The file cannot be opened.
-    #[error("cannot open {}: {reason}", path.display())]
-    Open {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-    /// The file is not a PMTiles v3 archive of raster tiles.
-    #[error("{} is not a usable PMTiles file: {reason}", path.display())]
-    NotPmTiles {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-    /// Reading a tile failed.
-    #[error("cannot read {}: {reason}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-    /// Writing an archive failed.
-    #[error("cannot write {}: {reason}", path.display())]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-}
 
 /// What a PMTiles header says about the archive.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,10 +57,14 @@ impl std::fmt::Debug for PmTilesReader {
 
 impl PmTilesReader {
     /// Opens an archive and checks its header and root directory.
-    pub fn open(path: impl AsRef<Path>) -> Result<PmTilesReader, PmTilesError> {
+    pub fn open(path: impl AsRef<Path>) -> Result<PmTilesReader, TileFileError> {
         let path = path.as_ref().to_path_buf();
-        let open_err = |reason: String| PmTilesError::Open { path: path.clone(), reason };
-        let not_pmtiles = |reason: &str| PmTilesError::NotPmTiles { path: path.clone(), reason: reason.to_owned() };
+        let open_err = |reason: String| TileFileError::Open { path: path.clone(), reason };
+        let not_pmtiles = |reason: &str| TileFileError::NotUsable {
+            path: path.clone(),
+            format: "PMTiles",
+            reason: reason.to_owned(),
+        };
         let len = match fs::metadata(&path) {
             Err(e) => return Err(open_err(e.to_string())),
             Ok(m) if m.is_dir() => return Err(open_err("it is a folder, not a file".to_owned())),
@@ -141,7 +109,7 @@ impl PmTilesReader {
     }
 
     /// The tile at `z/x/y` (XYZ row), or `None` if the archive lacks it.
-    pub fn get(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, PmTilesError> {
+    pub fn get(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, TileFileError> {
         let Some(tile) = TileCoord::new(z, x, y) else {
             return Ok(None);
         };
@@ -150,7 +118,7 @@ impl PmTilesReader {
         };
         guarded(|| block_on(self.reader.get_tile_decompressed(coord)))
             .map(|t| t.map(|b| b.to_vec()))
-            .map_err(|reason| PmTilesError::Read { path: self.path.clone(), reason })
+            .map_err(|reason| TileFileError::Read { path: self.path.clone(), reason })
     }
 }
 
@@ -255,13 +223,13 @@ fn block_on<F: Future>(future: F) -> F::Output {
 /// Writes the tiles of an MBTiles package into a new PMTiles archive at
 /// `target` (via `<target>.part`, renamed when complete). Returns the number
 /// of tiles written.
-pub fn export_mbtiles(source: &MbTilesReader, target: impl AsRef<Path>) -> Result<u64, PmTilesError> {
+pub fn export_mbtiles(source: &MbTilesReader, target: impl AsRef<Path>) -> Result<u64, TileFileError> {
     let target = target.as_ref().to_path_buf();
     let mut part_name = target.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "tiles.pmtiles".into());
     part_name.push(".part");
     let part = target.with_file_name(part_name);
-    let write_err = |path: &Path, reason: String| PmTilesError::Write { path: path.to_path_buf(), reason };
-    let read_err = |e: super::mbtiles::MbTilesError| write_err(&target, e.to_string());
+    let write_err = |path: &Path, reason: String| TileFileError::Write { path: path.to_path_buf(), reason };
+    let read_err = |e: TileFileError| write_err(&target, e.to_string());
 
     let meta = source.metadata();
     let tile_type = match meta.format {

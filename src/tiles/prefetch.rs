@@ -17,8 +17,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::coord::{LonLatBox, TileCoord, TileRange};
+use super::file_error::TileFileError;
 use super::health::{SourceHealth, TileFault};
-use super::mbtiles::{MbTilesError, MbTilesMeta, MbTilesWriter};
+use super::mbtiles::{MbTilesMeta, MbTilesWriter};
 use super::source::{BulkDownloadRefused, RemoteLayer, USER_AGENT};
 
 /// Assumed size of one raster tile when nothing better is known.
@@ -73,7 +74,7 @@ pub enum PrefetchError {
     },
     /// The package could not be written.
     #[error(transparent)]
-    Package(#[from] MbTilesError),
+    Package(#[from] TileFileError),
     /// The server kept failing, so the download stopped.
     #[error("stopped after {count} failed tiles in a row from {host}: {last}")]
     TooManyFailures {

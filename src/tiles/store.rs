@@ -2,20 +2,18 @@
 //! so the map can draw any of them the same way.
 
 use super::coord::MAX_ZOOM;
+use super::file_error::TileFileError;
 use super::folder::{FolderError, FolderTiles};
-use super::mbtiles::{MbTilesError, MbTilesReader};
-use super::pmtiles::{PmTilesError, PmTilesReader};
+use super::mbtiles::MbTilesReader;
+use super::pmtiles::PmTilesReader;
 use super::source::SourceSpec;
 
 /// A problem with an offline store; the message names the file or folder.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
-    /// From an MBTiles file.
+    /// From an MBTiles or PMTiles file.
     #[error(transparent)]
-    MbTiles(#[from] MbTilesError),
-    /// From a PMTiles archive.
-    #[error(transparent)]
-    PmTiles(#[from] PmTilesError),
+    File(#[from] TileFileError),
     /// From a tile folder.
     #[error(transparent)]
     Folder(#[from] FolderError),
