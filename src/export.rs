@@ -10,9 +10,9 @@ use crate::model::{LayerKey, Site};
 /// The properties of a site as a JSON object, known fields first.
 pub fn site_properties(s: &Site) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("id".into(), Value::String(s.id.to_string()));
-    m.insert("name".into(), Value::String(s.name.to_string()));
-    match &s.layer {
+    m.insert("id".into(), Value::String(s.id().to_string()));
+    m.insert("name".into(), Value::String(s.name().to_string()));
+    match &s.layer() {
         LayerKey::Plan(p) => {
             m.insert("layer".into(), p.key().into());
         }
@@ -26,18 +26,18 @@ pub fn site_properties(s: &Site) -> Map<String, Value> {
             m.insert(k.into(), v);
         }
     };
-    put("kind", s.kind.as_ref().map(|v| v.to_string().into()));
+    put("kind", s.kind().as_ref().map(|v| v.to_string().into()));
     put("task", s.task.map(Value::from));
-    put("lead_unit", s.lead_unit.as_ref().map(|v| v.to_string().into()));
-    put("district", s.district.as_ref().map(|v| v.to_string().into()));
+    put("lead_unit", s.lead_unit().as_ref().map(|v| v.to_string().into()));
+    put("district", s.district().as_ref().map(|v| v.to_string().into()));
     put("scope", s.scope.map(|v| v.key().into()));
     put("plan_year", s.plan_year.map(Value::from));
     put("started", s.started.map(|d| d.to_string().into()));
     put("completed", s.completed.map(|d| d.to_string().into()));
-    put("source", s.source.as_ref().map(|v| v.to_string().into()));
-    put("length_km", s.declared_length_km.map(Value::from));
-    put("area_m2", s.declared_area_m2.map(Value::from));
-    for (k, v) in s.extra.iter() {
+    put("source", s.source().as_ref().map(|v| v.to_string().into()));
+    put("length_km", s.declared_length_km().map(Value::from));
+    put("area_m2", s.declared_area_m2().map(Value::from));
+    for (k, v) in s.extras().iter() {
         m.insert(k, v);
     }
     m

@@ -78,7 +78,7 @@ pub fn columns_for(ds: &Dataset, rows: &[usize]) -> Vec<Column> {
     let mut cols: Vec<Column> = Column::MODEL.to_vec();
     let mut seen = BTreeSet::new();
     for &i in rows {
-        for k in ds.sites[i].extra.keys() {
+        for k in ds.sites[i].extras().keys() {
             if seen.insert(k.clone()) {
                 cols.push(Column::Extra(k));
             }
@@ -91,19 +91,19 @@ pub fn columns_for(ds: &Dataset, rows: &[usize]) -> Vec<Column> {
 pub fn cell(site: &Site, col: &Column, view: YearView, zh: bool) -> String {
     let opt = |v: Option<&str>| v.unwrap_or("").to_string();
     match col {
-        Column::Id => site.id.to_string(),
-        Column::Name => site.name.to_string(),
+        Column::Id => site.id().to_string(),
+        Column::Name => site.name().to_string(),
         Column::Layer => {
             if zh {
-                site.layer.name_zh()
+                site.layer().name_zh()
             } else {
-                site.layer.name_en()
+                site.layer().name_en()
             }
         }
-        Column::Kind => opt(site.kind.as_deref()),
+        Column::Kind => opt(site.kind()),
         Column::Task => site.task.map(|t| t.to_string()).unwrap_or_default(),
-        Column::LeadUnit => opt(site.lead_unit.as_deref()),
-        Column::District => opt(site.district.as_deref()),
+        Column::LeadUnit => opt(site.lead_unit()),
+        Column::District => opt(site.district()),
         Column::Scope => site.scope.map(|s| if zh { s.name_zh() } else { s.key() }.to_string()).unwrap_or_default(),
         Column::PlanYear => site.plan_year.map(|y| y.to_string()).unwrap_or_default(),
         Column::Started => site.started.map(|d| d.to_string()).unwrap_or_default(),
@@ -148,10 +148,10 @@ impl Filter {
         {
             return false;
         }
-        if self.layer.as_ref().is_some_and(|l| *l != s.layer.key()) {
+        if self.layer.as_ref().is_some_and(|l| *l != s.layer().key()) {
             return false;
         }
-        if self.district.as_deref().is_some_and(|d| s.district.as_deref() != Some(d)) {
+        if self.district.as_deref().is_some_and(|d| s.district() != Some(d)) {
             return false;
         }
         if self.plan_year.is_some_and(|y| s.plan_year != Some(y)) {
@@ -162,7 +162,7 @@ impl Filter {
             return true;
         }
         let t = t.to_lowercase();
-        [Some(&*s.id), Some(&*s.name), s.district.as_deref(), s.lead_unit.as_deref(), s.kind.as_deref()]
+        [Some(s.id()), Some(s.name()), s.district(), s.lead_unit(), s.kind()]
             .into_iter()
             .flatten()
             .any(|f| f.to_lowercase().contains(&t))
@@ -186,7 +186,7 @@ pub fn rows(
     view: YearView,
 ) -> Vec<usize> {
     let mut out: Vec<usize> =
-        (0..ds.sites.len()).filter(|&i| visible(&ds.sites[i].layer) && filter.accepts(&ds.sites[i], view)).collect();
+        (0..ds.sites.len()).filter(|&i| visible(ds.sites[i].layer()) && filter.accepts(&ds.sites[i], view)).collect();
     if let Some(sort) = sort {
         let keys: Vec<SortKey> = out.iter().map(|&i| SortKey::of(&ds.sites[i], &sort.column, view)).collect();
         let mut order: Vec<usize> = (0..out.len()).collect();
@@ -241,8 +241,8 @@ mod tests {
             s.plan_year = Some(year);
             s.started = Some("2020-01".parse().unwrap());
             s.completed = done.map(|d| d.parse().unwrap());
-            s.district = Some("滨城区".into());
-            s.extra.push("investment_wan_yuan", serde_json::json!(invest));
+            s.tags_mut().district = Some("滨城区".into());
+            s.set_extra("investment_wan_yuan", serde_json::json!(invest));
             sites.push(s);
         }
         Dataset { sites, ..Default::default() }

@@ -62,8 +62,8 @@ pub fn sites(n: usize, seed: u64, bounds: [f64; 4]) -> Vec<Site> {
                 _ => (PlanLayer::UrbanVillage, Geometry::Polygon(blob(&mut rng, c, 6 + i % 5, 40.0))),
             };
             let mut s = Site::new(
-                format!("S-{i}").into(),
-                format!("示例项目{i}").into(),
+                &format!("S-{i}"),
+                &format!("示例项目{i}"),
                 LayerKey::Plan(layer),
                 geometry,
                 Origin { file: 0, index: i as u32 },

@@ -66,7 +66,7 @@ impl MapData {
     pub fn build(dataset: Dataset) -> Self {
         let layers = dataset.layers();
         let slots: HashMap<&LayerKey, u16> = layers.iter().enumerate().map(|(i, l)| (&l.key, i as u16)).collect();
-        let layer_of = dataset.sites.iter().map(|s| slots.get(&s.layer).copied().unwrap_or(0)).collect();
+        let layer_of = dataset.sites.iter().map(|s| slots.get(&s.layer()).copied().unwrap_or(0)).collect();
         let index = SiteIndex::build(&dataset.sites);
         let geoms = GeomCache::build(&dataset.sites);
         let bbox = dataset.bbox();
@@ -91,7 +91,7 @@ impl MapData {
         };
         for (i, s) in self.dataset.sites.iter().enumerate() {
             let slot = self.layer_of[i] as usize;
-            if matches!(s.layer, LayerKey::Reference(_)) {
+            if matches!(s.layer(), LayerKey::Reference(_)) {
                 looks.class.push(None);
                 looks.change.push(None);
                 continue;
@@ -128,8 +128,8 @@ mod tests {
         a.started = Some("2021-03".parse().unwrap());
         a.completed = Some("2022-05".parse().unwrap());
         let r = Site::new(
-            "r".into(),
-            "r".into(),
+            "r",
+            "r",
             LayerKey::Reference("roads".into()),
             geo::Geometry::Point(geo::Point::new(118.0, 37.4)),
             Origin { file: 0, index: 0 },

@@ -326,7 +326,7 @@ impl App {
                 self.data = done.data;
                 self.generation += 1;
                 let ds = &self.data.dataset;
-                self.illustrative = ds.sites.iter().any(|s| s.source.as_deref() == Some("illustrative"));
+                self.illustrative = ds.sites.iter().any(|s| s.source() == Some("illustrative"));
                 if ds.sites.is_empty() {
                     self.notices.push(Notice { text: lang.text().no_data.to_owned(), ttl: None });
                 }
@@ -766,8 +766,8 @@ impl App {
             {
                 let class = self.looks.class.get(i).copied().flatten();
                 out.response.on_hover_ui_at_pointer(|ui| {
-                    ui.label(RichText::new(&*site.name).strong());
-                    let mut line = lang.layer(&site.layer);
+                    ui.label(RichText::new(site.name()).strong());
+                    let mut line = lang.layer(site.layer());
                     if let Some(c) = class {
                         line.push_str(&format!(" · {} · {}", lang.year_long(self.state.year), lang.status(c)));
                     }

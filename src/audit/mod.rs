@@ -78,12 +78,12 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
     let mut out = Vec::new();
     let entry = |kind, sites: Vec<usize>, zh: String, en: String| AuditEntry {
         kind,
-        ids: sites.iter().map(|&i| ds.sites[i].id.to_string()).collect(),
+        ids: sites.iter().map(|&i| ds.sites[i].id().to_string()).collect(),
         sites,
         message_zh: zh,
         message_en: en,
     };
-    let plan_sites = || ds.sites.iter().enumerate().filter(|(_, s)| !matches!(s.layer, LayerKey::Reference(_)));
+    let plan_sites = || ds.sites.iter().enumerate().filter(|(_, s)| !matches!(s.layer(), LayerKey::Reference(_)));
 
     for (i, s) in plan_sites() {
         let st = s.status(view);
@@ -93,8 +93,8 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
             out.push(entry(
                 AuditKind::Overdue,
                 vec![i],
-                format!("{}：计划{py}年完成，仍{state_zh}", s.name),
-                format!("{}: planned for {py}, still {:?}", s.name, st.progress),
+                format!("{}：计划{py}年完成，仍{state_zh}", s.name()),
+                format!("{}: planned for {py}, still {:?}", s.name(), st.progress),
             ));
         }
         if let (Some(a), Some(c)) = (s.started, s.completed)
@@ -103,33 +103,33 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
             out.push(entry(
                 AuditKind::CompletedBeforeStarted,
                 vec![i],
-                format!("{}：完工{c}早于开工{a}", s.name),
-                format!("{}: completed {c} before started {a}", s.name),
+                format!("{}：完工{c}早于开工{a}", s.name()),
+                format!("{}: completed {c} before started {a}", s.name()),
             ));
         }
         if let Some(why) = validity::invalidity(&s.geometry) {
             out.push(entry(
                 AuditKind::InvalidGeometry,
                 vec![i],
-                format!("{}：几何图形无效（{why}）", s.name),
-                format!("{}: invalid geometry ({why})", s.name),
+                format!("{}：几何图形无效（{why}）", s.name()),
+                format!("{}: invalid geometry ({why})", s.name()),
             ));
         }
     }
 
     // Pocket parks inside urban villages not yet rebuilt at the view.
-    for (i, s) in plan_sites().filter(|(_, s)| s.layer == LayerKey::Plan(PlanLayer::PocketPark)) {
+    for (i, s) in plan_sites().filter(|(_, s)| *s.layer() == LayerKey::Plan(PlanLayer::PocketPark)) {
         for j in index.in_rect(s.bbox) {
             let v = &ds.sites[j];
-            if v.layer != LayerKey::Plan(PlanLayer::UrbanVillage) || v.status(view).progress == Progress::Done {
+            if *v.layer() != LayerKey::Plan(PlanLayer::UrbanVillage) || v.status(view).progress == Progress::Done {
                 continue;
             }
             if v.geometry.intersects(&s.geometry) {
                 out.push(entry(
                     AuditKind::ParkInUnrebuiltVillage,
                     vec![i, j],
-                    format!("{}位于城中村“{}”内，该村尚未改造完成", s.name, v.name),
-                    format!("{} lies in urban village {}, not yet rebuilt", s.name, v.name),
+                    format!("{}位于城中村“{}”内，该村尚未改造完成", s.name(), v.name()),
+                    format!("{} lies in urban village {}, not yet rebuilt", s.name(), v.name()),
                 ));
             }
         }
@@ -139,13 +139,13 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
     let boundaries: HashMap<&str, &Site> = ds
         .sites
         .iter()
-        .filter(|b| matches!(b.layer, LayerKey::Reference(_)))
+        .filter(|b| matches!(b.layer(), LayerKey::Reference(_)))
         .filter(|b| matches!(b.geometry, Geometry::Polygon(_) | Geometry::MultiPolygon(_)))
-        .map(|b| (&*b.name, b))
+        .map(|b| (b.name(), b))
         .collect();
     if !boundaries.is_empty() {
         for (i, s) in plan_sites() {
-            let Some(d) = s.district.as_deref() else { continue };
+            let Some(d) = s.district() else { continue };
             let Some(b) = boundaries.get(d) else { continue };
             let inside = match s.geometry.centroid() {
                 Some(c) => b.geometry.contains(&c) || b.geometry.intersects(&s.geometry),
@@ -155,8 +155,8 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
                 out.push(entry(
                     AuditKind::OutsideDistrict,
                     vec![i],
-                    format!("{}：标注为{d}，但不在{d}边界内", s.name),
-                    format!("{}: says {d} but lies outside its boundary", s.name),
+                    format!("{}：标注为{d}，但不在{d}边界内", s.name()),
+                    format!("{}: says {d} but lies outside its boundary", s.name()),
                 ));
             }
         }
@@ -165,7 +165,7 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
     // Same name, nearly the same place.
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, s) in plan_sites() {
-        by_name.entry(&s.name).or_default().push(i);
+        by_name.entry(s.name()).or_default().push(i);
     }
     let mut groups: Vec<&Vec<usize>> = by_name.values().filter(|v| v.len() > 1).collect();
     groups.sort();
@@ -179,8 +179,8 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
                     out.push(entry(
                         AuditKind::Duplicate,
                         vec![a, b],
-                        format!("“{}”出现两次（{} 与 {}，相距{d:.0}米）", s.name, s.id, ds.sites[b].id),
-                        format!("\"{}\" appears twice ({} and {}, {d:.0} m apart)", s.name, s.id, ds.sites[b].id),
+                        format!("“{}”出现两次（{} 与 {}，相距{d:.0}米）", s.name(), s.id(), ds.sites[b].id()),
+                        format!("\"{}\" appears twice ({} and {}, {d:.0} m apart)", s.name(), s.id(), ds.sites[b].id()),
                     ));
                 }
             }
@@ -201,7 +201,7 @@ mod tests {
     use geo::polygon;
 
     fn site(id: &str, name: &str, layer: PlanLayer, g: Geometry<f64>) -> Site {
-        let mut s = Site::new(id.into(), name.into(), LayerKey::Plan(layer), g, Origin { file: 0, index: 0 });
+        let mut s = Site::new(id, name, LayerKey::Plan(layer), g, Origin { file: 0, index: 0 });
         s.plan_year = Some(2022);
         s
     }

@@ -114,7 +114,7 @@ impl SiteIndex {
     ///
     /// let site = |i: u32, g: Geometry<f64>| {
     ///     let layer = LayerKey::Plan(PlanLayer::PocketPark);
-    ///     Site::new(format!("s{i}").into(), "site".into(), layer, g, Origin { file: 0, index: i })
+    ///     Site::new(&format!("s{i}"), "site", layer, g, Origin { file: 0, index: i })
     /// };
     /// let sites = vec![
     ///     // About 900 m by 1100 m.

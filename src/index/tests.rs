@@ -39,8 +39,8 @@ fn square(east: f64, north: f64, h: f64) -> Geometry<f64> {
 
 fn site(i: u32, geometry: Geometry<f64>) -> Site {
     Site::new(
-        format!("s{i}").into(),
-        format!("site {i}").into(),
+        &format!("s{i}"),
+        &format!("site {i}"),
         LayerKey::Plan(PlanLayer::PocketPark),
         geometry,
         Origin { file: 0, index: i },

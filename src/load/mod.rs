@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::crs::Crs;
-use crate::model::{Dataset, LayerKey, Problem, Severity, Site, SourceFile};
+use crate::model::{Dataset, LayerKey, Origin, Problem, Severity, Site, SourceFile};
 
 pub use feature::{FeatureError, RawFeature, parse_feature};
 
@@ -88,15 +88,9 @@ pub fn merge_into(base: &mut Dataset, mut new: Dataset) {
     for s in &mut new.sites {
         s.origin.file += offset;
     }
-    if base.sites.iter().any(|s| !matches!(s.layer, LayerKey::Reference(_))) {
-        let seen: IdPlaces = base
-            .sites
-            .iter()
-            .filter(|s| !matches!(s.layer, LayerKey::Reference(_)))
-            .map(|s| (&*s.id, (s.origin.file, s.origin.index)))
-            .collect();
+    if base.sites.iter().any(|s| !matches!(s.layer(), LayerKey::Reference(_))) {
         let files: Vec<String> = base.files.iter().chain(&new.files).map(|f| f.path.display().to_string()).collect();
-        let mut dropped = drop_reused_ids(&mut new.sites, seen, false, &files);
+        let mut dropped = drop_reused_ids(&mut new.sites, Some(&base.sites), &files);
         if !dropped.is_empty() {
             for (i, f) in new.files.iter_mut().enumerate() {
                 let file = offset as usize + i;
@@ -114,35 +108,30 @@ pub fn merge_into(base: &mut Dataset, mut new: Dataset) {
     base.problems.append(&mut new.problems);
 }
 
-/// Where each plan-site id was first seen: (file, feature index). The ids
-/// are borrowed from the sites, so building it clones nothing.
-type IdPlaces<'a> = foldhash::HashMap<&'a str, (u16, u32)>;
-
-/// Drops the plan sites whose id is already in `seen`, returning an error for
-/// each; with `record`, the ids kept are added to `seen` as they go (for
-/// duplicates within one list).
-fn drop_reused_ids(sites: &mut Vec<Site>, seen: IdPlaces<'_>, record: bool, files: &[String]) -> Vec<Problem> {
-    let reused = reused_ids(sites, seen, record);
+/// Drops the plan sites whose id a plan site of `earlier` has (or, with no
+/// `earlier`, an earlier site of the same list), returning an error for each.
+fn drop_reused_ids(sites: &mut Vec<Site>, earlier: Option<&[Site]>, files: &[String]) -> Vec<Problem> {
+    let reused = reused_ids(sites, earlier);
     if reused.is_empty() {
         return Vec::new();
     }
     let file_name = |i: u16| files.get(i as usize).cloned().unwrap_or_default();
     let dropped = reused
         .iter()
-        .map(|&(i, (first_file, first_index))| {
+        .map(|&(i, first)| {
             let s = &sites[i];
-            let earlier = if first_file == s.origin.file {
-                format!("feature {first_index}")
+            let earlier = if first.file == s.origin.file {
+                format!("feature {}", first.index)
             } else {
-                format!("feature {first_index} of {}", file_name(first_file))
+                format!("feature {} of {}", first.index, file_name(first.file))
             };
             Problem {
                 severity: Severity::Error,
                 file: file_name(s.origin.file),
                 feature: Some(s.origin.index as usize),
-                feature_id: Some(s.id.to_string()),
+                feature_id: Some(s.id().to_string()),
                 field: Some("id".into()),
-                message: format!("duplicate id \"{}\": {earlier} already has it; this one was dropped", s.id),
+                message: format!("duplicate id \"{}\": {earlier} already has it; this one was dropped", s.id()),
                 location: Some(s.bbox),
             }
         })
@@ -157,27 +146,78 @@ fn drop_reused_ids(sites: &mut Vec<Site>, seen: IdPlaces<'_>, record: bool, file
     dropped
 }
 
-/// The positions of the plan sites whose id is in `seen` (or, with `record`,
-/// used by an earlier site of the list), in order, each with where the id was
-/// first seen.
-fn reused_ids<'a>(sites: &'a [Site], mut seen: IdPlaces<'a>, record: bool) -> Vec<(usize, (u16, u32))> {
-    if record {
-        seen.reserve(sites.len());
-    }
+/// The positions of the plan sites whose id is already used — by a plan
+/// site of `earlier`, or with no `earlier` by an earlier site of the list —
+/// in order, each with where the id was first used.
+fn reused_ids(sites: &[Site], earlier: Option<&[Site]>) -> Vec<(usize, Origin)> {
+    let is_plan = |s: &Site| !matches!(s.layer(), LayerKey::Reference(_));
     let mut reused = Vec::new();
-    for (i, s) in sites.iter().enumerate() {
-        if matches!(s.layer, LayerKey::Reference(_)) {
-            continue;
-        }
-        match seen.entry(&s.id) {
-            std::collections::hash_map::Entry::Occupied(first) => reused.push((i, *first.get())),
-            std::collections::hash_map::Entry::Vacant(v) if record => {
-                v.insert((s.origin.file, s.origin.index));
+    match earlier {
+        Some(base) => {
+            let mut table = IdTable::new(base, base.len());
+            for i in (0..base.len()).filter(|&i| is_plan(&base[i])) {
+                table.insert(i);
             }
-            std::collections::hash_map::Entry::Vacant(_) => {}
+            for (i, s) in sites.iter().enumerate().filter(|(_, s)| is_plan(s)) {
+                if let Some(first) = table.find(s.id()) {
+                    reused.push((i, base[first].origin));
+                }
+            }
+        }
+        None => {
+            let mut table = IdTable::new(sites, sites.len());
+            for i in (0..sites.len()).filter(|&i| is_plan(&sites[i])) {
+                if let Some(first) = table.insert(i) {
+                    reused.push((i, sites[first].origin));
+                }
+            }
         }
     }
     reused
+}
+
+/// Ids of sites, held as their positions in one slice: 4 bytes an entry, so
+/// the check of a million ids needs about 10 MB, where a map keyed by the
+/// id strings needed 50.
+struct IdTable<'a> {
+    sites: &'a [Site],
+    table: hashbrown::HashTable<u32>,
+    state: foldhash::fast::FixedState,
+}
+
+impl<'a> IdTable<'a> {
+    fn new(sites: &'a [Site], capacity: usize) -> Self {
+        IdTable { sites, table: hashbrown::HashTable::with_capacity(capacity), state: Default::default() }
+    }
+
+    fn hash(&self, id: &str) -> u64 {
+        std::hash::BuildHasher::hash_one(&self.state, id)
+    }
+
+    /// The position of a site of the table with this id.
+    fn find(&self, id: &str) -> Option<usize> {
+        self.table.find(self.hash(id), |&j| self.sites[j as usize].id() == id).map(|&j| j as usize)
+    }
+
+    /// Adds site `i`; when a site of the table has its id already, adds
+    /// nothing and returns that site's position.
+    fn insert(&mut self, i: usize) -> Option<usize> {
+        let sites = self.sites;
+        let id = sites[i].id();
+        let hash = self.hash(id);
+        let state = &self.state;
+        match self.table.entry(
+            hash,
+            |&j| sites[j as usize].id() == id,
+            |&j| std::hash::BuildHasher::hash_one(state, sites[j as usize].id()),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(first) => Some(*first.get() as usize),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(u32::try_from(i).expect("at most 4 billion sites"));
+                None
+            }
+        }
+    }
 }
 
 /// Loads one file. Never panics and never fails: what went wrong is in
@@ -301,7 +341,7 @@ fn load_reader<R: Read>(
     place::place_in_wgs84(&mut ds, &label, head_crs, opts.from);
     ds.files[0].sites_loaded = ds.sites.len();
     // Ids must be unique within the file too.
-    let mut dropped = drop_reused_ids(&mut ds.sites, IdPlaces::default(), true, &[label]);
+    let mut dropped = drop_reused_ids(&mut ds.sites, None, &[label]);
     ds.files[0].sites_loaded -= dropped.len();
     ds.problems.append(&mut dropped);
     ds

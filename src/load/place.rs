@@ -163,7 +163,7 @@ fn feature_problem(s: &Site, label: &str, message: String) -> Problem {
         severity: Severity::Error,
         file: label.to_string(),
         feature: Some(s.origin.index as usize),
-        feature_id: Some(s.id.to_string()),
+        feature_id: Some(s.id().to_string()),
         field: Some("geometry".into()),
         message,
         location: None,

@@ -7,20 +7,34 @@ use std::sync::Arc;
 use super::feature::{PropValue, Props, RawFeature};
 use super::geometry::{GeomNote, is_empty};
 use crate::model::validity;
-use crate::model::{Extras, LayerKey, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site};
+use crate::model::{Declared, LayerKey, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site, SiteTags};
 
-/// Shared strings for a file: districts, lead units, kinds and sources repeat
-/// across thousands of sites, so each is stored once.
+/// Shared strings and tag records for a file: districts, lead units, kinds
+/// and sources repeat across thousands of sites, and so do their
+/// combinations, so each is stored once.
 #[derive(Default)]
-pub struct Interner(foldhash::HashMap<Box<str>, Arc<str>>);
+pub struct Interner {
+    strings: foldhash::HashMap<Box<str>, Arc<str>>,
+    tags: foldhash::HashMap<SiteTags, Arc<SiteTags>>,
+}
 
 impl Interner {
     pub fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(a) = self.0.get(s) {
+        if let Some(a) = self.strings.get(s) {
             return a.clone();
         }
         let a: Arc<str> = Arc::from(s);
-        self.0.insert(s.into(), a.clone());
+        self.strings.insert(s.into(), a.clone());
+        a
+    }
+
+    /// The shared record equal to `tags`.
+    pub fn tags(&mut self, tags: SiteTags) -> Arc<SiteTags> {
+        if let Some(a) = self.tags.get(&tags) {
+            return a.clone();
+        }
+        let a = Arc::new(tags.clone());
+        self.tags.insert(tags, a.clone());
         a
     }
 }
@@ -173,16 +187,15 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             generated
         }
     };
-    let name: Arc<str> = match name {
-        Some(n) => Arc::from(&*n),
+    let name: Cow<str> = match name {
+        Some(n) => n,
         None => {
             if is_plan_site {
                 rep.push(Severity::Warning, Some("name"), "the site has no name; its id is shown instead");
             }
-            id.clone()
+            Cow::Borrowed(&*id)
         }
     };
-    let mut site = Site::new(id, name, layer, geometry, Origin { file: ctx.file_index, index: index as u32 });
 
     let mut text = |props: &mut Props, key: &str, rep: &mut Report| -> Option<Arc<str>> {
         let v = props.take(key)?;
@@ -194,10 +207,19 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             }
         }
     };
-    site.kind = text(&mut props, "kind", rep);
-    site.lead_unit = text(&mut props, "lead_unit", rep);
-    site.district = text(&mut props, "district", rep);
-    site.source = text(&mut props, "source", rep);
+    let kind = text(&mut props, "kind", rep);
+    let lead_unit = text(&mut props, "lead_unit", rep);
+    let district = text(&mut props, "district", rep);
+    let source = text(&mut props, "source", rep);
+    let tags = interner.tags(SiteTags { layer, kind, lead_unit, district, source });
+    let mut site = Site::from_parts(
+        &id,
+        &name,
+        props.extra.iter().map(|(k, v)| (&**k, v.get())),
+        tags,
+        geometry,
+        Origin { file: ctx.file_index, index: index as u32 },
+    );
 
     if let Some(v) = props.take("task") {
         match as_int(&v) {
@@ -252,7 +274,8 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     {
         rep.push(Severity::Warning, Some("completed"), format!("completed {c} is before started {s}"));
     }
-    for (key, slot) in [("length_km", &mut site.declared_length_km), ("area_m2", &mut site.declared_area_m2)] {
+    let mut declared = Declared::default();
+    for (key, slot) in [("length_km", &mut declared.length_km), ("area_m2", &mut declared.area_m2)] {
         if let Some(v) = props.take(key) {
             match as_num(&v) {
                 Some(x) if x.is_finite() && x >= 0.0 => *slot = Some(x),
@@ -260,11 +283,11 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             }
         }
     }
+    site.set_declared(declared);
     // A plan site should say which year the plan wants it in.
     if is_plan_site && site.plan_year.is_none() && !rep.problems.iter().any(|p| p.field.as_deref() == Some("plan_year"))
     {
         rep.push(Severity::Warning, Some("plan_year"), "the site has no plan_year; it is never overdue");
     }
-    site.extra = Extras::from_raw_members(props.extra.iter().map(|(k, v)| (&**k, v.get())));
     Some(site)
 }

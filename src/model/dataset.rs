@@ -120,7 +120,7 @@ impl Dataset {
     pub fn layers(&self) -> Vec<LayerInfo> {
         let mut map: BTreeMap<&LayerKey, LayerInfo> = BTreeMap::new();
         for s in &self.sites {
-            let e = map.entry(&s.layer).or_insert_with(|| LayerInfo { key: s.layer.clone(), count: 0, bbox: None });
+            let e = map.entry(s.layer()).or_insert_with(|| LayerInfo { key: s.layer().clone(), count: 0, bbox: None });
             e.count += 1;
             e.bbox = Some(match e.bbox {
                 None => s.bbox,
@@ -139,7 +139,7 @@ impl Dataset {
     }
 
     pub fn find_by_id(&self, id: &str) -> Option<usize> {
-        self.sites.iter().position(|s| &*s.id == id)
+        self.sites.iter().position(|s| s.id() == id)
     }
 }
 

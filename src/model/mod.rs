@@ -7,11 +7,14 @@ mod layer;
 pub mod measure;
 mod site;
 mod status;
+mod tags;
+mod text;
 pub mod validity;
 
 pub use dataset::{Dataset, LayerInfo, Problem, Severity, SourceFile, union};
 pub use date::{DateError, PlanDate};
 pub use extras::Extras;
 pub use layer::{LayerKey, PlanLayer, Scope};
-pub use site::{Origin, Site};
+pub use site::{Declared, Origin, Site};
 pub use status::{Change, Progress, Status, StatusClass, YearView};
+pub use tags::SiteTags;

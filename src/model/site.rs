@@ -1,10 +1,17 @@
 //! One plan site (or reference feature): a GeoJSON feature in compact form.
+//!
+//! A million sites must fit in less memory than their GeoJSON file, so a
+//! site keeps its own strings (id, name, extra properties) in one block,
+//! points at a shared record for the fields many sites repeat (layer, kind,
+//! lead unit, district, source), and boxes the rarely given declared
+//! measures. Everything is read through methods.
 
 use std::sync::{Arc, OnceLock};
 
 use geo::{BoundingRect, Geometry, Rect};
 
-use super::{Extras, LayerKey, PlanDate, PlanLayer, Scope, measure};
+use super::text::SiteText;
+use super::{Extras, LayerKey, PlanDate, PlanLayer, Scope, SiteTags, measure};
 
 /// Where a feature came from: the file (index into `Dataset::files`) and its
 /// position in that file's `features` array.
@@ -14,73 +21,160 @@ pub struct Origin {
     pub index: u32,
 }
 
-/// A site. Strings that repeat across many sites (district, lead unit, kind,
-/// source) share one allocation each.
+/// `length_km` and `area_m2` as declared in the file, shown beside the
+/// computed ones. Few files give them, so a site holds them only when given.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Declared {
+    pub length_km: Option<f64>,
+    pub area_m2: Option<f64>,
+}
+
+/// A site.
 #[derive(Clone, Debug)]
 pub struct Site {
-    pub id: Arc<str>,
-    pub name: Arc<str>,
-    pub layer: LayerKey,
-    pub kind: Option<Arc<str>>,
-    pub task: Option<u8>,
-    pub lead_unit: Option<Arc<str>>,
-    pub district: Option<Arc<str>>,
-    pub scope: Option<Scope>,
-    pub plan_year: Option<i32>,
-    pub started: Option<PlanDate>,
-    pub completed: Option<PlanDate>,
-    pub source: Option<Arc<str>>,
-    /// `length_km` as declared in the file, shown beside the computed one.
-    pub declared_length_km: Option<f64>,
-    /// `area_m2` as declared in the file, shown beside the computed one.
-    pub declared_area_m2: Option<f64>,
-    /// Properties the model does not know, in file order.
-    pub extra: Extras,
     /// WGS84 lon/lat, whatever the file was in.
     pub geometry: Geometry<f64>,
     pub bbox: Rect<f64>,
+    /// id, name and the properties the model does not know (in file order).
+    text: SiteText,
+    /// Layer, kind, lead unit, district, source: shared with every site that
+    /// has the same ones.
+    tags: Arc<SiteTags>,
+    declared: Option<Box<Declared>>,
     /// Geodesic (length km, area m²), computed on first use: the loader stays
     /// fast on millions of features and most are never measured.
     measures: OnceLock<(f64, f64)>,
+    pub started: Option<PlanDate>,
+    pub completed: Option<PlanDate>,
+    pub plan_year: Option<i32>,
     pub origin: Origin,
+    pub task: Option<u8>,
+    pub scope: Option<Scope>,
 }
 
 impl Site {
-    /// Builds a site around a geometry, computing its box and measures.
-    pub fn new(id: Arc<str>, name: Arc<str>, layer: LayerKey, geometry: Geometry<f64>, origin: Origin) -> Self {
+    /// Builds a site around a geometry, computing its box.
+    pub fn new(id: &str, name: &str, layer: LayerKey, geometry: Geometry<f64>, origin: Origin) -> Self {
+        Site::from_parts(id, name, [], Arc::new(SiteTags::of_layer(layer)), geometry, origin)
+    }
+
+    /// Builds a site from its strings (extra properties as raw `key`, JSON
+    /// text members), shared tags and geometry: the loader's path.
+    pub fn from_parts<'a>(
+        id: &str,
+        name: &str,
+        extra_members: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+        tags: Arc<SiteTags>,
+        geometry: Geometry<f64>,
+        origin: Origin,
+    ) -> Self {
         let bbox = geometry.bounding_rect().unwrap_or_else(|| Rect::new((0.0, 0.0), (0.0, 0.0)));
         Site {
-            id,
-            name,
-            layer,
-            kind: None,
-            task: None,
-            lead_unit: None,
-            district: None,
-            scope: None,
-            plan_year: None,
-            started: None,
-            completed: None,
-            source: None,
-            declared_length_km: None,
-            declared_area_m2: None,
-            extra: Extras::default(),
             geometry,
             bbox,
+            text: SiteText::new(id, name, extra_members),
+            tags,
+            declared: None,
             measures: OnceLock::new(),
+            started: None,
+            completed: None,
+            plan_year: None,
             origin,
+            task: None,
+            scope: None,
         }
     }
 
     /// A point site for tests and doc examples.
     pub fn new_for_test(id: &str, name: &str) -> Self {
         Site::new(
-            id.into(),
-            name.into(),
+            id,
+            name,
             LayerKey::Plan(PlanLayer::PocketPark),
             Geometry::Point(geo::Point::new(118.0, 37.38)),
             Origin { file: 0, index: 0 },
         )
+    }
+
+    pub fn id(&self) -> &str {
+        self.text.id()
+    }
+
+    pub fn name(&self) -> &str {
+        self.text.name()
+    }
+
+    pub fn layer(&self) -> &LayerKey {
+        &self.tags.layer
+    }
+
+    pub fn kind(&self) -> Option<&str> {
+        self.tags.kind.as_deref()
+    }
+
+    /// 牵头单位.
+    pub fn lead_unit(&self) -> Option<&str> {
+        self.tags.lead_unit.as_deref()
+    }
+
+    pub fn district(&self) -> Option<&str> {
+        self.tags.district.as_deref()
+    }
+
+    pub fn source(&self) -> Option<&str> {
+        self.tags.source.as_deref()
+    }
+
+    /// The shared fields as one record.
+    pub fn tags(&self) -> &SiteTags {
+        &self.tags
+    }
+
+    /// The shared fields, to change for this site alone (the record is copied
+    /// if other sites share it).
+    pub fn tags_mut(&mut self) -> &mut SiteTags {
+        Arc::make_mut(&mut self.tags)
+    }
+
+    /// Points this site at a shared record of fields.
+    pub fn set_tags(&mut self, tags: Arc<SiteTags>) {
+        self.tags = tags;
+    }
+
+    pub fn set_id(&mut self, id: &str) {
+        self.text = self.text.with_id(id);
+    }
+
+    pub fn set_name(&mut self, name: &str) {
+        self.text = self.text.with_name(name);
+    }
+
+    /// Properties the model does not know, in file order.
+    pub fn extras(&self) -> Extras<'_> {
+        self.text.extras()
+    }
+
+    pub fn extra(&self, key: &str) -> Option<serde_json::Value> {
+        self.extras().get(key)
+    }
+
+    /// Sets (or adds at the end) a property the model does not know.
+    pub fn set_extra(&mut self, key: &str, value: serde_json::Value) {
+        self.text = self.text.with_extra(key, &value);
+    }
+
+    /// `length_km` as declared in the file, shown beside the computed one.
+    pub fn declared_length_km(&self) -> Option<f64> {
+        self.declared.as_ref().and_then(|d| d.length_km)
+    }
+
+    /// `area_m2` as declared in the file, shown beside the computed one.
+    pub fn declared_area_m2(&self) -> Option<f64> {
+        self.declared.as_ref().and_then(|d| d.area_m2)
+    }
+
+    pub fn set_declared(&mut self, declared: Declared) {
+        self.declared = (declared != Declared::default()).then(|| Box::new(declared));
     }
 
     /// Replaces the geometry and recomputes box and measures.
@@ -107,13 +201,40 @@ impl Site {
     /// The amount this site adds to its layer's figure: km for greenways,
     /// one site otherwise.
     pub fn amount(&self) -> f64 {
-        match self.layer.plan() {
+        match self.layer().plan() {
             Some(p) if p.counts_km() => self.length_km(),
             _ => 1.0,
         }
     }
+}
 
-    pub fn extra(&self, key: &str) -> Option<serde_json::Value> {
-        self.extra.get(key)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_stays_small_enough_for_a_million_in_memory() {
+        // The budget behind "peak memory no larger than the file": see README, Speed.
+        assert!(std::mem::size_of::<Site>() <= 192, "Site is {} bytes", std::mem::size_of::<Site>());
+    }
+
+    #[test]
+    fn changing_one_sites_tags_leaves_the_sites_sharing_them_alone() {
+        let a = Site::new_for_test("a", "甲");
+        let mut b = a.clone();
+        b.tags_mut().district = Some("滨城区".into());
+        assert_eq!(a.district(), None);
+        assert_eq!(b.district(), Some("滨城区"));
+        assert_eq!(b.layer(), a.layer());
+    }
+
+    #[test]
+    fn declared_measures_are_kept_only_when_given() {
+        let mut s = Site::new_for_test("a", "甲");
+        assert_eq!(s.declared_length_km(), None);
+        s.set_declared(Declared { length_km: Some(1.5), area_m2: None });
+        assert_eq!((s.declared_length_km(), s.declared_area_m2()), (Some(1.5), None));
+        s.set_declared(Declared::default());
+        assert!(s.declared.is_none());
     }
 }

@@ -45,11 +45,11 @@ impl StatRow {
 }
 
 fn matches(t: &Target, s: &Site, district: Option<&str>) -> bool {
-    s.layer.plan() == Some(t.layer)
+    s.layer().plan() == Some(t.layer)
         && s.scope == Some(t.scope)
         && s.plan_year.is_some_and(|y| t.period.contains(y))
-        && t.kind.as_deref().is_none_or(|k| s.kind.as_deref() == Some(k))
-        && district.is_none_or(|d| s.district.as_deref() == Some(d))
+        && t.kind.as_deref().is_none_or(|k| s.kind() == Some(k))
+        && district.is_none_or(|d| s.district() == Some(d))
 }
 
 /// Progress at the end of the viewed year, one row per target (per county
@@ -64,7 +64,7 @@ pub fn progress(ds: &Dataset, targets: &PlanTargets, view: YearView) -> Vec<Stat
             let mut ds_names: Vec<String> = targets.counties.clone();
             // Counties the data names beyond the plan's list still get a row.
             for s in &ds.sites {
-                if let Some(d) = &s.district
+                if let Some(d) = &s.district()
                     && matches(t, s, None)
                     && !ds_names.iter().any(|n| n == &**d)
                 {
@@ -126,9 +126,9 @@ mod tests {
 
     fn park(id: &str, scope: Scope, district: &str, plan: i32, done: Option<&str>) -> Site {
         let mut s = Site::new_for_test(id, id);
-        s.layer = LayerKey::Plan(PlanLayer::PocketPark);
+        s.tags_mut().layer = LayerKey::Plan(PlanLayer::PocketPark);
         s.scope = Some(scope);
-        s.district = Some(district.into());
+        s.tags_mut().district = Some(district.into());
         s.plan_year = Some(plan);
         s.started = Some("2020-03".parse().unwrap());
         s.completed = done.map(|d| d.parse().unwrap());

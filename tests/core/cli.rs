@@ -106,7 +106,7 @@ fn convert_writes_wgs84_geojson_keeping_every_property() {
     assert!(ds.problems.is_empty(), "{:?}", ds.problems);
     let geo::Geometry::Point(p) = ds.sites[0].geometry else { panic!() };
     assert!((p.x() - 118.0).abs() < 1e-7 && (p.y() - 37.38).abs() < 1e-7, "{p:?}");
-    assert_eq!(ds.sites[0].name.as_ref(), "测点0");
+    assert_eq!(ds.sites[0].name(), "测点0");
     assert_eq!(ds.sites[0].extra("规划编号"), Some(serde_json::json!("BZ-000")));
 }
 
@@ -153,7 +153,7 @@ fn gen_writes_a_loadable_dataset_of_mixed_geometries() {
     assert!(
         ds.sites
             .iter()
-            .all(|s| s.district.is_some() && s.plan_year.is_some() && s.name.chars().any(|c| c > '\u{4e00}'))
+            .all(|s| s.district().is_some() && s.plan_year.is_some() && s.name().chars().any(|c| c > '\u{4e00}'))
     );
     // Same seed, same bytes.
     let again = dir.path().join("again.geojson");

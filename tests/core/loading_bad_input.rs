@@ -18,7 +18,7 @@ fn only_problem(ds: &Dataset) -> &Problem {
 }
 
 fn ids(ds: &Dataset) -> Vec<&str> {
-    ds.sites.iter().map(|s| &*s.id).collect()
+    ds.sites.iter().map(|s| s.id()).collect()
 }
 
 #[track_caller]
@@ -63,7 +63,7 @@ fn a_site_without_an_id_is_kept_under_a_generated_one_with_a_warning() {
     let ds = load("missing_id.geojson");
     assert_problem(only_problem(&ds), Severity::Warning, Some(1), None, Some("id"), "no id");
     assert_eq!(ds.sites.len(), 2);
-    assert!(ds.sites[1].id.ends_with("missing_id.geojson#1"));
+    assert!(ds.sites[1].id().ends_with("missing_id.geojson#1"));
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn nan_coordinates_drop_their_feature_and_say_why() {
 fn an_unknown_layer_becomes_an_extra_layer_with_a_warning() {
     let ds = load("unknown_layer.geojson");
     assert_problem(only_problem(&ds), Severity::Warning, Some(1), Some("LAMP-2"), Some("layer"), "street_lamp");
-    assert_eq!(ds.sites[1].layer, LayerKey::Extra("street_lamp".into()));
+    assert_eq!(*ds.sites[1].layer(), LayerKey::Extra("street_lamp".into()));
 }
 
 #[test]

@@ -82,7 +82,7 @@ fn a_file_without_plan_layers_becomes_a_reference_layer_named_after_it() {
     assert!(ds.problems.is_empty(), "no plan-site checks on reference features: {:?}", ds.problems);
     assert_eq!(ds.sites.len(), 2);
     let layer = binzhou_sites::model::LayerKey::Reference("districts".into());
-    assert!(ds.sites.iter().all(|s| s.layer == layer));
-    assert_eq!(ds.sites[0].name.as_ref(), "滨城区");
+    assert!(ds.sites.iter().all(|s| *s.layer() == layer));
+    assert_eq!(ds.sites[0].name(), "滨城区");
     assert_eq!(ds.sites[0].extra("code"), Some(serde_json::json!("371602")), "all properties kept");
 }

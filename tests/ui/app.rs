@@ -26,7 +26,7 @@ fn app_harness() -> Harness<'static, App> {
 fn core_counts(app: &App, year: YearView) -> [usize; 4] {
     let mut c = [0; 4];
     for s in &app.data().dataset.sites {
-        if matches!(s.layer, LayerKey::Reference(_)) {
+        if matches!(s.layer(), LayerKey::Reference(_)) {
             continue;
         }
         let class = s.status(year).class();
@@ -72,11 +72,11 @@ fn clicking_a_site_on_the_map_opens_the_identify_panel_with_its_name() {
     let (site, pos) = (0..app.data().dataset.sites.len())
         .filter_map(|i| app.site_screen_pos(i).map(|p| (i, p)))
         .find(|&(i, p)| {
-            safe.contains(p) && app.pick_at_screen(p) == Some(i) && app.data().dataset.sites[i].layer.plan().is_some()
+            safe.contains(p) && app.pick_at_screen(p) == Some(i) && app.data().dataset.sites[i].layer().plan().is_some()
         })
         .expect("some site is on screen and pickable");
-    let name = app.data().dataset.sites[site].name.to_string();
-    let id = app.data().dataset.sites[site].id.to_string();
+    let name = app.data().dataset.sites[site].name().to_string();
+    let id = app.data().dataset.sites[site].id().to_string();
     assert_eq!(app.selected(), None);
 
     click_at(&mut h, pos);
@@ -113,7 +113,7 @@ fn searching_for_pocket_parks_lists_results_and_choosing_one_moves_the_map() {
     let app = h.state();
     let chosen = app.selected().expect("choosing a result selects the site");
     let site = &app.data().dataset.sites[chosen];
-    assert_eq!(&*site.name, first);
+    assert_eq!(site.name(), first);
     let after = app.camera();
     assert!(
         (after.lon - before.lon).abs() + (after.lat - before.lat).abs() > 1e-6 || after.zoom != before.zoom,

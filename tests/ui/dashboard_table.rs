@@ -166,7 +166,7 @@ fn clicking_a_dashboard_row_or_figure_selects_exactly_the_sites_counted_in_it() 
         h.run();
         let Some(PanelAction::Select(sites)) = h.state().action.clone() else { panic!("a selection") };
         assert_eq!(sites.len() as f64, row.done);
-        assert!(sites.iter().all(|&i| d.ds.sites[i].district.as_deref() == Some("沾化区")));
+        assert!(sites.iter().all(|&i| d.ds.sites[i].district() == Some("沾化区")));
     }
 }
 
@@ -209,8 +209,8 @@ fn clicking_a_header_sorts_the_table_and_clicking_again_reverses_it() {
     let expected = rows(&d.ds, &|_| true, &Filter::default(), Some(&sort), view);
     assert_eq!(shown_rows(&mut h), expected);
     let first = &d.ds.sites[expected[0]];
-    assert!(h.query_by_label(&first.id).is_some(), "the first row is on screen");
-    let names: Vec<&str> = expected.iter().map(|&i| &*d.ds.sites[i].name).collect();
+    assert!(h.query_by_label(first.id()).is_some(), "the first row is on screen");
+    let names: Vec<&str> = expected.iter().map(|&i| d.ds.sites[i].name()).collect();
     assert!(names.windows(2).all(|w| w[0] <= w[1]));
 
     h.get_by_label("名称").click();
@@ -218,7 +218,7 @@ fn clicking_a_header_sorts_the_table_and_clicking_again_reverses_it() {
     let sort = Sort { descending: true, ..sort };
     let expected = rows(&d.ds, &|_| true, &Filter::default(), Some(&sort), view);
     assert_eq!(shown_rows(&mut h), expected);
-    assert!(h.query_by_label(&d.ds.sites[expected[0]].id).is_some());
+    assert!(h.query_by_label(d.ds.sites[expected[0]].id()).is_some());
 
     h.get_by_label("计划年份").click();
     h.run();
@@ -250,15 +250,15 @@ fn filtering_the_table_by_text_and_by_status_keeps_the_expected_rows() {
     assert!(!shown.is_empty());
     for &i in &shown {
         let s = &d.ds.sites[i];
-        assert_eq!(s.layer.plan(), Some(PlanLayer::UrbanVillage));
+        assert_eq!(s.layer().plan(), Some(PlanLayer::UrbanVillage));
         assert_eq!(s.status(view).class(), StatusClass::Overdue);
-        assert!(h.query_by_label(&s.id).is_some() || shown.len() > 20, "short lists are all on screen");
+        assert!(h.query_by_label(s.id()).is_some() || shown.len() > 20, "short lists are all on screen");
     }
     let all_overdue = d
         .ds
         .sites
         .iter()
-        .filter(|s| s.layer.plan() == Some(PlanLayer::UrbanVillage) && s.status(view).class() == StatusClass::Overdue)
+        .filter(|s| s.layer().plan() == Some(PlanLayer::UrbanVillage) && s.status(view).class() == StatusClass::Overdue)
         .count();
     assert_eq!(shown.len(), all_overdue);
 }
@@ -270,13 +270,13 @@ fn table_selection_goes_both_ways() {
     h.run();
     // A click on a row asks to select that site and fly to it.
     let first = &d.ds.sites[0];
-    h.get_by_label(&first.id).click();
+    h.get_by_label(first.id()).click();
     h.run();
     assert_eq!(h.state().action, Some(PanelAction::FlyTo(0)));
 
     // A site selected on the map is scrolled into view.
     let last = d.ds.sites.len() - 1;
-    let id = d.ds.sites[last].id.to_string();
+    let id = d.ds.sites[last].id().to_string();
     assert!(h.query_by_label(&id).is_none(), "the last row is not laid out before scrolling");
     h.state_mut().selection = vec![last];
     h.run();
@@ -331,9 +331,9 @@ fn the_table_csv_export_round_trips_chinese_text_and_commas() {
     let d = data();
     let mut ds = Dataset { sites: d.ds.sites[..5].to_vec(), ..Default::default() };
     let mut tricky = Site::new_for_test("PP-逗号", "黄河三路(渤海十六路—渤海十七路),打通工程\"一期\"");
-    tricky.district = Some("滨城区".into());
-    tricky.lead_unit = Some("市住建局, 市城管局".into());
-    tricky.extra.push("备注", serde_json::json!("含,逗号\n和换行"));
+    tricky.tags_mut().district = Some("滨城区".into());
+    tricky.tags_mut().lead_unit = Some("市住建局, 市城管局".into());
+    tricky.set_extra("备注", serde_json::json!("含,逗号\n和换行"));
     ds.sites.push(tricky);
     let view = YearView::EndOf(2021);
     let all: Vec<usize> = (0..ds.sites.len()).collect();
@@ -428,7 +428,7 @@ fn in_the_app_the_overdue_urban_villages_of_2021_are_highlighted_and_listed() {
     let villages = rows.iter().find(|r| r.layer == PlanLayer::UrbanVillage).expect("the urban-village target").clone();
     let expected = figure_sites(ds, view, &villages, Figure::Overdue);
     assert!(!expected.is_empty(), "some urban villages are overdue at the end of 2021");
-    let ids: Vec<String> = expected.iter().map(|&i| ds.sites[i].id.to_string()).collect();
+    let ids: Vec<String> = expected.iter().map(|&i| ds.sites[i].id().to_string()).collect();
 
     h.get_by_label(&figure_label(&villages, Figure::Overdue, Lang::Zh)).click_accesskit();
     h.run();

@@ -421,7 +421,7 @@ impl GeomCache {
             .iter()
             .map(|s| {
                 let mut g = SiteGeom::from_geometry(&s.geometry);
-                g.label_chars = s.name.chars().count().min(u16::MAX as usize) as u16;
+                g.label_chars = s.name().chars().count().min(u16::MAX as usize) as u16;
                 g
             })
             .collect();

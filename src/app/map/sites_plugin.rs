@@ -396,7 +396,7 @@ pub fn build_site_shapes(
             {
                 let below = if tiny || !g.points.is_empty() || g.polygons.is_empty() { 14.0 } else { 0.0 };
                 out.labels.push(LabelCandidate {
-                    text: site.name.clone(),
+                    text: site.name().into(),
                     at: anchor + egui::vec2(0.0, below),
                     priority: if selected { 1.0e6 } else { 1000.0 + extent.min(600.0) },
                     kind: if selected { LabelKind::Selected } else { LabelKind::Site },
@@ -510,8 +510,7 @@ mod tests {
     use geo::{Geometry, polygon};
 
     fn site(id: &str, g: Geometry<f64>, plan_year: i32) -> Site {
-        let mut s =
-            Site::new(id.into(), id.into(), LayerKey::Plan(PlanLayer::PocketPark), g, Origin { file: 0, index: 0 });
+        let mut s = Site::new(id, id, LayerKey::Plan(PlanLayer::PocketPark), g, Origin { file: 0, index: 0 });
         s.plan_year = Some(plan_year);
         s
     }

@@ -204,10 +204,10 @@ mod tests {
         let sites = (0..n)
             .map(|k| {
                 let p = geo::Point::new(117.9 + (k % 300) as f64 * 0.001, 37.3 + (k / 300) as f64 * 0.001);
-                let id: Arc<str> = format!("P{k}").into();
+                let id = format!("P{k}");
                 let mut s = Site::new(
-                    id.clone(),
-                    id,
+                    &id,
+                    &id,
                     LayerKey::Plan(PlanLayer::PocketPark),
                     geo::Geometry::Point(p),
                     Origin { file: 0, index: k as u32 },

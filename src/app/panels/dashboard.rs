@@ -989,7 +989,7 @@ mod tests {
     #[test]
     fn the_year_stack_splits_a_layers_sites_into_the_four_classes() {
         let mut a = Site::new_for_test("a", "a");
-        a.layer = LayerKey::Plan(PlanLayer::PocketPark);
+        a.tags_mut().layer = LayerKey::Plan(PlanLayer::PocketPark);
         a.scope = Some(Scope::MainCity);
         a.plan_year = Some(2020);
         a.started = Some("2020-03".parse().unwrap());

@@ -75,32 +75,32 @@ pub fn show(ui: &mut Ui, data: &MapData, i: usize, lang: Lang) -> Option<Identif
             }
         });
     });
-    ui.heading(&*site.name);
+    ui.heading(site.name());
     ui.separator();
     ScrollArea::vertical().auto_shrink([false, true]).show(ui, |ui| {
         Grid::new("identify-grid").num_columns(2).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-            row(ui, t.f_id, &*site.id);
-            row(ui, t.f_layer, lang.layer(&site.layer));
-            row(ui, t.f_kind, opt(lang, site.kind.as_deref()));
+            row(ui, t.f_id, site.id());
+            row(ui, t.f_layer, lang.layer(site.layer()));
+            row(ui, t.f_kind, opt(lang, site.kind()));
             row(ui, t.f_task, site.task.map(|n| lang.task(n)).unwrap_or_else(|| t.none.into()));
-            row(ui, t.f_lead_unit, opt(lang, site.lead_unit.as_deref()));
-            row(ui, t.f_district, opt(lang, site.district.as_deref()));
+            row(ui, t.f_lead_unit, opt(lang, site.lead_unit()));
+            row(ui, t.f_district, opt(lang, site.district()));
             row(ui, t.f_scope, opt(lang, site.scope.map(|s| lang.scope(s))));
             row(ui, t.f_plan_year, opt(lang, site.plan_year));
             row(ui, t.f_started, opt(lang, site.started));
             row(ui, t.f_completed, opt(lang, site.completed));
             let len = site.length_km();
-            if len > 0.0 || site.declared_length_km.is_some() {
-                let declared = site.declared_length_km.map(|d| lang.km(d));
+            if len > 0.0 || site.declared_length_km().is_some() {
+                let declared = site.declared_length_km().map(|d| lang.km(d));
                 measure_rows(ui, lang, t.f_length, lang.km(len), declared);
             }
             let area = site.area_m2();
-            if area > 0.0 || site.declared_area_m2.is_some() {
-                let declared = site.declared_area_m2.map(|d| lang.area(d));
+            if area > 0.0 || site.declared_area_m2().is_some() {
+                let declared = site.declared_area_m2().map(|d| lang.area(d));
                 measure_rows(ui, lang, t.f_area, lang.area(area), declared);
             }
             row(ui, t.f_geometry, geometry_name(&site.geometry));
-            row(ui, t.f_source, opt(lang, site.source.as_deref()));
+            row(ui, t.f_source, opt(lang, site.source()));
             if let Some(f) = data.dataset.files.get(site.origin.file as usize) {
                 row(ui, t.f_file, format!("{} #{}", f.display_name(), site.origin.index));
             }
@@ -124,11 +124,11 @@ pub fn show(ui: &mut Ui, data: &MapData, i: usize, lang: Lang) -> Option<Identif
                 }
             });
         }
-        if !site.extra.is_empty() {
+        if !site.extras().is_empty() {
             ui.add_space(8.0);
             ui.label(RichText::new(t.other_properties).strong());
             Grid::new("identify-extra").num_columns(2).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-                for (k, v) in site.extra.iter() {
+                for (k, v) in site.extras().iter() {
                     row(ui, &k, value_text(&v));
                 }
             });

@@ -27,8 +27,8 @@ pub fn field_id() -> Id {
 /// How well a site matches a (lower-cased, trimmed) query; lower is better.
 fn rank(site: &Site, q: &str) -> Option<u8> {
     let lower = |s: &str| s.to_lowercase();
-    let id = lower(&site.id);
-    let name = lower(&site.name);
+    let id = lower(site.id());
+    let name = lower(site.name());
     if id == q {
         Some(0)
     } else if name.starts_with(q) {
@@ -37,9 +37,9 @@ fn rank(site: &Site, q: &str) -> Option<u8> {
         Some(2)
     } else if id.contains(q) {
         Some(3)
-    } else if site.district.as_deref().is_some_and(|d| lower(d).contains(q)) {
+    } else if site.district().is_some_and(|d| lower(d).contains(q)) {
         Some(4)
-    } else if site.lead_unit.as_deref().is_some_and(|d| lower(d).contains(q)) {
+    } else if site.lead_unit().is_some_and(|d| lower(d).contains(q)) {
         Some(5)
     } else {
         None
@@ -100,16 +100,16 @@ pub fn show(ui: &mut Ui, data: &MapData, generation: u64, st: &mut SearchState, 
     ScrollArea::vertical().id_salt("search-results").max_height(220.0).auto_shrink([false, true]).show(ui, |ui| {
         for &i in &st.results[..shown] {
             let s = &data.dataset.sites[i];
-            let resp = ui.selectable_label(false, &*s.name).on_hover_text(format!(
+            let resp = ui.selectable_label(false, s.name()).on_hover_text(format!(
                 "{} · {} · {}",
-                s.id,
-                lang.layer(&s.layer),
-                s.district.as_deref().unwrap_or("")
+                s.id(),
+                lang.layer(s.layer()),
+                s.district().unwrap_or("")
             ));
             if resp.clicked() {
                 chosen = Some(i);
             }
-            ui.label(RichText::new(format!("{} · {}", s.id, s.district.as_deref().unwrap_or(t.none))).small().weak());
+            ui.label(RichText::new(format!("{} · {}", s.id(), s.district().unwrap_or(t.none))).small().weak());
         }
     });
     chosen
@@ -121,7 +121,7 @@ mod tests {
 
     fn site(id: &str, name: &str, district: &str) -> Site {
         let mut s = Site::new_for_test(id, name);
-        s.district = Some(district.into());
+        s.tags_mut().district = Some(district.into());
         s
     }
 

@@ -109,8 +109,7 @@ impl Choices {
     fn of(ds: &Dataset, data: DataKey) -> Self {
         let layers =
             ds.layers().into_iter().map(|l| (l.key.clone(), l.key.key(), l.key.name_zh(), l.key.name_en())).collect();
-        let mut districts: Vec<String> =
-            ds.sites.iter().filter_map(|s| s.district.as_deref().map(str::to_string)).collect();
+        let mut districts: Vec<String> = ds.sites.iter().filter_map(|s| s.district().map(str::to_string)).collect();
         districts.sort();
         districts.dedup();
         let mut years: Vec<i32> = ds.sites.iter().filter_map(|s| s.plan_year).collect();
