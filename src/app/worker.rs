@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
 
 use crate::load::{LoadOptions, geojson_files_in, is_geojson_path, load_file, merge_into};
-use crate::model::{Dataset, Problem, Severity};
+use crate::model::{Dataset, Msg, Problem, Severity};
 
 use super::data::MapData;
 
@@ -88,7 +88,10 @@ pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
                 Err(e) => problems.push(Problem::file_level(
                     Severity::Error,
                     p.display().to_string(),
-                    format!("cannot read the folder: {e}"),
+                    Msg::new(
+                        format!("cannot read the folder: {e}"),
+                        format!("无法读取文件夹：{}", crate::load::io_error_zh(&e)),
+                    ),
                 )),
             }
         } else if is_geojson_path(p) {
@@ -97,10 +100,14 @@ pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
             problems.push(Problem::file_level(
                 Severity::Error,
                 p.display().to_string(),
-                "not a .geojson or .json file: skipped",
+                Msg::new("not a .geojson or .json file: skipped", "不是 .geojson 或 .json 文件，已跳过"),
             ));
         } else {
-            problems.push(Problem::file_level(Severity::Error, p.display().to_string(), "no such file or folder"));
+            problems.push(Problem::file_level(
+                Severity::Error,
+                p.display().to_string(),
+                Msg::new("no such file or folder", "文件或文件夹不存在"),
+            ));
         }
     }
     (files, problems)

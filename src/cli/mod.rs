@@ -35,6 +35,9 @@ pub enum Command {
         /// Read coordinates as this system: gcj02 or epsg:NNNN.
         #[arg(long)]
         from: Option<String>,
+        /// Print the problems in Chinese (用中文列出问题).
+        #[arg(long)]
+        zh: bool,
     },
     /// Progress against the plan's targets per layer × scope × period.
     Stats {
@@ -101,7 +104,7 @@ pub fn parse_from(s: Option<&str>) -> anyhow::Result<Option<crate::crs::Crs>> {
 /// Runs a subcommand; returns the process exit code.
 pub fn run(cmd: Command, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
     match cmd {
-        Command::Validate { files, from } => validate::run(out, &files, parse_from(from.as_deref())?),
+        Command::Validate { files, from, zh } => validate::run(out, &files, parse_from(from.as_deref())?, zh),
         Command::Stats { year, data, json } => stats::run(out, year, &data, json),
         Command::Audit { year, data, json } => audit::run(out, year, &data, json),
         Command::Convert { input, from, out } => convert::run(&input, parse_from(from.as_deref())?, &out),

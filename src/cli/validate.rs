@@ -7,11 +7,11 @@ use crate::crs::Crs;
 use crate::load::{LoadOptions, load_paths};
 use crate::model::Severity;
 
-pub fn run(out: &mut dyn std::io::Write, files: &[PathBuf], from: Option<Crs>) -> anyhow::Result<i32> {
+pub fn run(out: &mut dyn std::io::Write, files: &[PathBuf], from: Option<Crs>, zh: bool) -> anyhow::Result<i32> {
     let opts = LoadOptions { from, threads: 0 };
     let ds = load_paths(files, &opts);
     for p in &ds.problems {
-        writeln!(out, "{p}")?;
+        writeln!(out, "{}", p.line(zh))?;
     }
     let count = |s| ds.problems.iter().filter(|p| p.severity == s).count();
     let (errors, warnings, notices) = (count(Severity::Error), count(Severity::Warning), count(Severity::Notice));

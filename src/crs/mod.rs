@@ -178,6 +178,22 @@ pub enum CrsError {
     },
 }
 
+impl CrsError {
+    /// The same in Chinese (details from the projection library stay as
+    /// they came).
+    pub fn zh(&self) -> String {
+        match self {
+            CrsError::NotFinite { crs, x, y } => format!("{crs}：坐标 ({x}, {y}) 不是有限数"),
+            CrsError::OutOfRange { crs, x, y, reason } => format!("{crs}：坐标 ({x}, {y}) 超出范围（{reason}）"),
+            CrsError::Projection { crs, x, y, message } => format!("{crs}：投影 ({x}, {y}) 失败（{message}）"),
+            CrsError::Setup { crs, message } => format!("{crs}：无法建立投影（{message}）"),
+            CrsError::NoConvergence { lon, lat, iterations } => {
+                format!("GCJ-02：坐标 ({lon}, {lat}) 无法转换为 WGS 84（迭代 {iterations} 次仍未收敛）")
+            }
+        }
+    }
+}
+
 /// Parse a CRS name as found in a legacy GeoJSON `crs` member or on a command
 /// line. Case and surrounding blanks are ignored.
 ///

@@ -36,6 +36,18 @@ pub struct FeatureError {
     /// The member the error came from, when known.
     pub field: Option<&'static str>,
     pub message: String,
+    /// The same in Chinese.
+    pub message_zh: String,
+}
+
+/// Between the two languages of a message that travels through serde's
+/// error text (a plain string) from our visitors to [`classify`].
+const LANG_SEP: char = '\u{1f}';
+
+/// A visitor's message in English and Chinese, as one string for
+/// `de::Error::custom`; [`classify`] parts them again.
+pub(super) fn both(en: impl fmt::Display, zh: impl fmt::Display) -> String {
+    format!("{en}{LANG_SEP}{zh}")
 }
 
 /// Parses one feature. `index` is its place in the `features` array.
@@ -89,30 +101,61 @@ fn classify(e: serde_json::Error, bytes: &[u8]) -> FeatureError {
     // serde_json's "at line L column C" counts from the start of this
     // feature, not the file: drop it; the feature's index says where.
     let full = e.to_string();
-    let mut msg = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full,
-    };
+    let msg = without_position(&full);
     if msg.contains("recursion limit exceeded") {
-        msg = "nested more than 128 levels deep; refused".into();
-    } else if (category == serde_json::error::Category::Syntax || msg.ends_with("expected value"))
-        && (memchr::memmem::find(bytes, b"NaN").is_some() || memchr::memmem::find(bytes, b"Infinity").is_some())
-    {
-        msg = format!("{msg}: NaN/Infinity is not a number JSON allows");
+        return FeatureError {
+            field: None,
+            message: "nested more than 128 levels deep; refused".into(),
+            message_zh: "嵌套超过 128 层，拒绝读取".into(),
+        };
     }
+    let nan = (category == serde_json::error::Category::Syntax || msg.ends_with("expected value"))
+        && (memchr::memmem::find(bytes, b"NaN").is_some() || memchr::memmem::find(bytes, b"Infinity").is_some());
     // Our visitors prefix messages with the member they concern.
-    for field in ["geometry", "properties", "id", "type"] {
-        let tag = format!("[{field}] ");
-        if let Some(rest) = msg.strip_prefix(&tag) {
-            return FeatureError { field: Some(field), message: rest.to_string() };
-        }
-    }
-    let message = match category {
-        serde_json::error::Category::Syntax => format!("invalid JSON in this feature: {msg}"),
-        serde_json::error::Category::Eof => format!("this feature is cut short: {msg}"),
-        _ => msg,
+    let (field, rest) = ["geometry", "properties", "id", "type"]
+        .into_iter()
+        .find_map(|f| msg.strip_prefix(&format!("[{f}] ")).map(|rest| (Some(f), rest)))
+        .unwrap_or((None, msg));
+    // Our own messages carry their Chinese; serde_json's are English only,
+    // and get a Chinese lead with their English detail.
+    let (mut en, mut zh, ours) = match rest.split_once(LANG_SEP) {
+        Some((en, zh)) => (without_position(en).to_string(), without_position(zh).to_string(), true),
+        None => (rest.to_string(), rest.to_string(), false),
     };
-    FeatureError { field: None, message }
+    if nan {
+        en.push_str(": NaN/Infinity is not a number JSON allows");
+        zh = "数值无效：NaN/Infinity 不是 JSON 允许的数字".into();
+    }
+    if field.is_some() {
+        if !ours && !nan {
+            let lead = match category {
+                serde_json::error::Category::Syntax => "JSON 语法错误",
+                serde_json::error::Category::Eof => "要素不完整（被截断）",
+                _ => "格式有误",
+            };
+            zh = format!("{lead}：{zh}");
+        }
+        return FeatureError { field, message: en, message_zh: zh };
+    }
+    let (message, message_zh) = match category {
+        serde_json::error::Category::Syntax => {
+            (format!("invalid JSON in this feature: {en}"), format!("此要素的 JSON 无效：{zh}"))
+        }
+        serde_json::error::Category::Eof => {
+            (format!("this feature is cut short: {en}"), format!("此要素不完整（被截断）：{zh}"))
+        }
+        _ if ours => (en, zh),
+        _ => (en, format!("格式有误：{zh}")),
+    };
+    FeatureError { field: None, message, message_zh }
+}
+
+/// A serde_json message without its " at line L column C".
+fn without_position(msg: &str) -> &str {
+    match msg.rfind(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    }
 }
 
 /// Reads a Feature object into the `RawFeature` it holds.
@@ -156,7 +199,13 @@ impl<'de> Visitor<'de> for FeatureSeed<'_, 'de> {
                         Value::Number(n) => Some(n.to_string()),
                         Value::Null => None,
                         other => {
-                            return Err(tagged("id", format!("id is {other}, not a string or number")));
+                            return Err(tagged(
+                                "id",
+                                both(
+                                    format!("id is {other}, not a string or number"),
+                                    format!("id 的值 {other} 既不是文本也不是数字"),
+                                ),
+                            ));
                         }
                     }
                 }
@@ -185,13 +234,31 @@ impl<'de> Visitor<'de> for FeatureSeed<'_, 'de> {
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        Err(tagged("type", "this element of \"features\" is an array, not a Feature object"))
+        Err(tagged(
+            "type",
+            both(
+                "this element of \"features\" is an array, not a Feature object",
+                "features 中的这一项是数组，不是 Feature 对象",
+            ),
+        ))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Err(tagged("type", "this element of \"features\" is a string, not a Feature object"))
+        Err(tagged(
+            "type",
+            both(
+                "this element of \"features\" is a string, not a Feature object",
+                "features 中的这一项是文本，不是 Feature 对象",
+            ),
+        ))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Err(tagged("type", "this element of \"features\" is a number, not a Feature object"))
+        Err(tagged(
+            "type",
+            both(
+                "this element of \"features\" is a number, not a Feature object",
+                "features 中的这一项是数字，不是 Feature 对象",
+            ),
+        ))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
         self.visit_f64(v as f64)
@@ -200,10 +267,22 @@ impl<'de> Visitor<'de> for FeatureSeed<'_, 'de> {
         self.visit_f64(v as f64)
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(tagged("type", "this element of \"features\" is null, not a Feature object"))
+        Err(tagged(
+            "type",
+            both(
+                "this element of \"features\" is null, not a Feature object",
+                "features 中的这一项是null，不是 Feature 对象",
+            ),
+        ))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Err(tagged("type", "this element of \"features\" is true/false, not a Feature object"))
+        Err(tagged(
+            "type",
+            both(
+                "this element of \"features\" is true/false, not a Feature object",
+                "features 中的这一项是true/false，不是 Feature 对象",
+            ),
+        ))
     }
 }
 

@@ -6,6 +6,8 @@ use std::fmt;
 use geo::{Coord, Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::feature::both;
+
 /// Deepest coordinates array GeoJSON has (MultiPolygon): anything deeper is refused.
 const MAX_COORD_HEIGHT: usize = 3;
 /// How deep GeometryCollections may nest.
@@ -68,16 +70,19 @@ impl<'de> Visitor<'de> for CoordSeed<'_> {
         Ok(Elem::Num(v as f64))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Elem, E> {
-        Err(E::custom(format!("coordinate \"{v}\" is a string, not a number")))
+        Err(E::custom(both(
+            format!("coordinate \"{v}\" is a string, not a number"),
+            format!("坐标“{v}”是文本，不是数字"),
+        )))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Elem, E> {
-        Err(E::custom("coordinate is null, not a number"))
+        Err(E::custom(both("coordinate is null, not a number", "坐标为 null，不是数字")))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Elem, E> {
-        Err(E::custom("coordinate is true/false, not a number"))
+        Err(E::custom(both("coordinate is true/false, not a number", "坐标是 true/false，不是数字")))
     }
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Elem, A::Error> {
-        Err(de::Error::custom("coordinates contain an object"))
+        Err(de::Error::custom(both("coordinates contain an object", "坐标中含有对象")))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Elem, A::Error> {
@@ -89,7 +94,10 @@ impl<'de> Visitor<'de> for CoordSeed<'_> {
             match e {
                 Elem::Num(v) => {
                     if height.is_some_and(|h| h != 0) {
-                        return Err(de::Error::custom("an array mixes numbers and arrays"));
+                        return Err(de::Error::custom(both(
+                            "an array mixes numbers and arrays",
+                            "同一数组中混有数字和数组",
+                        )));
                     }
                     height = Some(0);
                     if n < 2 {
@@ -101,12 +109,16 @@ impl<'de> Visitor<'de> for CoordSeed<'_> {
                 Elem::Arr(Some(ch)) => {
                     let h = ch + 1;
                     if height.is_some_and(|x| x != h) {
-                        return Err(de::Error::custom("coordinate arrays of different depths are mixed"));
+                        return Err(de::Error::custom(both(
+                            "coordinate arrays of different depths are mixed",
+                            "坐标数组的嵌套层数不一致",
+                        )));
                     }
                     if h > MAX_COORD_HEIGHT {
-                        return Err(de::Error::custom(
+                        return Err(de::Error::custom(both(
                             "coordinates are nested deeper than any GeoJSON geometry (more than 4 levels)",
-                        ));
+                            "坐标嵌套深于任何 GeoJSON 几何（超过 4 层）",
+                        )));
                     }
                     height = Some(h);
                 }
@@ -115,7 +127,10 @@ impl<'de> Visitor<'de> for CoordSeed<'_> {
         match height {
             Some(0) => {
                 if n < 2 {
-                    return Err(de::Error::custom("a position has fewer than 2 numbers"));
+                    return Err(de::Error::custom(both(
+                        "a position has fewer than 2 numbers",
+                        "一个位置的数字少于 2 个",
+                    )));
                 }
                 buf.pts.push(Coord { x: nums[0], y: nums[1] });
             }
@@ -174,8 +189,9 @@ impl<'de> Visitor<'de> for GeomSeed {
                 }
                 "geometries" => {
                     if self.depth >= MAX_COLLECTION_DEPTH {
-                        return Err(de::Error::custom(format!(
-                            "GeometryCollections nested more than {MAX_COLLECTION_DEPTH} deep"
+                        return Err(de::Error::custom(both(
+                            format!("GeometryCollections nested more than {MAX_COLLECTION_DEPTH} deep"),
+                            format!("GeometryCollection 嵌套超过 {MAX_COLLECTION_DEPTH} 层"),
                         )));
                     }
                     parts.members = Some(map.next_value_seed(Members { depth: self.depth + 1 })?);
@@ -189,13 +205,13 @@ impl<'de> Visitor<'de> for GeomSeed {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<ParsedGeometry, A::Error> {
-        Err(de::Error::custom("geometry is an array, not a geometry object"))
+        Err(de::Error::custom(both("geometry is an array, not a geometry object", "geometry 是数组，不是几何对象")))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<ParsedGeometry, E> {
-        Err(E::custom("geometry is a string, not a geometry object"))
+        Err(E::custom(both("geometry is a string, not a geometry object", "geometry 是文本，不是几何对象")))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<ParsedGeometry, E> {
-        Err(E::custom("geometry is a number, not a geometry object"))
+        Err(E::custom(both("geometry is a number, not a geometry object", "geometry 是数字，不是几何对象")))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<ParsedGeometry, E> {
         self.visit_f64(v as f64)
@@ -204,7 +220,7 @@ impl<'de> Visitor<'de> for GeomSeed {
         self.visit_f64(v as f64)
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<ParsedGeometry, E> {
-        Err(E::custom("geometry is true/false, not a geometry object"))
+        Err(E::custom(both("geometry is true/false, not a geometry object", "geometry 是 true/false，不是几何对象")))
     }
 }
 
@@ -217,7 +233,9 @@ impl<'de> DeserializeSeed<'de> for RootCoords<'_> {
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
         match (CoordSeed { buf: self.buf }).deserialize(d)? {
             Elem::Arr(h) => Ok(h),
-            Elem::Num(_) => Err(de::Error::custom("coordinates is a number, not an array")),
+            Elem::Num(_) => {
+                Err(de::Error::custom(both("coordinates is a number, not an array", "coordinates 是数字，不是数组")))
+            }
         }
     }
 }
@@ -275,10 +293,12 @@ pub fn geometry_seed() -> impl for<'de> DeserializeSeed<'de, Value = ParsedGeome
 }
 
 fn build(parts: GeomParts) -> Result<ParsedGeometry, String> {
-    let kind = parts.kind.ok_or("geometry has no \"type\"")?;
+    let kind = parts.kind.ok_or_else(|| both("geometry has no \"type\"", "geometry 没有 \"type\""))?;
     let mut notes = Vec::new();
     if kind == "GeometryCollection" {
-        let members = parts.members.ok_or("GeometryCollection has no \"geometries\"")?;
+        let members = parts.members.ok_or_else(|| {
+            both("GeometryCollection has no \"geometries\"", "GeometryCollection 没有 \"geometries\"")
+        })?;
         let mut gs = Vec::with_capacity(members.len());
         for m in members {
             notes.extend(m.notes);
@@ -293,15 +313,25 @@ fn build(parts: GeomParts) -> Result<ParsedGeometry, String> {
         "LineString" | "MultiPoint" => 1,
         "Polygon" | "MultiLineString" => 2,
         "MultiPolygon" => 3,
-        other => return Err(format!("\"{other}\" is not a GeoJSON geometry type")),
+        other => {
+            return Err(both(
+                format!("\"{other}\" is not a GeoJSON geometry type"),
+                format!("“{other}”不是 GeoJSON 几何类型"),
+            ));
+        }
     };
-    let (buf, height) = parts.coords.ok_or_else(|| format!("{kind} has no \"coordinates\""))?;
+    let (buf, height) = parts
+        .coords
+        .ok_or_else(|| both(format!("{kind} has no \"coordinates\""), format!("{kind} 没有 \"coordinates\"")))?;
     let Some(height) = height else {
         // Empty coordinates: an empty geometry of that type.
         return Ok(ParsedGeometry { geometry: Some(empty(&kind)), notes });
     };
     if height != want {
-        return Err(format!("{kind} coordinates have {} levels of arrays, expected {}", height + 1, want + 1));
+        return Err(both(
+            format!("{kind} coordinates have {} levels of arrays, expected {}", height + 1, want + 1),
+            format!("{kind} 的坐标有 {} 层数组，应为 {} 层", height + 1, want + 1),
+        ));
     }
     let CoordBuf { pts, ends } = buf;
     let split = |v: &[Coord<f64>], ends: &[u32]| -> Vec<Vec<Coord<f64>>> {
@@ -356,10 +386,13 @@ fn polygon(rings: Vec<Vec<Coord<f64>>>, first_ring: usize, notes: &mut Vec<GeomN
             r.push(r[0]);
         }
         if r.len() < 4 {
-            return Err(format!(
-                "ring {} has {} positions; a ring needs at least 4 (3 distinct + closing)",
-                first_ring + i,
-                r.len()
+            return Err(both(
+                format!(
+                    "ring {} has {} positions; a ring needs at least 4 (3 distinct + closing)",
+                    first_ring + i,
+                    r.len()
+                ),
+                format!("第 {} 个环只有 {} 个位置，环至少需要 4 个（3 个不同点加闭合点）", first_ring + i, r.len()),
             ));
         }
         out.push(LineString(r));

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::crs::Crs;
-use crate::model::{Dataset, LayerKey, Origin, Problem, Severity, Site, SourceFile};
+use crate::model::{Dataset, LayerKey, Msg, Origin, Problem, Severity, Site, SourceFile};
 
 pub use feature::{FeatureError, RawFeature, parse_feature};
 
@@ -55,6 +55,22 @@ pub fn is_geojson_path(p: &Path) -> bool {
             .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"))
 }
 
+/// An I/O error in Chinese: the common kinds in words, others as the
+/// system gave them.
+pub fn io_error_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件或文件夹不存在".into(),
+        K::PermissionDenied => "没有访问权限".into(),
+        K::IsADirectory => "这是文件夹，不是文件".into(),
+        K::NotADirectory => "这不是文件夹".into(),
+        K::InvalidData => format!("数据无效（{e}）"),
+        K::UnexpectedEof => "文件意外结束".into(),
+        K::StorageFull => "磁盘已满".into(),
+        _ => format!("{e}"),
+    }
+}
+
 /// Loads several files (folders are expanded to their GeoJSON files) into one dataset.
 pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> Dataset {
     let mut ds = Dataset::default();
@@ -69,7 +85,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> Dataset {
                 Err(e) => ds.problems.push(Problem::file_level(
                     Severity::Error,
                     p.display().to_string(),
-                    format!("cannot read the folder: {e}"),
+                    Msg::new(format!("cannot read the folder: {e}"), format!("无法读取文件夹：{}", io_error_zh(&e))),
                 )),
             }
         } else {
@@ -120,10 +136,11 @@ fn drop_reused_ids(sites: &mut Vec<Site>, earlier: Option<&[Site]>, files: &[Str
         .iter()
         .map(|&(i, first)| {
             let s = &sites[i];
-            let earlier = if first.file == s.origin.file {
-                format!("feature {}", first.index)
+            let (earlier, earlier_zh) = if first.file == s.origin.file {
+                (format!("feature {}", first.index), format!("第 {} 个要素", first.index))
             } else {
-                format!("feature {} of {}", first.index, file_name(first.file))
+                let f = file_name(first.file);
+                (format!("feature {} of {f}", first.index), format!("{f} 的第 {} 个要素", first.index))
             };
             Problem {
                 severity: Severity::Error,
@@ -132,6 +149,7 @@ fn drop_reused_ids(sites: &mut Vec<Site>, earlier: Option<&[Site]>, files: &[Str
                 feature_id: Some(s.id().to_string()),
                 field: Some("id".into()),
                 message: format!("duplicate id \"{}\": {earlier} already has it; this one was dropped", s.id()),
+                message_zh: format!("id“{}”重复：{earlier_zh}已使用该 id，此要素未载入", s.id()),
                 location: Some(s.bbox),
             }
         })
@@ -228,7 +246,11 @@ pub fn load_file(path: &Path, opts: &LoadOptions, progress: ProgressFn) -> Datas
         Ok(f) => f,
         Err(e) => {
             let mut ds = Dataset::default();
-            ds.problems.push(Problem::file_level(Severity::Error, label, format!("cannot open: {e}")));
+            ds.problems.push(Problem::file_level(
+                Severity::Error,
+                label,
+                Msg::new(format!("cannot open: {e}"), format!("无法打开：{}", io_error_zh(&e))),
+            ));
             return ds;
         }
     };
@@ -298,7 +320,11 @@ fn load_reader<R: Read>(
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
-            problems.push(Problem::file_level(Severity::Error, &label, format!("read error: {e}")));
+            problems.push(Problem::file_level(
+                Severity::Error,
+                &label,
+                Msg::new(format!("read error: {e}"), format!("读取出错：{}", io_error_zh(&e))),
+            ));
             scan::ScanOutcome::default()
         }
     };
@@ -311,7 +337,7 @@ fn load_reader<R: Read>(
     let mut features_read = outcome.features;
     // The head: the collection's own members, or the whole of a lone feature.
     let mut head_crs = None;
-    if !outcome.head.is_empty() && outcome.fault.as_deref().is_none_or(|f| !f.contains("not JSON")) {
+    if !outcome.head.is_empty() && outcome.fault.as_ref().is_none_or(|f| !f.en.contains("not JSON")) {
         match head_members(&outcome.head, outcome.saw_features_member) {
             Ok(Head::Collection { crs }) => head_crs = crs,
             Ok(lone @ (Head::Lone | Head::LoneGeometry)) => {
@@ -421,7 +447,7 @@ fn one_feature(
         Ok(raw) => sites.extend(validate::to_site(raw, ctx, interner, &mut rep)),
         Err(e) => {
             rep.set_id(feature::sniff_id(bytes));
-            rep.push(Severity::Error, e.field, e.message);
+            rep.push(Severity::Error, e.field, Msg::new(e.message, e.message_zh));
         }
     }
     problems.append(&mut rep.problems);
@@ -440,14 +466,16 @@ pub(crate) enum CrsMember {
     Unreadable(String),
 }
 
-fn head_members(head: &[u8], saw_features: bool) -> Result<Head, String> {
+fn head_members(head: &[u8], saw_features: bool) -> Result<Head, Msg> {
     #[derive(serde::Deserialize)]
     struct Top {
         #[serde(rename = "type")]
         kind: Option<serde_json::Value>,
         crs: Option<serde_json::Value>,
     }
-    let top: Top = serde_json::from_slice(head).map_err(|e| format!("the top-level object is not valid JSON: {e}"))?;
+    let top: Top = serde_json::from_slice(head).map_err(|e| {
+        Msg::new(format!("the top-level object is not valid JSON: {e}"), format!("顶层对象不是有效的 JSON：{e}"))
+    })?;
     let kind = top.kind.as_ref().and_then(|k| k.as_str()).unwrap_or("");
     let crs = top.crs.filter(|c| !c.is_null()).map(|c| match c.pointer("/properties/name").and_then(|n| n.as_str()) {
         Some(n) => CrsMember::Named(n.to_string()),
@@ -463,7 +491,13 @@ fn head_members(head: &[u8], saw_features: bool) -> Result<Head, String> {
             Ok(Head::LoneGeometry)
         }
         _ if saw_features => Ok(Head::Collection { crs }),
-        "" => Err("not GeoJSON: the top-level object has no \"type\" and no \"features\"".into()),
-        other => Err(format!("not GeoJSON: top-level type \"{other}\" is not a GeoJSON type")),
+        "" => Err(Msg::new(
+            "not GeoJSON: the top-level object has no \"type\" and no \"features\"",
+            "不是 GeoJSON：顶层对象既没有 \"type\" 也没有 \"features\"",
+        )),
+        other => Err(Msg::new(
+            format!("not GeoJSON: top-level type \"{other}\" is not a GeoJSON type"),
+            format!("不是 GeoJSON：顶层类型“{other}”不是 GeoJSON 类型"),
+        )),
     }
 }

@@ -7,6 +7,7 @@
 //! broken feature spoils only itself, and a truncated file keeps every
 //! feature before the cut.
 
+use crate::model::Msg;
 use std::io::Read;
 
 /// What the scanner hands on: batches of whole features.
@@ -28,7 +29,7 @@ pub struct ScanOutcome {
     pub features: usize,
     pub bytes: u64,
     /// Structural trouble: not JSON at all, ends early, junk after the end.
-    pub fault: Option<String>,
+    pub fault: Option<Msg>,
     pub saw_features_member: bool,
 }
 
@@ -180,9 +181,15 @@ fn scan_sized<R: Read>(
                     }
                     if b != b'{' {
                         out.fault = Some(if b == b'[' {
-                            "the file is a JSON array, not a GeoJSON object".into()
+                            Msg::new(
+                                "the file is a JSON array, not a GeoJSON object",
+                                "文件是 JSON 数组，不是 GeoJSON 对象",
+                            )
                         } else {
-                            "the file is not JSON (it does not start with '{')".into()
+                            Msg::new(
+                                "the file is not JSON (it does not start with '{')",
+                                "文件不是 JSON（不以“{”开头）",
+                            )
                         });
                         return Ok(out);
                     }
@@ -307,7 +314,10 @@ fn scan_sized<R: Read>(
                 }
                 Where::Done => {
                     if !b.is_ascii_whitespace() && out.fault.is_none() {
-                        out.fault = Some("there is data after the end of the GeoJSON object".into());
+                        out.fault = Some(Msg::new(
+                            "there is data after the end of the GeoJSON object",
+                            "GeoJSON 对象结束后还有多余数据",
+                        ));
                     }
                     i += 1;
                 }
@@ -337,12 +347,16 @@ fn scan_sized<R: Read>(
         emit(batch);
     }
     out.fault = match state {
-        Where::Start => Some("the file is empty".into()),
-        Where::Head | Where::Features => {
-            Some(format!("the file ends early (truncated?) after {feature_count} complete features"))
-        }
-        Where::Feature => Some(format!(
-            "the file ends early (truncated?) inside feature {feature_count}; the {feature_count} features before it were read"
+        Where::Start => Some(Msg::new("the file is empty", "文件为空")),
+        Where::Head | Where::Features => Some(Msg::new(
+            format!("the file ends early (truncated?) after {feature_count} complete features"),
+            format!("文件提前结束（被截断？），此前有 {feature_count} 个完整要素"),
+        )),
+        Where::Feature => Some(Msg::new(
+            format!(
+                "the file ends early (truncated?) inside feature {feature_count}; the {feature_count} features before it were read"
+            ),
+            format!("文件在第 {feature_count} 个要素中途结束（被截断？），其前的 {feature_count} 个要素已读入"),
         )),
         Where::Done => out.fault,
     };
@@ -415,7 +429,7 @@ mod tests {
         let cut = &DOC.as_bytes()[..DOC.find("\"Point\"").unwrap()];
         let (out, feats) = run(cut, 5);
         assert_eq!(feats.len(), 1);
-        assert!(out.fault.unwrap().contains("ends early"));
+        assert!(out.fault.unwrap().en.contains("ends early"));
     }
 
     #[test]
@@ -429,9 +443,9 @@ mod tests {
 
     #[test]
     fn non_json_and_arrays_are_refused_at_once() {
-        assert!(run(b"hello", 10).0.fault.unwrap().contains("not JSON"));
-        assert!(run(b"[1,2]", 10).0.fault.unwrap().contains("array"));
-        assert!(run(b"  ", 10).0.fault.unwrap().contains("empty"));
+        assert!(run(b"hello", 10).0.fault.unwrap().en.contains("not JSON"));
+        assert!(run(b"[1,2]", 10).0.fault.unwrap().en.contains("array"));
+        assert!(run(b"  ", 10).0.fault.unwrap().en.contains("empty"));
     }
 
     #[test]

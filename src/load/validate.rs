@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::feature::{PropValue, Props, RawFeature};
 use super::geometry::{GeomNote, is_empty};
 use crate::model::validity;
-use crate::model::{Declared, LayerKey, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site, SiteTags};
+use crate::model::{Declared, LayerKey, Msg, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site, SiteTags};
 
 /// Shared strings and tag records for a file: districts, lead units, kinds
 /// and sources repeat across thousands of sites, and so do their
@@ -65,14 +65,15 @@ impl<'a> Report<'a> {
         self.id = id.map(Arc::from);
     }
 
-    pub fn push(&mut self, severity: Severity, field: Option<&str>, message: impl Into<String>) {
+    pub fn push(&mut self, severity: Severity, field: Option<&str>, message: Msg) {
         self.problems.push(Problem {
             severity,
             file: self.ctx.label.to_string(),
             feature: Some(self.index),
             feature_id: self.id.as_deref().map(str::to_string),
             field: field.map(str::to_string),
-            message: message.into(),
+            message: message.en,
+            message_zh: message.zh,
             location: None,
         });
     }
@@ -112,11 +113,19 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         id_prop.as_ref().and_then(as_text).map(|t| Arc::from(&*t)).or_else(|| member_id.map(Arc::from));
     rep.id = id.clone();
     if let Some(t) = wrong_type {
-        rep.push(Severity::Error, Some("type"), format!("type is {t}, expected \"Feature\""));
+        rep.push(
+            Severity::Error,
+            Some("type"),
+            Msg::new(format!("type is {t}, expected \"Feature\""), format!("type 为 {t}，应为 \"Feature\"")),
+        );
         return None;
     }
     if props_wrong_type {
-        rep.push(Severity::Warning, Some("properties"), "properties is not an object; ignored");
+        rep.push(
+            Severity::Warning,
+            Some("properties"),
+            Msg::new("properties is not an object; ignored", "properties 不是对象，已忽略"),
+        );
     }
     let layer_val = props.take("layer");
     let is_plan_site = layer_val.is_some();
@@ -129,7 +138,10 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
                     rep.push(
                         Severity::Warning,
                         Some("layer"),
-                        format!("unknown layer \"{s}\"; shown as an extra layer of that name"),
+                        Msg::new(
+                            format!("unknown layer \"{s}\"; shown as an extra layer of that name"),
+                            format!("未知图层“{s}”，作为同名附加图层显示"),
+                        ),
                     );
                     LayerKey::Extra(interner.get(&s))
                 }
@@ -138,7 +150,10 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
                 rep.push(
                     Severity::Warning,
                     Some("layer"),
-                    format!("layer {v} is not a string; shown as an extra layer"),
+                    Msg::new(
+                        format!("layer {v} is not a string; shown as an extra layer"),
+                        format!("layer 的值 {v} 不是文本，作为附加图层显示"),
+                    ),
                 );
                 LayerKey::Extra(interner.get("?"))
             }
@@ -147,15 +162,27 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
 
     // Geometry: null and empty drop the feature.
     if !geometry_member {
-        rep.push(Severity::Error, Some("geometry"), "the feature has no geometry member");
+        rep.push(
+            Severity::Error,
+            Some("geometry"),
+            Msg::new("the feature has no geometry member", "要素没有 geometry 成员"),
+        );
         return None;
     }
     let Some(geometry) = geometry else {
-        rep.push(Severity::Error, Some("geometry"), "geometry is null: the feature has no location");
+        rep.push(
+            Severity::Error,
+            Some("geometry"),
+            Msg::new("geometry is null: the feature has no location", "geometry 为 null：要素没有位置"),
+        );
         return None;
     };
     if is_empty(&geometry) {
-        rep.push(Severity::Error, Some("geometry"), "geometry is empty: it has no coordinates");
+        rep.push(
+            Severity::Error,
+            Some("geometry"),
+            Msg::new("geometry is empty: it has no coordinates", "geometry 为空：没有坐标"),
+        );
         return None;
     }
     for n in &geom_notes {
@@ -163,11 +190,15 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             GeomNote::RingClosed { ring } => rep.push(
                 Severity::Warning,
                 Some("geometry"),
-                format!("ring {ring} was not closed (last position differs from the first); closed it"),
+                Msg::new(
+                    format!("ring {ring} was not closed (last position differs from the first); closed it"),
+                    format!("第 {ring} 个环未闭合（末点与首点不同），已自动闭合"),
+                ),
             ),
         }
     }
-    if let Some(msg) = validity::invalidity(&geometry).map(|e| format!("invalid polygon: {e}")) {
+    if let Some(why) = validity::invalidity_in_both(&geometry) {
+        let msg = Msg::new(format!("invalid polygon: {}", why.en), format!("多边形无效：{}", why.zh));
         rep.push(Severity::Warning, Some("geometry"), msg);
     }
 
@@ -181,7 +212,10 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
                 rep.push(
                     Severity::Warning,
                     Some("id"),
-                    format!("the site has no id; it is called \"{generated}\" here"),
+                    Msg::new(
+                        format!("the site has no id; it is called \"{generated}\" here"),
+                        format!("项目没有 id，此处称为“{generated}”"),
+                    ),
                 );
             }
             generated
@@ -191,7 +225,11 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         Some(n) => n,
         None => {
             if is_plan_site {
-                rep.push(Severity::Warning, Some("name"), "the site has no name; its id is shown instead");
+                rep.push(
+                    Severity::Warning,
+                    Some("name"),
+                    Msg::new("the site has no name; its id is shown instead", "项目没有名称，以 id 代替显示"),
+                );
             }
             Cow::Borrowed(&*id)
         }
@@ -202,7 +240,11 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         match as_text(&v) {
             Some(s) => Some(interner.get(&s)),
             None => {
-                rep.push(Severity::Warning, Some(key), format!("{key} is {v}, not text; ignored"));
+                rep.push(
+                    Severity::Warning,
+                    Some(key),
+                    Msg::new(format!("{key} is {v}, not text; ignored"), format!("{key} 的值 {v} 不是文本，已忽略")),
+                );
                 None
             }
         }
@@ -224,7 +266,14 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     if let Some(v) = props.take("task") {
         match as_int(&v) {
             Some(t) if (1..=28).contains(&t) => site.task = Some(t as u8),
-            _ => rep.push(Severity::Warning, Some("task"), format!("task {v} is not a plan task number 1-28; ignored")),
+            _ => rep.push(
+                Severity::Warning,
+                Some("task"),
+                Msg::new(
+                    format!("task {v} is not a plan task number 1-28; ignored"),
+                    format!("task 的值 {v} 不是方案任务编号 1–28，已忽略"),
+                ),
+            ),
         }
     }
     if let Some(v) = props.take("scope") {
@@ -233,7 +282,10 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             None => rep.push(
                 Severity::Warning,
                 Some("scope"),
-                format!("scope {v} is neither \"main_city\" nor \"county\"; ignored"),
+                Msg::new(
+                    format!("scope {v} is neither \"main_city\" nor \"county\"; ignored"),
+                    format!("scope 的值 {v} 既不是 \"main_city\" 也不是 \"county\"，已忽略"),
+                ),
             ),
         }
     }
@@ -245,24 +297,38 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
                     rep.push(
                         Severity::Warning,
                         Some("plan_year"),
-                        format!("plan_year {y} lies outside the plan's 2020-2022"),
+                        Msg::new(
+                            format!("plan_year {y} lies outside the plan's 2020-2022"),
+                            format!("plan_year {y} 不在方案的 2020–2022 年之内"),
+                        ),
                     );
                 }
             }
-            _ => rep.push(Severity::Warning, Some("plan_year"), format!("plan_year {v} is not a year; ignored")),
+            _ => rep.push(
+                Severity::Warning,
+                Some("plan_year"),
+                Msg::new(
+                    format!("plan_year {v} is not a year; ignored"),
+                    format!("plan_year 的值 {v} 不是年份，已忽略"),
+                ),
+            ),
         }
     }
     let mut date = |key: &str, rep: &mut Report| -> Option<PlanDate> {
         let v = props.take(key)?;
         let parsed = match &v {
-            PropValue::Text(s) => s.parse::<PlanDate>().map_err(|e| e.to_string()),
-            PropValue::Number(n) => n.to_string().parse::<PlanDate>().map_err(|e| e.to_string()),
-            other => Err(format!("{other} is not a date")),
+            PropValue::Text(s) => s.parse::<PlanDate>().map_err(|e| Msg::new(e.to_string(), e.zh())),
+            PropValue::Number(n) => n.to_string().parse::<PlanDate>().map_err(|e| Msg::new(e.to_string(), e.zh())),
+            other => Err(Msg::new(format!("{other} is not a date"), format!("{other} 不是日期"))),
         };
         match parsed {
             Ok(d) => Some(d),
             Err(e) => {
-                rep.push(Severity::Warning, Some(key), format!("{e}; ignored"));
+                rep.push(
+                    Severity::Warning,
+                    Some(key),
+                    Msg::new(format!("{}; ignored", e.en), format!("{}，已忽略", e.zh)),
+                );
                 None
             }
         }
@@ -272,14 +338,25 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     if let (Some(s), Some(c)) = (site.started, site.completed)
         && c.surely_before(&s)
     {
-        rep.push(Severity::Warning, Some("completed"), format!("completed {c} is before started {s}"));
+        rep.push(
+            Severity::Warning,
+            Some("completed"),
+            Msg::new(format!("completed {c} is before started {s}"), format!("完成日期 {c} 早于开工日期 {s}")),
+        );
     }
     let mut declared = Declared::default();
     for (key, slot) in [("length_km", &mut declared.length_km), ("area_m2", &mut declared.area_m2)] {
         if let Some(v) = props.take(key) {
             match as_num(&v) {
                 Some(x) if x.is_finite() && x >= 0.0 => *slot = Some(x),
-                _ => rep.push(Severity::Warning, Some(key), format!("{key} {v} is not a non-negative number; ignored")),
+                _ => rep.push(
+                    Severity::Warning,
+                    Some(key),
+                    Msg::new(
+                        format!("{key} {v} is not a non-negative number; ignored"),
+                        format!("{key} 的值 {v} 不是非负数，已忽略"),
+                    ),
+                ),
             }
         }
     }
@@ -287,7 +364,11 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     // A plan site should say which year the plan wants it in.
     if is_plan_site && site.plan_year.is_none() && !rep.problems.iter().any(|p| p.field.as_deref() == Some("plan_year"))
     {
-        rep.push(Severity::Warning, Some("plan_year"), "the site has no plan_year; it is never overdue");
+        rep.push(
+            Severity::Warning,
+            Some("plan_year"),
+            Msg::new("the site has no plan_year; it is never overdue", "项目没有 plan_year，永远不会算作逾期"),
+        );
     }
     Some(site)
 }

@@ -30,6 +30,20 @@ impl Severity {
     }
 }
 
+/// A message in both of the app's languages: English for the command line
+/// and logs, Chinese for the (default) Chinese interface.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Msg {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Msg {
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Msg { en: en.into(), zh: zh.into() }
+    }
+}
+
 /// One thing wrong with (or done to) the input, naming where.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Problem {
@@ -39,45 +53,64 @@ pub struct Problem {
     pub feature: Option<usize>,
     pub feature_id: Option<String>,
     pub field: Option<String>,
+    /// In English.
     pub message: String,
+    /// The same in Chinese.
+    pub message_zh: String,
     /// Where the feature is, when it has a usable geometry.
     #[serde(skip)]
     pub location: Option<Rect<f64>>,
 }
 
 impl Problem {
-    pub fn file_level(severity: Severity, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn file_level(severity: Severity, file: impl Into<String>, message: Msg) -> Self {
         Problem {
             severity,
             file: file.into(),
             feature: None,
             feature_id: None,
             field: None,
-            message: message.into(),
+            message: message.en,
+            message_zh: message.zh,
             location: None,
         }
+    }
+
+    /// The message in Chinese or English.
+    pub fn message_in(&self, chinese: bool) -> &str {
+        if chinese { &self.message_zh } else { &self.message }
+    }
+}
+
+impl Problem {
+    /// `file:feature N#id:field: severity: message`, with the parts that are
+    /// known, in Chinese or English.
+    pub fn line(&self, chinese: bool) -> String {
+        let mut out = self.file.clone();
+        if let Some(i) = self.feature {
+            out.push_str(&format!(":feature {i}"));
+        }
+        if let Some(id) = &self.feature_id {
+            out.push_str(&format!("#{id}"));
+        }
+        if let Some(field) = &self.field {
+            out.push_str(&format!(":{field}"));
+        }
+        let sev = match (chinese, self.severity) {
+            (true, s) => s.name_zh(),
+            (false, Severity::Error) => "error",
+            (false, Severity::Warning) => "warning",
+            (false, Severity::Notice) => "notice",
+        };
+        out.push_str(&format!(": {sev}: {}", self.message_in(chinese)));
+        out
     }
 }
 
 impl fmt::Display for Problem {
-    /// `file:feature#id:field: message`, with the parts that are known.
+    /// [`Problem::line`] in English.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(i) = self.feature {
-            write!(f, ":feature {i}")?;
-        }
-        if let Some(id) = &self.feature_id {
-            write!(f, "#{id}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ":{field}")?;
-        }
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Notice => "notice",
-        };
-        write!(f, ": {sev}: {}", self.message)
+        f.write_str(&self.line(false))
     }
 }
 

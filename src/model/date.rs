@@ -64,6 +64,18 @@ pub enum DateError {
     Year(String),
 }
 
+impl DateError {
+    /// The same in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            DateError::Form(s) => format!("“{s}”不是 YYYY、YYYY-MM 或 YYYY-MM-DD 形式的日期"),
+            DateError::Month(s) => format!("“{s}”的月份不在 1–12 之间"),
+            DateError::Day(s) => format!("“{s}”的日期在该月不存在"),
+            DateError::Year(s) => format!("“{s}”的年份不在 1900–2100 之间"),
+        }
+    }
+}
+
 impl FromStr for PlanDate {
     type Err = DateError;
 

@@ -11,7 +11,7 @@ mod tags;
 mod text;
 pub mod validity;
 
-pub use dataset::{Dataset, LayerInfo, Problem, Severity, SourceFile, union};
+pub use dataset::{Dataset, LayerInfo, Msg, Problem, Severity, SourceFile, union};
 pub use date::{DateError, PlanDate};
 pub use extras::Extras;
 pub use layer::{LayerKey, PlanLayer, Scope};

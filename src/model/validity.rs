@@ -9,7 +9,10 @@
 //! crossing, repeated or non-finite points) is left to `geo`, which also
 //! words the message.
 
+use geo::algorithm::validation::{InvalidMultiPolygon, InvalidPolygon, RingRole};
 use geo::{Coord, Geometry, Intersects, Line, Polygon, Validation};
+
+use super::Msg;
 
 /// The first reason `g` is invalid (a self-crossing ring and the like), in
 /// `geo`'s words; `None` when it is valid. Only polygons are checked.
@@ -24,12 +27,51 @@ use geo::{Coord, Geometry, Intersects, Line, Polygon, Validation};
 /// assert!(invalidity(&Geometry::Polygon(bow_tie)).unwrap().contains("self-intersection"));
 /// ```
 pub fn invalidity(g: &Geometry<f64>) -> Option<String> {
+    invalidity_in_both(g).map(|m| m.en)
+}
+
+/// [`invalidity`] in English (`geo`'s words) and in Chinese.
+///
+/// ```
+/// use binzhou_sites::model::validity::invalidity_in_both;
+/// use geo::{Geometry, polygon};
+/// let bow_tie = polygon![(x: 0., y: 0.), (x: 1., y: 1.), (x: 1., y: 0.), (x: 0., y: 1.)];
+/// assert_eq!(invalidity_in_both(&Geometry::Polygon(bow_tie)).unwrap().zh, "外环自相交");
+/// ```
+pub fn invalidity_in_both(g: &Geometry<f64>) -> Option<Msg> {
     match g {
         Geometry::Polygon(p) if surely_valid(p) => None,
         Geometry::MultiPolygon(mp) if mp.0.len() == 1 && surely_valid(&mp.0[0]) => None,
-        Geometry::Polygon(p) => p.check_validation().err().map(|e| e.to_string()),
-        Geometry::MultiPolygon(p) => p.check_validation().err().map(|e| e.to_string()),
+        Geometry::Polygon(p) => p.check_validation().err().map(|e| Msg::new(e.to_string(), polygon_zh(&e))),
+        Geometry::MultiPolygon(p) => p.check_validation().err().map(|e| {
+            let zh = match &e {
+                InvalidMultiPolygon::InvalidPolygon(i, why) => format!("第 {} 个多边形：{}", i.0, polygon_zh(why)),
+                InvalidMultiPolygon::ElementsOverlaps(a, b) => format!("第 {} 与第 {} 个多边形重叠", a.0, b.0),
+                InvalidMultiPolygon::ElementsTouchOnALine(a, b) => {
+                    format!("第 {} 与第 {} 个多边形沿线相接", a.0, b.0)
+                }
+            };
+            Msg::new(e.to_string(), zh)
+        }),
         _ => None,
+    }
+}
+
+fn ring_zh(r: &RingRole) -> String {
+    match r {
+        RingRole::Exterior => "外环".into(),
+        RingRole::Interior(i) => format!("第 {i} 个内环"),
+    }
+}
+
+fn polygon_zh(e: &InvalidPolygon) -> String {
+    match e {
+        InvalidPolygon::TooFewPointsInRing(r) => format!("{}不足 3 个不同的顶点", ring_zh(r)),
+        InvalidPolygon::SelfIntersection(r) => format!("{}自相交", ring_zh(r)),
+        InvalidPolygon::NonFiniteCoord(r, i) => format!("{}第 {} 个坐标不是有限数", ring_zh(r), i.0),
+        InvalidPolygon::InteriorRingNotContainedInExteriorRing(r) => format!("{}不在外环之内", ring_zh(r)),
+        InvalidPolygon::IntersectingRingsOnALine(a, b) => format!("{}与{}沿线相交", ring_zh(a), ring_zh(b)),
+        InvalidPolygon::IntersectingRingsOnAnArea(a, b) => format!("{}与{}面状相交", ring_zh(a), ring_zh(b)),
     }
 }
 

@@ -232,3 +232,22 @@ fn an_id_reused_in_a_second_file_is_dropped_naming_the_first_file() {
     assert_eq!(ds.files[1].sites_loaded, 1, "the second file keeps only DATE-2");
     assert_eq!(ds.sites.len(), 3);
 }
+
+#[test]
+fn every_problem_the_bad_fixtures_raise_also_reads_in_chinese() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let mut seen = 0;
+    for dir in ["bad", "crs"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let ds = load_file(&entry.unwrap().path(), &LoadOptions::default(), &|_, _| {});
+            for p in &ds.problems {
+                assert!(han(&p.message_zh), "no Chinese in {:?} (English: {:?})", p.message_zh, p.message);
+                assert_ne!(p.message_zh, p.message, "{p}");
+                assert!(!p.message_zh.contains('\u{1f}'), "a language separator leaked: {:?}", p.message_zh);
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 20, "only {seen} problems: the fixtures should raise more");
+}

@@ -191,6 +191,10 @@ fn loading_a_broken_file_lists_its_problems_and_keeps_the_other_layers() {
         "no problem names the broken file"
     );
     assert!(h.query_all_by_label("broken_sites.geojson").count() >= 1, "the problems panel does not list the file");
+    assert!(
+        h.query_by_label("坐标“x”是文本，不是数字").is_some(),
+        "the problem is not told in Chinese in the Chinese interface"
+    );
     assert!(app.data().dataset.sites.len() >= sites_before, "sites were lost");
     for layer in PlanLayer::ALL {
         let slot = app.data().slot_of(&LayerKey::Plan(layer)).expect("a plan layer disappeared");

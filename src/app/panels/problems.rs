@@ -26,9 +26,10 @@ fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-/// The text of a problem's message cell: also its accessible name.
-pub fn message_text(p: &Problem) -> String {
-    p.message.clone()
+/// The text of a problem's message cell, in the interface's language: also
+/// its accessible name.
+pub fn message_text(p: &Problem, lang: Lang) -> String {
+    p.message_in(lang == Lang::Zh).to_string()
 }
 
 /// Draws the panel; returns the box to zoom to when a located problem was clicked.
@@ -86,7 +87,8 @@ pub fn show(ui: &mut Ui, problems: &[Problem], st: &mut ProblemsState, lang: Lan
                     ui.label(p.field.as_deref().unwrap_or(""));
                 });
                 row.col(|ui| {
-                    let text = if p.location.is_some() { format!("⊙ {}", message_text(p)) } else { message_text(p) };
+                    let text = message_text(p, lang);
+                    let text = if p.location.is_some() { format!("⊙ {text}") } else { text };
                     let resp = ui.add(egui::Label::new(text).truncate().sense(Sense::click()));
                     if resp.clicked() {
                         zoom = p.location;
