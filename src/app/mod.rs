@@ -174,6 +174,15 @@ impl App {
             state.lang = Lang::En;
             notices.push(Notice { text: Lang::En.text().no_cjk_font.to_owned(), ttl: None });
         }
+        // Basemap files named at start (MBTiles, PMTiles, tile folders) become
+        // the basemap, as when dropped; the rest is data. Only basemaps named:
+        // the bundled data, as with no names at all.
+        let mut tiles = panels::basemap_settings::BasemapPanel::default();
+        let named = paths.len();
+        let mut paths = tiles.open_paths(&mut state, paths);
+        if paths.is_empty() && named > 0 {
+            paths = default_data_paths();
+        }
         let map = MapView::new(state.camera, main_city_bounds());
         let targets = targets_for(&paths);
         App {
@@ -191,7 +200,7 @@ impl App {
             selected: None,
             vector: VectorBasemap::builtin(),
             plain: PlainBackground,
-            tiles: Default::default(),
+            tiles,
             notices,
             dialogs: Dialogs::default(),
             title_lang: None,

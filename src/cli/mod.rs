@@ -21,7 +21,8 @@ pub use gen_data::{GenOptions, write_synthetic};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Data files or folders to open in the app (default: the bundled `data/`).
+    /// Data files or folders to open in the app (default: the bundled `data/`);
+    /// `.mbtiles`, `.pmtiles` files and tile folders open as the basemap.
     #[arg(global = false)]
     pub data: Vec<PathBuf>,
 }

@@ -166,6 +166,17 @@ pub(crate) fn png_tile(tile: TileCoord) -> Vec<u8> {
     out
 }
 
+/// A valid 4×4 lossless WebP tile, coloured like [`png_tile`].
+pub(crate) fn webp_tile(tile: TileCoord) -> Vec<u8> {
+    let mut out = Vec::new();
+    let pixel = [tile.z, (tile.x % 256) as u8, (tile.y % 256) as u8];
+    let data: Vec<u8> = pixel.iter().copied().cycle().take(4 * 4 * 3).collect();
+    image::codecs::webp::WebPEncoder::new_lossless(&mut out)
+        .encode(&data, 4, 4, image::ExtendedColorType::Rgb8)
+        .expect("webp encoding");
+    out
+}
+
 /// Everything logged while a test runs, so a test can check what reached the log.
 #[derive(Clone, Default)]
 pub(crate) struct LogCapture(Arc<Mutex<Vec<u8>>>);

@@ -22,7 +22,7 @@ use crate::tiles::mbtiles::{MbTilesMeta, MbTilesReader, MbTilesWriter};
 use crate::tiles::pmtiles::export_mbtiles;
 use crate::tiles::prefetch::{Prefetch, PrefetchArea, PrefetchOptions, PrefetchTarget};
 use crate::tiles::source::TiandituLayer;
-use crate::tiles::testkit::{LogCapture, Mode, TileServer, png_tile};
+use crate::tiles::testkit::{LogCapture, Mode, TileServer, png_tile, webp_tile};
 
 const KEY: &str = "0123abcdSECRETKEY9876fedc";
 
@@ -230,6 +230,20 @@ fn a_pmtiles_file_made_in_the_test_opens_and_shows_tiles() {
     for tile in tiles {
         assert_eq!(wait_for_texture(layer, tile).expect("the tile shows").size(), [4, 4]);
     }
+}
+
+#[test]
+fn webp_tiles_in_a_tile_folder_are_decoded_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("webp");
+    fs::create_dir_all(root.join("12/3390")).unwrap();
+    fs::write(root.join("12/3390/1588.webp"), webp_tile(city_tile())).unwrap();
+    let ctx = egui::Context::default();
+    let mut basemap = TileBasemap::new(None);
+    basemap.sync(&ctx, &TileSettings { source: SourceSpec::Folder(root), ..Default::default() });
+    let layer = basemap.layers_mut().next().unwrap();
+    assert_eq!(wait_for_texture(layer, city_tile()).expect("the WebP tile shows").size(), [4, 4]);
+    assert!(layer.health().summary().is_none(), "{:?}", layer.health().summary());
 }
 
 #[test]
@@ -562,6 +576,17 @@ fn dropping_an_mbtiles_file_on_the_window_makes_it_the_basemap_and_shows_its_til
     }
     assert!(h.state().tiles.source.layers().map(TileLayer::textures_held).sum::<usize>() >= 4);
     assert!(h.state().tiles.source.problems().is_empty());
+}
+
+#[test]
+fn an_mbtiles_file_named_at_start_becomes_the_basemap_and_the_bundled_data_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("field.mbtiles");
+    write_mbtiles(&path, &[city_tile()]);
+    let app = App::new(vec![path.clone()], ViewState { lang: Lang::En, ..Default::default() }, false);
+    assert_eq!(app.state().basemap, BasemapChoice::Tiles);
+    assert_eq!(app.state().tiles.source, SourceSpec::MbTiles(path));
+    assert_eq!(app.initial, Some(crate::app::default_data_paths()), "the data to load is the bundled data");
 }
 
 #[test]
