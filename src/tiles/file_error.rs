@@ -41,3 +41,18 @@ pub enum TileFileError {
         reason: String,
     },
 }
+
+impl TileFileError {
+    /// The same in Chinese (the reason, from SQLite or the PMTiles reader,
+    /// stays as it came).
+    pub fn zh(&self) -> String {
+        match self {
+            TileFileError::Open { path, reason } => format!("无法打开 {}：{reason}", path.display()),
+            TileFileError::NotUsable { path, format, reason } => {
+                format!("{} 不是可用的 {format} 文件：{reason}", path.display())
+            }
+            TileFileError::Read { path, reason } => format!("无法读取 {}：{reason}", path.display()),
+            TileFileError::Write { path, reason } => format!("无法写入 {}：{reason}", path.display()),
+        }
+    }
+}

@@ -31,6 +31,16 @@ pub enum FolderError {
     },
 }
 
+impl FolderError {
+    /// The same in Chinese (the reason stays as it came).
+    pub fn zh(&self) -> String {
+        match self {
+            FolderError::Open { path, reason } => format!("无法将 {} 用作瓦片文件夹：{reason}", path.display()),
+            FolderError::Read { path, reason } => format!("无法读取瓦片 {}：{reason}", path.display()),
+        }
+    }
+}
+
 /// Reads tiles from a `z/x/y.ext` folder.
 #[derive(Debug, Clone)]
 pub struct FolderTiles {

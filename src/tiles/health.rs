@@ -54,6 +54,18 @@ impl fmt::Display for TileFault {
 }
 
 impl TileFault {
+    /// The fault in Chinese (free text stays as it came).
+    pub fn zh(&self) -> String {
+        match self {
+            TileFault::Http(code) => format!("HTTP {code}"),
+            TileFault::Timeout => "请求超时".into(),
+            TileFault::Unreachable => "无法连接服务器".into(),
+            TileFault::Garbage => "返回的不是图片".into(),
+            TileFault::TooLarge => "返回的数据过大，不像瓦片".into(),
+            TileFault::Other(text) => redact(text),
+        }
+    }
+
     /// A fault from free text (redacted on the way in).
     pub fn other(text: &str) -> TileFault {
         TileFault::Other(redact(text))
@@ -176,12 +188,26 @@ impl SourceHealth {
 
     /// [`SourceHealth::summary`] as of `now`.
     pub fn summary_at(&self, now: Instant) -> Option<String> {
+        self.summary_in_at(false, now)
+    }
+
+    /// [`SourceHealth::summary`] in Chinese or English.
+    pub fn summary_in(&self, chinese: bool) -> Option<String> {
+        self.summary_in_at(chinese, Instant::now())
+    }
+
+    fn summary_in_at(&self, chinese: bool, now: Instant) -> Option<String> {
         let mut inner = self.lock();
         inner.forget_before(now);
         let n = inner.errors.len();
         let (fault, _) = inner.dominant()?;
-        let errors = if n == 1 { "error" } else { "errors" };
-        Some(redact(&format!("tile server {}: {n} {errors} in the last minute: {fault}", self.host)))
+        let text = if chinese {
+            format!("瓦片服务器 {}：近一分钟 {n} 次错误：{}", self.host, fault.zh())
+        } else {
+            let errors = if n == 1 { "error" } else { "errors" };
+            format!("tile server {}: {n} {errors} in the last minute: {fault}", self.host)
+        };
+        Some(redact(&text))
     }
 
     /// The summary, but only when it is news: the first time errors show
@@ -260,6 +286,20 @@ mod tests {
         let later = t0 + NOTICE_REPEAT + Duration::from_secs(10);
         h.record_error_at(later, TileFault::Garbage);
         assert!(h.take_notice_at(later).is_some());
+    }
+
+    #[test]
+    fn the_summary_reads_in_chinese_too() {
+        let h = SourceHealth::new("t0.tianditu.gov.cn");
+        let t0 = Instant::now();
+        for i in 0..3 {
+            h.record_error_at(t0 + Duration::from_secs(i), TileFault::Timeout);
+        }
+        assert_eq!(
+            h.summary_in_at(true, t0 + Duration::from_secs(3)).unwrap(),
+            "瓦片服务器 t0.tianditu.gov.cn：近一分钟 3 次错误：请求超时"
+        );
+        assert!(h.summary_at(t0 + Duration::from_secs(3)).unwrap().ends_with("3 errors in the last minute: timed out"));
     }
 
     #[test]

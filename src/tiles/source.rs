@@ -153,6 +153,20 @@ pub enum SourceError {
     NotRemote(String),
 }
 
+impl SourceError {
+    /// The same in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            SourceError::MissingTiandituKey => {
+                format!("天地图需要密钥（tk）：请在底图设置中填写，或设置环境变量 {TIANDITU_KEY_ENV}")
+            }
+            SourceError::InvalidTiandituKey => "天地图密钥只能由字母和数字组成，请在底图设置中检查".into(),
+            SourceError::BadTemplate { template, reason } => format!("瓦片 URL 模板“{template}”有误：{reason}"),
+            SourceError::NotRemote(name) => format!("{name} 是离线来源，不是瓦片服务器"),
+        }
+    }
+}
+
 /// Bulk download (prefetch) is not allowed for this source.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]

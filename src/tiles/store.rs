@@ -22,6 +22,17 @@ pub enum StoreError {
     NotOffline(String),
 }
 
+impl StoreError {
+    /// The same in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            StoreError::File(e) => e.zh(),
+            StoreError::Folder(e) => e.zh(),
+            StoreError::NotOffline(name) => format!("{name} 是在线来源，不是离线文件"),
+        }
+    }
+}
+
 /// Tiles read from local storage, by XYZ coordinates. Implementations block
 /// on disk reads: call them from a loader thread, not while drawing a frame.
 pub trait TileStore: Send {

@@ -44,6 +44,7 @@ use super::basemap::{BasemapSource, TileLayers, VectorBasemap};
 use super::labels::LabelCandidate;
 use super::project::ScreenTransform;
 use crate::app::i18n::Lang;
+use crate::model::Msg;
 use crate::tiles::coord::TileCoord;
 use crate::tiles::fallback::{UvRect, find_fallback, overzoom};
 use crate::tiles::health::{SourceHealth, TileFault, check_image};
@@ -795,7 +796,7 @@ pub struct TileBasemap {
     opened: Option<Opened>,
     layers: Vec<Drawn>,
     /// Why the source could not be opened (redacted), if it could not.
-    error: Option<String>,
+    error: Option<Msg>,
     credit: Option<Credit>,
     gcj02: bool,
     name: String,
@@ -911,17 +912,18 @@ impl TileBasemap {
             self.open_offline(ctx, spec, what.overlay.as_deref())
         };
         if let Err(e) = result {
-            let text = match key {
-                Some(k) => crate::tiles::source::redact_key(&e, Some(k)),
-                None => redact(&e),
+            let hide = |t: &str| match key {
+                Some(k) => crate::tiles::source::redact_key(t, Some(k)),
+                None => redact(t),
             };
-            tracing::warn!("basemap {}: {text}", self.name);
-            self.error = Some(text);
+            let e = Msg::new(hide(&e.en), hide(&e.zh));
+            tracing::warn!("basemap {}: {}", self.name, e.en);
+            self.error = Some(e);
         }
     }
 
-    fn open_remote(&mut self, ctx: &egui::Context, spec: &SourceSpec, key: Option<&TiandituKey>) -> Result<(), String> {
-        let layers = spec.remote_layers(key).map_err(|e| e.to_string())?;
+    fn open_remote(&mut self, ctx: &egui::Context, spec: &SourceSpec, key: Option<&TiandituKey>) -> Result<(), Msg> {
+        let layers = spec.remote_layers(key).map_err(|e| Msg::new(e.to_string(), e.zh()))?;
         #[cfg(test)]
         let layers: Vec<RemoteLayer> = match &self.retarget {
             Some(t) => layers.into_iter().map(|l| l.retarget(t)).collect(),
@@ -933,20 +935,23 @@ impl TileBasemap {
             self.credit = Some(first.credit().clone());
         }
         for layer in &layers {
-            let tiles =
-                TileLayer::remote(ctx, layer, self.cache_root.as_deref(), self.request_timeout, health.clone())?;
+            let tiles = TileLayer::remote(ctx, layer, self.cache_root.as_deref(), self.request_timeout, health.clone())
+                .map_err(|e| Msg::new(e.clone(), format!("无法开始加载瓦片（{e}）")))?;
             self.layers.push(Drawn { tiles, overlay: layer.role() == LayerRole::Labels });
         }
         Ok(())
     }
 
-    fn open_offline(&mut self, ctx: &egui::Context, spec: &SourceSpec, overlay: Option<&Path>) -> Result<(), String> {
-        let add = |spec: &SourceSpec, overlay: bool, this: &mut TileBasemap| -> Result<(), String> {
-            let store = open_store(spec).map_err(|e| e.to_string())?;
+    fn open_offline(&mut self, ctx: &egui::Context, spec: &SourceSpec, overlay: Option<&Path>) -> Result<(), Msg> {
+        let add = |spec: &SourceSpec, overlay: bool, this: &mut TileBasemap| -> Result<(), Msg> {
+            let store = open_store(spec).map_err(|e| Msg::new(e.to_string(), e.zh()))?;
             let health = Arc::new(SourceHealth::new(&spec.display_name()));
             this.healths.push(health.clone());
-            let tiles = TileLayer::from_store(ctx, &spec.display_name(), store, health, &spec.credit())
-                .map_err(|e| format!("cannot start reading {}: {e}", spec.display_name()))?;
+            let tiles =
+                TileLayer::from_store(ctx, &spec.display_name(), store, health, &spec.credit()).map_err(|e| {
+                    let name = spec.display_name();
+                    Msg::new(format!("cannot start reading {name}: {e}"), format!("无法开始读取 {name}（{e}）"))
+                })?;
             this.layers.push(Drawn { tiles, overlay });
             Ok(())
         };
@@ -955,7 +960,7 @@ impl TileBasemap {
             let labels = SourceSpec::MbTiles(path.to_path_buf());
             // A missing label package costs the labels only.
             if let Err(e) = add(&labels, true, self) {
-                tracing::warn!("basemap labels: {e}");
+                tracing::warn!("basemap labels: {}", e.en);
             }
         }
         Ok(())
@@ -968,7 +973,12 @@ impl TileBasemap {
 
     /// Why the source could not be opened, if so (redacted).
     pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+        self.error.as_ref().map(|e| e.en.as_str())
+    }
+
+    /// [`TileBasemap::error`] in the interface's language.
+    pub fn error_in(&self, lang: Lang) -> Option<&str> {
+        self.error.as_ref().map(|e| if lang == Lang::Zh { e.zh.as_str() } else { e.en.as_str() })
     }
 
     /// The layers drawn, bottom first.
@@ -988,8 +998,13 @@ impl TileBasemap {
 
     /// A one-line account of each current failure (redacted), for the status bar.
     pub fn problems(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.error.iter().cloned().collect();
-        out.extend(self.healths.iter().filter_map(|h| h.summary()));
+        self.problems_in(Lang::En)
+    }
+
+    /// [`TileBasemap::problems`] in the interface's language.
+    pub fn problems_in(&self, lang: Lang) -> Vec<String> {
+        let mut out: Vec<String> = self.error_in(lang).map(str::to_owned).into_iter().collect();
+        out.extend(self.healths.iter().filter_map(|h| h.summary_in(lang == Lang::Zh)));
         out
     }
 
@@ -1001,7 +1016,7 @@ impl TileBasemap {
     /// The status-bar items: failures first (flagged true), then notes.
     pub fn status(&self, lang: Lang) -> Vec<(String, bool)> {
         let mut out: Vec<(String, bool)> = self
-            .problems()
+            .problems_in(lang)
             .into_iter()
             .map(|p| {
                 let p = match lang {

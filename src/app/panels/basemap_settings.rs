@@ -285,7 +285,10 @@ impl BasemapPanel {
                     state.basemap = BasemapChoice::Tiles;
                     self.message = None;
                 }
-                Err(e) => self.message = Some(crate::tiles::source::redact(&e.to_string())),
+                Err(e) => {
+                    let text = if lang == Lang::Zh { e.zh() } else { e.to_string() };
+                    self.message = Some(crate::tiles::source::redact(&text));
+                }
             }
         }
         let tiles = &mut state.tiles;

@@ -364,7 +364,8 @@ impl PrefetchDialog {
         let layers = match spec.remote_layers(state.tiles.tianditu_key().as_ref()) {
             Ok(l) => l,
             Err(e) => {
-                ui.label(RichText::new(redact(&e.to_string())).color(red));
+                let text = if lang == Lang::Zh { e.zh() } else { e.to_string() };
+                ui.label(RichText::new(redact(&text)).color(red));
                 if ui.button(tr(lang, "打开底图设置", "Open the basemap settings")).clicked() {
                     return Some(PrefetchAction::OpenSettings);
                 }

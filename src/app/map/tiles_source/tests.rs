@@ -470,6 +470,23 @@ fn a_stopped_server_degrades_to_the_vector_map_and_says_it_is_unreachable() {
 }
 
 #[test]
+fn in_the_chinese_interface_the_status_bar_says_in_chinese_that_the_server_is_unreachable() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut server = TileServer::start();
+    let template = server.template();
+    server.stop();
+    let mut h = app_harness(Some(custom(&template, false)), TileBasemap::new(Some(cache.path().to_path_buf())));
+    h.state_mut().state_mut().lang = Lang::Zh;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && !status_texts(&h).iter().any(|s| s.contains("无法连接服务器")) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let texts = status_texts(&h);
+    assert!(texts.iter().any(|s| s.starts_with("底图故障：瓦片服务器") && s.contains("无法连接服务器")), "{texts:?}");
+}
+
+#[test]
 fn a_tianditu_key_never_appears_in_the_logs_or_the_status_bar() {
     let cache = tempfile::tempdir().unwrap();
     let server = TileServer::start();
