@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use egui::{RichText, Sense, Ui};
 
+use super::background::{Background, Poll};
 use super::dashboard::{DataKey, PanelAction, PanelCtx, tr, view_label};
 use crate::app::i18n::Lang;
 use crate::audit::{AuditEntry, AuditKind, audit};
@@ -21,20 +22,14 @@ use crate::model::YearView;
 pub struct AuditState {
     #[serde(skip)]
     cache: Option<AuditCache>,
-    /// The audit being computed on a worker thread, for this data and view.
+    /// The audit being computed on a worker thread, for a data and view.
     #[serde(skip)]
-    job: Option<AuditJob>,
+    job: Background<(DataKey, YearView), Vec<AuditEntry>>,
 }
 
 /// With fewer sites than this the audit runs in place (well under a frame's
 /// worth of waiting); with more, on a worker thread.
 const BACKGROUND_FROM_SITES: usize = 20_000;
-
-struct AuditJob {
-    data: DataKey,
-    view: YearView,
-    result: crossbeam_channel::Receiver<Vec<AuditEntry>>,
-}
 
 impl std::fmt::Debug for AuditState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -77,34 +72,15 @@ impl AuditState {
         }
         let background = ctx.background.as_ref().filter(|_| ctx.dataset.sites.len() >= BACKGROUND_FROM_SITES);
         let Some((shared, egui_ctx)) = background else {
-            self.job = None;
+            self.job.cancel();
             self.set(data, view, audit(ctx.dataset, ctx.index, view));
             return;
         };
-        if let Some(job) = self.job.as_ref().filter(|j| j.data == data && j.view == view) {
-            match job.result.try_recv() {
-                Ok(entries) => {
-                    self.job = None;
-                    self.set(data, view, entries);
-                }
-                Err(crossbeam_channel::TryRecvError::Empty) => {}
-                Err(crossbeam_channel::TryRecvError::Disconnected) => self.job = None, // tried again next frame
-            }
-            return;
-        }
-        // A new data or view: start over; a stale run finishes unheard.
-        let (tx, rx) = crossbeam_channel::bounded(1);
-        let (shared, egui_ctx) = (Arc::clone(shared), (*egui_ctx).clone());
-        let spawned = std::thread::Builder::new().name("audit".into()).spawn(move || {
-            tx.send(audit(&shared.dataset, &shared.index, view)).ok();
-            egui_ctx.request_repaint();
-        });
-        match spawned {
-            Ok(_) => self.job = Some(AuditJob { data, view, result: rx }),
-            Err(e) => {
-                tracing::warn!("cannot start the audit thread ({e}); auditing in place");
-                self.set(data, view, audit(ctx.dataset, ctx.index, view));
-            }
+        let shared = Arc::clone(shared);
+        match self.job.poll((data, view), "audit", egui_ctx, move || audit(&shared.dataset, &shared.index, view)) {
+            Poll::Ready(entries) => self.set(data, view, entries),
+            Poll::Pending => {}
+            Poll::NoThread => self.set(data, view, audit(ctx.dataset, ctx.index, view)),
         }
     }
 
@@ -241,7 +217,7 @@ mod tests {
         let mut state = AuditState::default();
         // The first call only starts the worker: nothing is ready yet.
         assert!(state.entries(&ctx).is_empty());
-        assert!(state.job.is_some(), "a worker was started");
+        assert!(state.job.is_running(), "a worker was started");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         while overdue_count(&mut state, &ctx) == 0 {
             assert!(std::time::Instant::now() < deadline, "the worker's findings never arrived");

@@ -3,6 +3,7 @@
 //! asked for.
 
 pub mod audit;
+pub mod background;
 pub mod basemap_settings;
 pub mod dashboard;
 pub mod identify;
