@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cli;
 pub mod crs;
 pub mod export;
+pub mod gnss;
 pub mod index;
 pub mod load;
 pub mod model;

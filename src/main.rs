@@ -14,7 +14,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(cmd) => run(cmd, &mut std::io::stdout().lock()),
-        None => open_app(cli.data),
+        None => open_app(cli.data, cli.gnss),
     };
     match result {
         Ok(code) => std::process::ExitCode::from(code as u8),
@@ -29,7 +29,7 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn open_app(data: Vec<std::path::PathBuf>) -> anyhow::Result<i32> {
-    binzhou_sites::app::run(binzhou_sites::app::AppArgs { data })?;
+fn open_app(data: Vec<std::path::PathBuf>, gnss: Option<String>) -> anyhow::Result<i32> {
+    binzhou_sites::app::run(binzhou_sites::app::AppArgs { data, gnss })?;
     Ok(0)
 }

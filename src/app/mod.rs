@@ -8,6 +8,7 @@
 
 pub mod data;
 pub mod fonts;
+pub mod gnss;
 pub mod i18n;
 pub mod map;
 pub mod panels;
@@ -45,6 +46,8 @@ use worker::{LoadKind, Loader, Polled};
 pub struct AppArgs {
     /// Files or folders to load; empty means the bundled `data` folder.
     pub data: Vec<PathBuf>,
+    /// A GNSS source to connect at start (see [`crate::gnss::source::GnssSource::parse`]).
+    pub gnss: Option<String>,
 }
 
 /// The bundled data folder: `data` under the working directory, or the
@@ -66,6 +69,7 @@ pub fn main_city_bounds() -> geo::Rect<f64> {
 
 /// Opens the desktop app and runs it until the window closes.
 pub fn run(args: AppArgs) -> anyhow::Result<()> {
+    let gnss = args.gnss;
     let paths = if args.data.is_empty() { default_data_paths() } else { args.data };
     let font = fonts::find_cjk_font();
     let title_lang = if font.is_some() { Lang::Zh } else { Lang::En };
@@ -95,7 +99,11 @@ pub fn run(args: AppArgs) -> anyhow::Result<()> {
             fonts::apply_text_sizes(&cc.egui_ctx);
             cc.egui_ctx.set_theme(egui::Theme::Light);
             let state = ViewState::load(cc.storage);
-            Ok(Box::new(App::new(paths, state, font_missing).with_report_state(cc.storage)))
+            let mut app = App::new(paths, state, font_missing).with_report_state(cc.storage);
+            if let Some(g) = &gnss {
+                app.connect_gnss(g, &cc.egui_ctx);
+            }
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
@@ -149,6 +157,8 @@ pub struct App {
     highlight: Vec<usize>,
     /// Their bounds, fitted once the table that lists them has taken its space.
     fit_later: Option<(geo::Rect<f64>, u8)>,
+    /// The GNSS receiver, when one is connected.
+    gnss: gnss::GnssView,
 }
 
 /// Where the report panels' state is stored.
@@ -211,6 +221,7 @@ impl App {
             audit: AuditState::default(),
             highlight: Vec::new(),
             fit_later: None,
+            gnss: Default::default(),
         }
     }
 
@@ -466,6 +477,61 @@ impl App {
         }
     }
 
+    /// Starts reading a GNSS source (a device, `gpsd`, `replay:FILE`); a
+    /// source that cannot be used is said in the status bar.
+    pub fn connect_gnss(&mut self, source: &str, ctx: &egui::Context) {
+        match self.gnss.connect(source, ctx) {
+            Ok(()) => self.state.gnss_source = source.trim().to_owned(),
+            Err(e) => {
+                tracing::warn!("{}", e.en);
+                let text = if self.state.lang == Lang::Zh { e.zh } else { e.en };
+                self.notices.push(Notice { text, ttl: None });
+            }
+        }
+    }
+
+    /// The GNSS receiver, for tests and the status bar.
+    pub fn gnss(&self) -> &gnss::GnssView {
+        &self.gnss
+    }
+
+    /// Takes the receiver's news; on a new fix finds the nearest site and,
+    /// when following, keeps the map on the position.
+    fn poll_gnss(&mut self) {
+        let Some(fix) = self.gnss.poll() else { return };
+        let here = geo::Point::new(fix.lon, fix.lat);
+        let sites = &self.data.dataset.sites;
+        self.gnss.nearest =
+            self.data.index.nearest(sites, here, 1).first().map(|&(i, d)| (sites[i].name().to_owned(), d));
+        if self.state.gnss_follow {
+            let zoom = self.map.camera().zoom.max(15.0);
+            self.map.fly_to(fix.lon, fix.lat, zoom, true);
+        }
+    }
+
+    fn gnss_menu(&mut self, ui: &mut Ui) {
+        let lang = self.state.lang;
+        let tr = panels::dashboard::tr;
+        if ui.button(tr(lang, "连接 GNSS 接收机…", "Connect a GNSS receiver…")).clicked() {
+            self.gnss.dialog = Some(self.state.gnss_source.clone());
+            ui.close();
+        }
+        if self.gnss.is_connected() && ui.button(tr(lang, "断开", "Disconnect")).clicked() {
+            self.gnss.disconnect();
+            ui.close();
+        }
+        ui.separator();
+        ui.checkbox(&mut self.state.gnss_follow, tr(lang, "地图跟随我的位置", "Map follows my position"));
+        let here = self.gnss.fix().map(|f| (f.lon, f.lat));
+        if ui.add_enabled(here.is_some(), egui::Button::new(tr(lang, "转到我的位置", "Go to my position"))).clicked()
+        {
+            if let Some((lon, lat)) = here {
+                self.map.fly_to(lon, lat, self.map.camera().zoom.max(16.0), true);
+            }
+            ui.close();
+        }
+    }
+
     fn menu_bar(&mut self, ui: &mut Ui) {
         let lang = self.state.lang;
         let t = lang.text();
@@ -512,6 +578,7 @@ impl App {
             ui.menu_button(t.menu_basemap, |ui| {
                 panels::basemap_settings::menu(ui, &mut self.state, &mut self.tiles);
             });
+            ui.menu_button(panels::dashboard::tr(lang, "定位", "GNSS"), |ui| self.gnss_menu(ui));
             ui.menu_button(t.menu_language, |ui| {
                 for l in [Lang::Zh, Lang::En] {
                     ui.radio_value(&mut self.state.lang, l, l.native_name());
@@ -550,6 +617,9 @@ impl App {
     }
 
     fn dialogs(&mut self, ctx: &egui::Context) {
+        if let Some(source) = self.gnss.show_dialog(ctx, self.state.lang) {
+            self.state.gnss_source = source;
+        }
         let t = self.state.lang.text();
         for (open, title, body) in [
             (&mut self.dialogs.shortcuts, t.shortcuts, t.shortcuts_body),
@@ -689,6 +759,7 @@ impl App {
         self.highlight.retain(|&i| i < self.data.dataset.sites.len());
         self.refresh_looks();
         self.tiles.frame(&ctx, &mut self.state, &self.data, &mut self.map);
+        self.poll_gnss();
         let lang = self.state.lang;
 
         egui::Panel::top("menu-bar").show(ui, |ui| self.menu_bar(ui));
@@ -703,6 +774,7 @@ impl App {
                 summary: (ds.sites.len(), self.data.layers.len(), ds.files.len()),
                 problems: (ds.error_count(), ds.problems.len()),
                 basemap: self.tiles.status(&self.state),
+                gnss: self.gnss.status(lang),
             };
             if panels::status_bar::show(ui, &info, lang) {
                 self.state.panels.problems = !self.state.panels.problems;
@@ -770,6 +842,9 @@ impl App {
             }
             let rings = self.highlight.iter().filter_map(|&i| self.site_screen_pos(i));
             panels::dashboard::paint_highlight(ui.painter(), rect, rings);
+            if let Some(t) = self.map.transform {
+                self.gnss.paint(ui, rect, &t);
+            }
             if let Some(i) = self.map.frame.hovered
                 && let Some(site) = data.dataset.sites.get(i)
             {

@@ -123,6 +123,10 @@ pub struct ViewState {
     pub basemap: BasemapChoice,
     /// The tile basemap's source and settings (used when `basemap` is tiles).
     pub tiles: super::map::tiles_source::TileSettings,
+    /// The GNSS source last connected (offered again by the connect dialog).
+    pub gnss_source: String,
+    /// Keep the map centred on the GNSS position.
+    pub gnss_follow: bool,
 }
 
 impl Default for ViewState {
@@ -139,6 +143,8 @@ impl Default for ViewState {
             colour_by: ColourBy::Status,
             basemap: BasemapChoice::default(),
             tiles: Default::default(),
+            gnss_source: String::new(),
+            gnss_follow: false,
         }
     }
 }

@@ -25,6 +25,10 @@ pub struct Cli {
     /// `.mbtiles`, `.pmtiles` files and tile folders open as the basemap.
     #[arg(global = false)]
     pub data: Vec<PathBuf>,
+    /// Show the position of a GNSS receiver: a serial device (/dev/ttyACM0),
+    /// gpsd, gpsd:HOST:PORT, or replay:LOG.nmea.
+    #[arg(long, value_name = "SOURCE")]
+    pub gnss: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -202,3 +202,43 @@ fn loading_a_broken_file_lists_its_problems_and_keeps_the_other_layers() {
         assert!(h.query_by_label(layer.name_zh()).is_some(), "{} is gone from the layer panel", layer.name_zh());
     }
 }
+
+#[test]
+fn a_replayed_gnss_walk_shows_the_fix_and_the_nearest_site_and_the_map_follows_it() {
+    let mut h = app_harness();
+    h.state_mut().state_mut().gnss_follow = true;
+    let log = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gnss/bincheng_walk.nmea");
+    let ctx = h.ctx.clone();
+    h.state_mut().connect_gnss(&format!("replay:{}", log.display()), &ctx);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while h.state().gnss().fix().is_none() {
+        assert!(std::time::Instant::now() < deadline, "no GNSS fix arrived");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run();
+    let app = h.state();
+    let fix = app.gnss().fix().unwrap().clone();
+    // The status bar names the fix and the nearest site, as the index finds it.
+    let sites = &app.data().dataset.sites;
+    let (nearest, _) = app.data().index.nearest(sites, geo::Point::new(fix.lon, fix.lat), 1)[0];
+    let line = format!("最近：{}", sites[nearest].name());
+    assert!(h.query_by_label_contains(&line).is_some(), "the status bar lacks {line:?}");
+    assert!(h.query_by_label_contains("GNSS：单点定位 · 12 颗卫星 · 精度约 ±4 米").is_some(), "HDOP 0.9 × 5 m");
+    // Following: the map is centred on the position.
+    let cam = app.state().camera.unwrap();
+    assert!((cam.lon - fix.lon).abs() < 1e-4 && (cam.lat - fix.lat).abs() < 1e-4, "{cam:?} vs {fix:?}");
+}
+
+#[test]
+fn a_gnss_device_that_is_not_there_is_said_in_the_status_bar() {
+    let mut h = app_harness();
+    let ctx = h.ctx.clone();
+    h.state_mut().connect_gnss("/nonexistent/ttyACM7", &ctx);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while h.query_by_label_contains("无法打开 /nonexistent/ttyACM7").is_none() {
+        assert!(std::time::Instant::now() < deadline, "the status bar never said the device is missing");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
