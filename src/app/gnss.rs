@@ -123,8 +123,14 @@ impl GnssView {
             }
         };
         if let (Some((name, d)), Some(_)) = (&self.nearest, self.fix()) {
-            let d = distance_text(lang, d.round());
-            text.push_str(&if zh { format!(" · 最近：{name} {d}") } else { format!(" · nearest: {name} {d}") });
+            // Inside a site's polygon (or on its line) the distance is 0.
+            let part = match (zh, *d < 1.0) {
+                (true, true) => format!(" · 所在：{name}"),
+                (false, true) => format!(" · at: {name}"),
+                (true, false) => format!(" · 最近：{name} {}", distance_text(lang, d.round())),
+                (false, false) => format!(" · nearest: {name} {}", distance_text(lang, d.round())),
+            };
+            text.push_str(&part);
         }
         if self.bad_lines > 0 {
             let n = self.bad_lines;

@@ -221,8 +221,8 @@ fn a_replayed_gnss_walk_shows_the_fix_and_the_nearest_site_and_the_map_follows_i
     let fix = app.gnss().fix().unwrap().clone();
     // The status bar names the fix and the nearest site, as the index finds it.
     let sites = &app.data().dataset.sites;
-    let (nearest, _) = app.data().index.nearest(sites, geo::Point::new(fix.lon, fix.lat), 1)[0];
-    let line = format!("最近：{}", sites[nearest].name());
+    let (nearest, d) = app.data().index.nearest(sites, geo::Point::new(fix.lon, fix.lat), 1)[0];
+    let line = format!("{}{}", if d < 1.0 { "所在：" } else { "最近：" }, sites[nearest].name());
     assert!(h.query_by_label_contains(&line).is_some(), "the status bar lacks {line:?}");
     assert!(h.query_by_label_contains("GNSS：单点定位 · 12 颗卫星 · 精度约 ±4 米").is_some(), "HDOP 0.9 × 5 m");
     // Following: the map is centred on the position.
