@@ -121,6 +121,17 @@ pub enum BoxError {
     Empty,
 }
 
+impl BoxError {
+    /// The same in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            BoxError::NotFinite => "区域有一个角点不是数字".into(),
+            BoxError::OffTheGlobe => "区域超出经度 -180..180、纬度 -90..90 的范围".into(),
+            BoxError::Empty => "区域为空（没有宽度或高度）".into(),
+        }
+    }
+}
+
 impl LonLatBox {
     /// A box from two opposite corners given in any order (as a drawn box
     /// comes), checked for sense.

@@ -93,6 +93,29 @@ pub enum PrefetchError {
     Crashed,
 }
 
+impl PrefetchError {
+    /// The same in Chinese (a server's or SQLite's own words stay as they came).
+    pub fn zh(&self) -> String {
+        match self {
+            PrefetchError::Refused(r) => r.message_zh.clone(),
+            PrefetchError::BadZoomRange { min, max } => {
+                format!("无法下载第 {min} 至 {max} 级：请在 0 至 {MAX_PREFETCH_ZOOM} 级之间选择，且起始级不大于结束级")
+            }
+            PrefetchError::NoTargets => "没有可下载的内容：未选择地图图层".into(),
+            PrefetchError::BadRate => "请求速率必须是每秒正数次".into(),
+            PrefetchError::TooManyTiles { count, limit } => {
+                format!("下载量为 {count} 块瓦片，超过单次上限 {limit} 块：请缩小范围或减少缩放级别")
+            }
+            PrefetchError::Package(e) => e.zh(),
+            PrefetchError::TooManyFailures { host, count, last } => {
+                format!("{host} 连续 {count} 块瓦片下载失败，已停止：{last}")
+            }
+            PrefetchError::Start(why) => format!("无法开始下载：{why}"),
+            PrefetchError::Crashed => "下载意外中止".into(),
+        }
+    }
+}
+
 /// What to download: a lon/lat box and a zoom range.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PrefetchArea {

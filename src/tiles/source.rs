@@ -34,6 +34,9 @@ pub const REDACTED: &str = "<redacted>";
 pub const OSM_BULK_REFUSAL: &str = "Downloading an area for offline use is not allowed from \
 OpenStreetMap's tile servers (tile.openstreetmap.org): their tile usage policy forbids bulk \
 downloading. Use Tianditu, your own tile server, or an MBTiles/PMTiles file instead.";
+/// [`OSM_BULK_REFUSAL`] in Chinese.
+pub const OSM_BULK_REFUSAL_ZH: &str = "OpenStreetMap 官方瓦片服务器（tile.openstreetmap.org）的使用政策禁止批量下载，\
+因此不能下载离线包。请改用天地图、自己的瓦片服务器，或现成的 MBTiles/PMTiles 文件。";
 
 /// Highest zoom OpenStreetMap's standard tiles offer.
 const OSM_MAX_ZOOM: u8 = 19;
@@ -169,8 +172,18 @@ impl SourceError {
 
 /// Bulk download (prefetch) is not allowed for this source.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct BulkDownloadRefused(pub String);
+#[error("{message}")]
+pub struct BulkDownloadRefused {
+    pub message: String,
+    /// The same in Chinese.
+    pub message_zh: String,
+}
+
+impl BulkDownloadRefused {
+    fn osm() -> Self {
+        BulkDownloadRefused { message: OSM_BULK_REFUSAL.to_owned(), message_zh: OSM_BULK_REFUSAL_ZH.to_owned() }
+    }
+}
 
 /// A Tianditu key. Its `Debug` output hides it; [`TiandituKey::expose`] is
 /// only for putting it into a request URL.
@@ -241,7 +254,8 @@ pub struct RemoteLayer {
     gcj02: bool,
     max_zoom: u8,
     credit: Credit,
-    bulk_refusal: Option<&'static str>,
+    /// Why an area of this layer may not be downloaded (OpenStreetMap's policy).
+    bulk_refused: bool,
 }
 
 impl fmt::Debug for RemoteLayer {
@@ -319,10 +333,7 @@ impl RemoteLayer {
 
     /// `Ok` if this server may be used to download an area for offline use.
     pub fn check_bulk_download(&self) -> Result<(), BulkDownloadRefused> {
-        match self.bulk_refusal {
-            Some(message) => Err(BulkDownloadRefused(message.to_owned())),
-            None => Ok(()),
-        }
+        if self.bulk_refused { Err(BulkDownloadRefused::osm()) } else { Ok(()) }
     }
 
     /// Redacts `text` for display: any `tk=` value, and this layer's key
@@ -399,7 +410,7 @@ impl SourceSpec {
                 gcj02: false,
                 max_zoom: OSM_MAX_ZOOM,
                 credit: osm_credit(),
-                bulk_refusal: Some(OSM_BULK_REFUSAL),
+                bulk_refused: true,
             }]),
             SourceSpec::Tianditu { layer, with_labels } => {
                 let key = key.ok_or(SourceError::MissingTiandituKey)?;
@@ -414,7 +425,7 @@ impl SourceSpec {
                     gcj02: false,
                     max_zoom: TIANDITU_MAX_ZOOM,
                     credit: tianditu_credit(),
-                    bulk_refusal: None,
+                    bulk_refused: false,
                 };
                 let mut layers = vec![make(layer.base_code(), layer.name().to_owned(), LayerRole::Base)];
                 if *with_labels {
@@ -439,7 +450,7 @@ impl SourceSpec {
                     gcj02: *gcj02,
                     max_zoom: CUSTOM_MAX_ZOOM,
                     credit: if refused { osm_credit() } else { self.credit() },
-                    bulk_refusal: refused.then_some(OSM_BULK_REFUSAL),
+                    bulk_refused: refused,
                 }])
             }
             SourceSpec::MbTiles(_) | SourceSpec::PmTiles(_) | SourceSpec::Folder(_) => {
@@ -453,18 +464,19 @@ impl SourceSpec {
     /// custom template) and pointless for offline files.
     pub fn check_bulk_download(&self) -> Result<(), BulkDownloadRefused> {
         match self {
-            SourceSpec::Osm => Err(BulkDownloadRefused(OSM_BULK_REFUSAL.to_owned())),
+            SourceSpec::Osm => Err(BulkDownloadRefused::osm()),
             SourceSpec::Tianditu { .. } => Ok(()),
             SourceSpec::CustomXyz { template, .. } => {
                 if is_osm_host(&host_of(template)) {
-                    Err(BulkDownloadRefused(OSM_BULK_REFUSAL.to_owned()))
+                    Err(BulkDownloadRefused::osm())
                 } else {
                     Ok(())
                 }
             }
-            SourceSpec::MbTiles(_) | SourceSpec::PmTiles(_) | SourceSpec::Folder(_) => Err(BulkDownloadRefused(
-                format!("{} is already an offline file; there is nothing to download", self.display_name()),
-            )),
+            SourceSpec::MbTiles(_) | SourceSpec::PmTiles(_) | SourceSpec::Folder(_) => Err(BulkDownloadRefused {
+                message: format!("{} is already an offline file; there is nothing to download", self.display_name()),
+                message_zh: format!("{} 已是离线文件，无需下载", self.display_name()),
+            }),
         }
     }
 }

@@ -25,7 +25,7 @@ use crate::tiles::prefetch::{
     DEFAULT_REQUESTS_PER_SECOND, Estimate, MAX_PREFETCH_ZOOM, MAX_TILES, Prefetch, PrefetchArea, PrefetchOptions,
     PrefetchReport, PrefetchTarget, ProgressSnapshot,
 };
-use crate::tiles::source::{LayerRole, OSM_BULK_REFUSAL, SourceSpec, redact};
+use crate::tiles::source::{LayerRole, SourceSpec, redact};
 
 /// What the dialog asks of the app.
 #[derive(Clone, Debug, PartialEq)]
@@ -257,14 +257,17 @@ impl PrefetchDialog {
     }
 
     /// Starts (or resumes) downloading.
-    fn start(&mut self, targets: Vec<PrefetchTarget>, area: PrefetchArea) {
+    fn start(&mut self, targets: Vec<PrefetchTarget>, area: PrefetchArea, lang: Lang) {
         self.finished = None;
         self.error = None;
         for t in &targets {
             if let Some(dir) = t.output.parent()
                 && let Err(e) = std::fs::create_dir_all(dir)
             {
-                self.error = Some(format!("{}: {e}", dir.display()));
+                self.error = Some(match lang {
+                    Lang::Zh => format!("{}：{}", dir.display(), crate::load::io_error_zh(&e)),
+                    Lang::En => format!("{}: {e}", dir.display()),
+                });
                 return;
             }
         }
@@ -274,7 +277,7 @@ impl PrefetchDialog {
                 self.last = Some((targets.clone(), area));
                 self.run = Some(Run { prefetch, targets });
             }
-            Err(e) => self.error = Some(redact(&e.to_string())),
+            Err(e) => self.error = Some(redact(&if lang == Lang::Zh { e.zh() } else { e.to_string() })),
         }
     }
 
@@ -289,7 +292,8 @@ impl PrefetchDialog {
         self.finished = Some(match run.prefetch.wait() {
             Ok(report) => finished_text(&report, base, lang),
             Err(e) => {
-                Finished { text: clean(e.to_string()), ok: false, resumable: true, base: base.filter(|b| b.is_file()) }
+                let text = clean(if lang == Lang::Zh { e.zh() } else { e.to_string() });
+                Finished { text, ok: false, resumable: true, base: base.filter(|b| b.is_file()) }
             }
         });
     }
@@ -349,16 +353,8 @@ impl PrefetchDialog {
         }
         ui.label(format!("{}{}", tr(lang, "瓦片源：", "Source: "), source_name(spec, lang)));
         if let Err(refusal) = spec.check_bulk_download() {
-            if lang == Lang::Zh && refusal.0 == OSM_BULK_REFUSAL {
-                ui.label(
-                    RichText::new(
-                        "OpenStreetMap 官方瓦片服务器的使用政策禁止批量下载，因此不能下载离线包。\
-                         请改用天地图、自己的瓦片服务器，或现成的 MBTiles/PMTiles 文件。",
-                    )
-                    .color(red),
-                );
-            }
-            ui.label(RichText::new(refusal.to_string()).color(red));
+            let text = if lang == Lang::Zh { &refusal.message_zh } else { &refusal.message };
+            ui.label(RichText::new(text).color(red));
             return None;
         }
         let layers = match spec.remote_layers(state.tiles.tianditu_key().as_ref()) {
@@ -439,9 +435,10 @@ impl PrefetchDialog {
         });
 
         // The estimate, before anything is fetched.
-        let plan = self
-            .chosen_box(data, map, spec.is_gcj02(), lang)
-            .and_then(|b| PrefetchArea::new(b, self.min_zoom, self.max_zoom).map_err(|e| e.to_string()));
+        let plan = self.chosen_box(data, map, spec.is_gcj02(), lang).and_then(|b| {
+            PrefetchArea::new(b, self.min_zoom, self.max_zoom)
+                .map_err(|e| if lang == Lang::Zh { e.zh() } else { e.to_string() })
+        });
         let estimate = plan.as_ref().ok().map(|a| a.estimate(layers.len(), None));
         match (&plan, &estimate) {
             (Ok(_), Some(e)) => {
@@ -518,14 +515,14 @@ impl PrefetchDialog {
                     if ui.add_enabled(can_start, egui::Button::new(tr(lang, "开始下载", "Start"))).clicked()
                         && let Ok(area) = plan
                     {
-                        self.start(targets, area);
+                        self.start(targets, area, lang);
                     }
                     let resumable = self.finished.as_ref().is_some_and(|f| f.resumable);
                     if resumable
                         && let Some((targets, area)) = self.last.clone()
                         && ui.button(tr(lang, "继续下载", "Resume")).clicked()
                     {
-                        self.start(targets, area);
+                        self.start(targets, area, lang);
                     }
                 });
             }

@@ -308,6 +308,7 @@ fn bulk_download_from_openstreetmap_is_refused_before_any_request() {
     assert!(matches!(err, PrefetchError::Refused(_)));
     let text = err.to_string();
     assert!(text.contains("tile.openstreetmap.org") && text.contains("usage policy"), "{text}");
+    assert!(err.zh().contains("使用政策禁止批量下载"), "{}", err.zh());
     let sneaky = custom_layer("https://a.tile.openstreetmap.org/{z}/{x}/{y}.png");
     assert!(matches!(
         Prefetch::start(vec![target(sneaky, dir.path(), "osm.mbtiles")], small_area(), fast_options()),
@@ -425,4 +426,23 @@ fn a_tianditu_key_never_appears_in_errors_progress_health_or_logs() {
         assert!(!t.contains(FAKE_KEY), "{t}");
     }
     assert!(!format!("{layers:?}").contains(FAKE_KEY));
+}
+
+#[test]
+fn every_reason_a_download_cannot_go_ahead_also_reads_in_chinese() {
+    let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let errors = [
+        PrefetchError::BadZoomRange { min: 12, max: 3 },
+        PrefetchError::NoTargets,
+        PrefetchError::BadRate,
+        PrefetchError::TooManyTiles { count: 200_000, limit: 100_000 },
+        PrefetchError::TooManyFailures { host: "t0.example".into(), count: 20, last: "HTTP 500".into() },
+        PrefetchError::Start("no thread".into()),
+        PrefetchError::Crashed,
+    ];
+    for e in errors {
+        assert!(han(&e.zh()) && e.zh() != e.to_string(), "{e}: {}", e.zh());
+    }
+    let offline = SourceSpec::MbTiles("field.mbtiles".into()).check_bulk_download().unwrap_err();
+    assert!(offline.message_zh.contains("已是离线文件"), "{offline:?}");
 }
