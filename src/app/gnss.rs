@@ -96,7 +96,7 @@ impl GnssView {
     pub fn status(&self, lang: Lang) -> Option<(String, bool)> {
         let zh = lang == Lang::Zh;
         if self.receiver.is_none() {
-            return self.closed.as_ref().map(|(m, error)| (if zh { m.zh.clone() } else { m.en.clone() }, *error));
+            return self.closed.as_ref().map(|(m, error)| (lang.pick(m).to_owned(), *error));
         }
         let mut text = match &self.state {
             None => tr(lang, "GNSS：等待数据……", "GNSS: waiting for data…").to_owned(),
@@ -190,7 +190,7 @@ impl GnssView {
                 let edit = ui.add(egui::TextEdit::singleline(&mut text).hint_text("/dev/ttyACM0").desired_width(320.0));
                 let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if let Some(e) = &self.dialog_error {
-                    ui.colored_label(ui.visuals().error_fg_color, if lang == Lang::Zh { &e.zh } else { &e.en });
+                    ui.colored_label(ui.visuals().error_fg_color, lang.pick(e));
                 }
                 if ui.button(tr(lang, "连接", "Connect")).clicked() || enter {
                     match self.connect(&text, ctx) {

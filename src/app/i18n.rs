@@ -353,6 +353,16 @@ impl Lang {
         }
     }
 
+    /// A two-language message in this language.
+    pub fn pick(self, m: &crate::model::Msg) -> &str {
+        m.text(self == Lang::Zh)
+    }
+
+    /// An error that can say itself in Chinese, in this language.
+    pub fn say(self, e: &impl crate::model::Bilingual) -> String {
+        e.text(self == Lang::Zh)
+    }
+
     /// A severity's display name.
     pub fn severity(self, s: Severity) -> &'static str {
         match (self, s) {

@@ -484,8 +484,7 @@ impl App {
             Ok(()) => self.state.gnss_source = source.trim().to_owned(),
             Err(e) => {
                 tracing::warn!("{}", e.en);
-                let text = if self.state.lang == Lang::Zh { e.zh } else { e.en };
-                self.notices.push(Notice { text, ttl: None });
+                self.notices.push(Notice { text: self.state.lang.pick(&e).to_owned(), ttl: None });
             }
         }
     }

@@ -88,10 +88,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
                 Err(e) => problems.push(Problem::file_level(
                     Severity::Error,
                     p.display().to_string(),
-                    Msg::new(
-                        format!("cannot read the folder: {e}"),
-                        format!("无法读取文件夹：{}", crate::load::io_error_zh(&e)),
-                    ),
+                    Msg::io("cannot read the folder", "无法读取文件夹", &e),
                 )),
             }
         } else if is_geojson_path(p) {

@@ -18,6 +18,7 @@ mod detect;
 mod gauss_kruger;
 mod gcj02;
 
+use crate::model::Bilingual;
 use std::fmt;
 
 pub use detect::{Detection, ZoneHint, detect, detect_with_hint};
@@ -178,10 +179,10 @@ pub enum CrsError {
     },
 }
 
-impl CrsError {
+impl Bilingual for CrsError {
     /// The same in Chinese (details from the projection library stay as
     /// they came).
-    pub fn zh(&self) -> String {
+    fn zh(&self) -> String {
         match self {
             CrsError::NotFinite { crs, x, y } => format!("{crs}：坐标 ({x}, {y}) 不是有限数"),
             CrsError::OutOfRange { crs, x, y, reason } => format!("{crs}：坐标 ({x}, {y}) 超出范围（{reason}）"),

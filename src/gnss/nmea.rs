@@ -8,6 +8,8 @@
 //! `BD`. Other sentences are recognised as such and skipped. Positions are
 //! WGS84 (BeiDou's CGCS2000 frame agrees with it to centimetres).
 
+use crate::model::Bilingual;
+
 /// Why a line is not a usable sentence.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum NmeaError {
@@ -22,9 +24,9 @@ pub enum NmeaError {
     Field { sentence: &'static str, field: &'static str, value: String },
 }
 
-impl NmeaError {
+impl Bilingual for NmeaError {
     /// The same in Chinese.
-    pub fn zh(&self) -> String {
+    fn zh(&self) -> String {
         match self {
             NmeaError::NotASentence(line) => format!("不是 NMEA 语句：{line}"),
             NmeaError::Checksum { stated, computed } => {

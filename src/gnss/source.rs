@@ -20,7 +20,7 @@ use crossbeam_channel::{Receiver, Sender, TrySendError};
 
 use super::nmea;
 use super::{GnssState, Tracker};
-use crate::model::Msg;
+use crate::model::{Bilingual, Msg};
 
 /// Where to read NMEA from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,11 +156,7 @@ impl Reader {
     fn run(&self, source: &GnssSource) -> (Msg, bool) {
         let label = source.label();
         let cannot_open = |e: std::io::Error| {
-            let why = Msg::new(
-                format!("GNSS: cannot open {label}: {e}"),
-                format!("GNSS：无法打开 {label}：{}", crate::load::io_error_zh(&e)),
-            );
-            (why, true)
+            (Msg::io(format!("GNSS: cannot open {label}"), format!("GNSS：无法打开 {label}"), &e), true)
         };
         match source {
             GnssSource::Device(path) => match std::fs::File::open(path) {
@@ -175,9 +171,10 @@ impl Reader {
             GnssSource::Gpsd(addr) => match connect_gpsd(addr) {
                 Ok(stream) => self.lines(stream, None, &label),
                 Err(e) => {
-                    let why = Msg::new(
-                        format!("GNSS: cannot reach gpsd at {addr}: {e}"),
-                        format!("GNSS：无法连接 gpsd（{addr}）：{}", crate::load::io_error_zh(&e)),
+                    let why = Msg::io(
+                        format!("GNSS: cannot reach gpsd at {addr}"),
+                        format!("GNSS：无法连接 gpsd（{addr}）"),
+                        &e,
                     );
                     (why, true)
                 }
@@ -208,10 +205,7 @@ impl Reader {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    let why = Msg::new(
-                        format!("GNSS: reading {label} failed: {e}"),
-                        format!("GNSS：读取 {label} 出错：{}", crate::load::io_error_zh(&e)),
-                    );
+                    let why = Msg::io(format!("GNSS: reading {label} failed"), format!("GNSS：读取 {label} 出错"), &e);
                     return (why, true);
                 }
             }

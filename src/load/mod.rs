@@ -55,22 +55,6 @@ pub fn is_geojson_path(p: &Path) -> bool {
             .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"))
 }
 
-/// An I/O error in Chinese: the common kinds in words, others as the
-/// system gave them.
-pub fn io_error_zh(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::NotFound => "文件或文件夹不存在".into(),
-        K::PermissionDenied => "没有访问权限".into(),
-        K::IsADirectory => "这是文件夹，不是文件".into(),
-        K::NotADirectory => "这不是文件夹".into(),
-        K::InvalidData => format!("数据无效（{e}）"),
-        K::UnexpectedEof => "文件意外结束".into(),
-        K::StorageFull => "磁盘已满".into(),
-        _ => format!("{e}"),
-    }
-}
-
 /// Loads several files (folders are expanded to their GeoJSON files) into one dataset.
 pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> Dataset {
     let mut ds = Dataset::default();
@@ -85,7 +69,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> Dataset {
                 Err(e) => ds.problems.push(Problem::file_level(
                     Severity::Error,
                     p.display().to_string(),
-                    Msg::new(format!("cannot read the folder: {e}"), format!("无法读取文件夹：{}", io_error_zh(&e))),
+                    Msg::io("cannot read the folder", "无法读取文件夹", &e),
                 )),
             }
         } else {
@@ -246,11 +230,7 @@ pub fn load_file(path: &Path, opts: &LoadOptions, progress: ProgressFn) -> Datas
         Ok(f) => f,
         Err(e) => {
             let mut ds = Dataset::default();
-            ds.problems.push(Problem::file_level(
-                Severity::Error,
-                label,
-                Msg::new(format!("cannot open: {e}"), format!("无法打开：{}", io_error_zh(&e))),
-            ));
+            ds.problems.push(Problem::file_level(Severity::Error, label, Msg::io("cannot open", "无法打开", &e)));
             return ds;
         }
     };
@@ -320,11 +300,7 @@ fn load_reader<R: Read>(
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
-            problems.push(Problem::file_level(
-                Severity::Error,
-                &label,
-                Msg::new(format!("read error: {e}"), format!("读取出错：{}", io_error_zh(&e))),
-            ));
+            problems.push(Problem::file_level(Severity::Error, &label, Msg::io("read error", "读取出错", &e)));
             scan::ScanOutcome::default()
         }
     };

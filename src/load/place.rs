@@ -9,7 +9,7 @@ use geo::{CoordsIter, MapCoordsInPlace};
 
 use super::CrsMember;
 use crate::crs::{self, Crs, Detection};
-use crate::model::{Dataset, Msg, Problem, Severity, Site};
+use crate::model::{Bilingual, Dataset, Msg, Problem, Severity, Site};
 
 /// How many sites' first positions decide what a file without `crs` is in.
 const SAMPLE: usize = 256;

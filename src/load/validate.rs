@@ -7,7 +7,9 @@ use std::sync::Arc;
 use super::feature::{PropValue, Props, RawFeature};
 use super::geometry::{GeomNote, is_empty};
 use crate::model::validity;
-use crate::model::{Declared, LayerKey, Msg, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site, SiteTags};
+use crate::model::{
+    Bilingual, Declared, LayerKey, Msg, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site, SiteTags,
+};
 
 /// Shared strings and tag records for a file: districts, lead units, kinds
 /// and sources repeat across thousands of sites, and so do their
@@ -317,8 +319,8 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     let mut date = |key: &str, rep: &mut Report| -> Option<PlanDate> {
         let v = props.take(key)?;
         let parsed = match &v {
-            PropValue::Text(s) => s.parse::<PlanDate>().map_err(|e| Msg::new(e.to_string(), e.zh())),
-            PropValue::Number(n) => n.to_string().parse::<PlanDate>().map_err(|e| Msg::new(e.to_string(), e.zh())),
+            PropValue::Text(s) => s.parse::<PlanDate>().map_err(|e| e.msg()),
+            PropValue::Number(n) => n.to_string().parse::<PlanDate>().map_err(|e| e.msg()),
             other => Err(Msg::new(format!("{other} is not a date"), format!("{other} 不是日期"))),
         };
         match parsed {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use geo::Rect;
 
-use super::{LayerKey, Site};
+use super::{LayerKey, Msg, Site};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -27,20 +27,6 @@ impl Severity {
             Severity::Warning => "警告",
             Severity::Notice => "提示",
         }
-    }
-}
-
-/// A message in both of the app's languages: English for the command line
-/// and logs, Chinese for the (default) Chinese interface.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Msg {
-    pub en: String,
-    pub zh: String,
-}
-
-impl Msg {
-    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
-        Msg { en: en.into(), zh: zh.into() }
     }
 }
 

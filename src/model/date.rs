@@ -1,5 +1,6 @@
 //! Plan dates: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, kept at the precision given.
 
+use super::Bilingual;
 use std::fmt;
 use std::str::FromStr;
 
@@ -64,9 +65,9 @@ pub enum DateError {
     Year(String),
 }
 
-impl DateError {
+impl Bilingual for DateError {
     /// The same in Chinese.
-    pub fn zh(&self) -> String {
+    fn zh(&self) -> String {
         match self {
             DateError::Form(s) => format!("“{s}”不是 YYYY、YYYY-MM 或 YYYY-MM-DD 形式的日期"),
             DateError::Month(s) => format!("“{s}”的月份不在 1–12 之间"),

@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+use crate::model::Bilingual;
 use serde::{Deserialize, Serialize};
 
 /// The deepest zoom level this module handles. Tile servers stop well before
@@ -121,9 +122,9 @@ pub enum BoxError {
     Empty,
 }
 
-impl BoxError {
+impl Bilingual for BoxError {
     /// The same in Chinese.
-    pub fn zh(&self) -> String {
+    fn zh(&self) -> String {
         match self {
             BoxError::NotFinite => "区域有一个角点不是数字".into(),
             BoxError::OffTheGlobe => "区域超出经度 -180..180、纬度 -90..90 的范围".into(),

@@ -1,6 +1,7 @@
 //! What can go wrong with an offline tile file (MBTiles or PMTiles). Every
 //! variant names the file.
 
+use crate::model::Bilingual;
 use std::path::PathBuf;
 
 /// A problem with an offline tile file.
@@ -42,10 +43,10 @@ pub enum TileFileError {
     },
 }
 
-impl TileFileError {
+impl Bilingual for TileFileError {
     /// The same in Chinese (the reason, from SQLite or the PMTiles reader,
     /// stays as it came).
-    pub fn zh(&self) -> String {
+    fn zh(&self) -> String {
         match self {
             TileFileError::Open { path, reason } => format!("无法打开 {}：{reason}", path.display()),
             TileFileError::NotUsable { path, format, reason } => {

@@ -6,6 +6,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use super::coord::{MAX_ZOOM, TileCoord};
+use crate::model::Bilingual;
 
 /// File extensions tried for each tile, in this order.
 const EXTENSIONS: [&str; 4] = ["png", "jpg", "jpeg", "webp"];
@@ -31,9 +32,9 @@ pub enum FolderError {
     },
 }
 
-impl FolderError {
+impl Bilingual for FolderError {
     /// The same in Chinese (the reason stays as it came).
-    pub fn zh(&self) -> String {
+    fn zh(&self) -> String {
         match self {
             FolderError::Open { path, reason } => format!("无法将 {} 用作瓦片文件夹：{reason}", path.display()),
             FolderError::Read { path, reason } => format!("无法读取瓦片 {}：{reason}", path.display()),

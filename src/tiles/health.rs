@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use super::format::TileFormat;
 use super::source::redact;
+use crate::model::Bilingual;
 
 /// How far back errors count.
 pub const WINDOW: Duration = Duration::from_secs(60);
@@ -53,9 +54,9 @@ impl fmt::Display for TileFault {
     }
 }
 
-impl TileFault {
+impl Bilingual for TileFault {
     /// The fault in Chinese (free text stays as it came).
-    pub fn zh(&self) -> String {
+    fn zh(&self) -> String {
         match self {
             TileFault::Http(code) => format!("HTTP {code}"),
             TileFault::Timeout => "请求超时".into(),
@@ -65,7 +66,9 @@ impl TileFault {
             TileFault::Other(text) => redact(text),
         }
     }
+}
 
+impl TileFault {
     /// A fault from free text (redacted on the way in).
     pub fn other(text: &str) -> TileFault {
         TileFault::Other(redact(text))

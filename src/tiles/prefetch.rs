@@ -21,6 +21,7 @@ use super::file_error::TileFileError;
 use super::health::{SourceHealth, TileFault};
 use super::mbtiles::{MbTilesMeta, MbTilesWriter};
 use super::source::{BulkDownloadRefused, RemoteLayer, USER_AGENT};
+use crate::model::Bilingual;
 
 /// Assumed size of one raster tile when nothing better is known.
 pub const AVERAGE_TILE_BYTES: u64 = 20 * 1024;
@@ -93,9 +94,9 @@ pub enum PrefetchError {
     Crashed,
 }
 
-impl PrefetchError {
+impl Bilingual for PrefetchError {
     /// The same in Chinese (a server's or SQLite's own words stay as they came).
-    pub fn zh(&self) -> String {
+    fn zh(&self) -> String {
         match self {
             PrefetchError::Refused(r) => r.message_zh.clone(),
             PrefetchError::BadZoomRange { min, max } => {

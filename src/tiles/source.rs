@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::coord::{TileCoord, tiles_per_side};
+use crate::model::Bilingual;
 
 /// The environment variable read for the Tianditu key when none is set in
 /// the settings.
@@ -156,9 +157,9 @@ pub enum SourceError {
     NotRemote(String),
 }
 
-impl SourceError {
+impl Bilingual for SourceError {
     /// The same in Chinese.
-    pub fn zh(&self) -> String {
+    fn zh(&self) -> String {
         match self {
             SourceError::MissingTiandituKey => {
                 format!("天地图需要密钥（tk）：请在底图设置中填写，或设置环境变量 {TIANDITU_KEY_ENV}")
@@ -177,6 +178,12 @@ pub struct BulkDownloadRefused {
     pub message: String,
     /// The same in Chinese.
     pub message_zh: String,
+}
+
+impl Bilingual for BulkDownloadRefused {
+    fn zh(&self) -> String {
+        self.message_zh.clone()
+    }
 }
 
 impl BulkDownloadRefused {

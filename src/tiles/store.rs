@@ -7,6 +7,7 @@ use super::folder::{FolderError, FolderTiles};
 use super::mbtiles::MbTilesReader;
 use super::pmtiles::PmTilesReader;
 use super::source::SourceSpec;
+use crate::model::Bilingual;
 
 /// A problem with an offline store; the message names the file or folder.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,9 +23,9 @@ pub enum StoreError {
     NotOffline(String),
 }
 
-impl StoreError {
+impl Bilingual for StoreError {
     /// The same in Chinese.
-    pub fn zh(&self) -> String {
+    fn zh(&self) -> String {
         match self {
             StoreError::File(e) => e.zh(),
             StoreError::Folder(e) => e.zh(),

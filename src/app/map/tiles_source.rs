@@ -44,7 +44,7 @@ use super::basemap::{BasemapSource, TileLayers, VectorBasemap};
 use super::labels::LabelCandidate;
 use super::project::ScreenTransform;
 use crate::app::i18n::Lang;
-use crate::model::Msg;
+use crate::model::{Bilingual, Msg};
 use crate::tiles::coord::TileCoord;
 use crate::tiles::fallback::{UvRect, find_fallback, overzoom};
 use crate::tiles::health::{SourceHealth, TileFault, check_image};
@@ -923,7 +923,7 @@ impl TileBasemap {
     }
 
     fn open_remote(&mut self, ctx: &egui::Context, spec: &SourceSpec, key: Option<&TiandituKey>) -> Result<(), Msg> {
-        let layers = spec.remote_layers(key).map_err(|e| Msg::new(e.to_string(), e.zh()))?;
+        let layers = spec.remote_layers(key).map_err(|e| e.msg())?;
         #[cfg(test)]
         let layers: Vec<RemoteLayer> = match &self.retarget {
             Some(t) => layers.into_iter().map(|l| l.retarget(t)).collect(),
@@ -944,7 +944,7 @@ impl TileBasemap {
 
     fn open_offline(&mut self, ctx: &egui::Context, spec: &SourceSpec, overlay: Option<&Path>) -> Result<(), Msg> {
         let add = |spec: &SourceSpec, overlay: bool, this: &mut TileBasemap| -> Result<(), Msg> {
-            let store = open_store(spec).map_err(|e| Msg::new(e.to_string(), e.zh()))?;
+            let store = open_store(spec).map_err(|e| e.msg())?;
             let health = Arc::new(SourceHealth::new(&spec.display_name()));
             this.healths.push(health.clone());
             let tiles =
@@ -978,7 +978,7 @@ impl TileBasemap {
 
     /// [`TileBasemap::error`] in the interface's language.
     pub fn error_in(&self, lang: Lang) -> Option<&str> {
-        self.error.as_ref().map(|e| if lang == Lang::Zh { e.zh.as_str() } else { e.en.as_str() })
+        self.error.as_ref().map(|e| lang.pick(e))
     }
 
     /// The layers drawn, bottom first.

@@ -285,10 +285,7 @@ impl BasemapPanel {
                     state.basemap = BasemapChoice::Tiles;
                     self.message = None;
                 }
-                Err(e) => {
-                    let text = if lang == Lang::Zh { e.zh() } else { e.to_string() };
-                    self.message = Some(crate::tiles::source::redact(&text));
-                }
+                Err(e) => self.message = Some(crate::tiles::source::redact(&lang.say(&e))),
             }
         }
         let tiles = &mut state.tiles;

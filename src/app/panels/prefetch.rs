@@ -19,6 +19,7 @@ use crate::app::map::project::ScreenTransform;
 use crate::app::map::tiles_source::labels_package_for;
 use crate::app::state::ViewState;
 use crate::crs::{Crs, from_wgs84};
+use crate::model::Msg;
 use crate::tiles::cache::human_size;
 use crate::tiles::coord::LonLatBox;
 use crate::tiles::prefetch::{
@@ -264,10 +265,7 @@ impl PrefetchDialog {
             if let Some(dir) = t.output.parent()
                 && let Err(e) = std::fs::create_dir_all(dir)
             {
-                self.error = Some(match lang {
-                    Lang::Zh => format!("{}：{}", dir.display(), crate::load::io_error_zh(&e)),
-                    Lang::En => format!("{}: {e}", dir.display()),
-                });
+                self.error = Some(lang.pick(&Msg::io(dir.display(), dir.display(), &e)).to_owned());
                 return;
             }
         }
@@ -277,7 +275,7 @@ impl PrefetchDialog {
                 self.last = Some((targets.clone(), area));
                 self.run = Some(Run { prefetch, targets });
             }
-            Err(e) => self.error = Some(redact(&if lang == Lang::Zh { e.zh() } else { e.to_string() })),
+            Err(e) => self.error = Some(redact(&lang.say(&e))),
         }
     }
 
@@ -292,7 +290,7 @@ impl PrefetchDialog {
         self.finished = Some(match run.prefetch.wait() {
             Ok(report) => finished_text(&report, base, lang),
             Err(e) => {
-                let text = clean(if lang == Lang::Zh { e.zh() } else { e.to_string() });
+                let text = clean(lang.say(&e));
                 Finished { text, ok: false, resumable: true, base: base.filter(|b| b.is_file()) }
             }
         });
@@ -353,15 +351,13 @@ impl PrefetchDialog {
         }
         ui.label(format!("{}{}", tr(lang, "瓦片源：", "Source: "), source_name(spec, lang)));
         if let Err(refusal) = spec.check_bulk_download() {
-            let text = if lang == Lang::Zh { &refusal.message_zh } else { &refusal.message };
-            ui.label(RichText::new(text).color(red));
+            ui.label(RichText::new(lang.say(&refusal)).color(red));
             return None;
         }
         let layers = match spec.remote_layers(state.tiles.tianditu_key().as_ref()) {
             Ok(l) => l,
             Err(e) => {
-                let text = if lang == Lang::Zh { e.zh() } else { e.to_string() };
-                ui.label(RichText::new(redact(&text)).color(red));
+                ui.label(RichText::new(redact(&lang.say(&e))).color(red));
                 if ui.button(tr(lang, "打开底图设置", "Open the basemap settings")).clicked() {
                     return Some(PrefetchAction::OpenSettings);
                 }
@@ -435,10 +431,9 @@ impl PrefetchDialog {
         });
 
         // The estimate, before anything is fetched.
-        let plan = self.chosen_box(data, map, spec.is_gcj02(), lang).and_then(|b| {
-            PrefetchArea::new(b, self.min_zoom, self.max_zoom)
-                .map_err(|e| if lang == Lang::Zh { e.zh() } else { e.to_string() })
-        });
+        let plan = self
+            .chosen_box(data, map, spec.is_gcj02(), lang)
+            .and_then(|b| PrefetchArea::new(b, self.min_zoom, self.max_zoom).map_err(|e| lang.say(&e)));
         let estimate = plan.as_ref().ok().map(|a| a.estimate(layers.len(), None));
         match (&plan, &estimate) {
             (Ok(_), Some(e)) => {
