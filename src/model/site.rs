@@ -125,28 +125,10 @@ impl Site {
         self.tags.source.as_deref()
     }
 
-    /// The shared fields as one record.
-    pub fn tags(&self) -> &SiteTags {
-        &self.tags
-    }
-
     /// The shared fields, to change for this site alone (the record is copied
     /// if other sites share it).
     pub fn tags_mut(&mut self) -> &mut SiteTags {
         Arc::make_mut(&mut self.tags)
-    }
-
-    /// Points this site at a shared record of fields.
-    pub fn set_tags(&mut self, tags: Arc<SiteTags>) {
-        self.tags = tags;
-    }
-
-    pub fn set_id(&mut self, id: &str) {
-        self.text = self.text.with_id(id);
-    }
-
-    pub fn set_name(&mut self, name: &str) {
-        self.text = self.text.with_name(name);
     }
 
     /// Properties the model does not know, in file order.

@@ -40,32 +40,16 @@ impl SiteText {
         Extras::new(&self.buf[self.name_end as usize..])
     }
 
-    /// The same block with another name.
-    pub(super) fn with_name(&self, name: &str) -> Self {
-        let members = self.raw_extras();
-        SiteText::new(self.id(), name, members.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    }
-
-    /// The same block with another id.
-    pub(super) fn with_id(&self, id: &str) -> Self {
-        let members = self.raw_extras();
-        SiteText::new(id, self.name(), members.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    }
-
     /// The same block with the extra property `key` set to `value` (replaced
     /// in place, or added at the end).
     pub(super) fn with_extra(&self, key: &str, value: &serde_json::Value) -> Self {
-        let mut members = self.raw_extras();
+        let mut members: Vec<(String, String)> = self.extras().iter().map(|(k, v)| (k, v.to_string())).collect();
         let raw = value.to_string();
         match members.iter_mut().find(|(k, _)| k == key) {
             Some(slot) => slot.1 = raw,
             None => members.push((key.to_string(), raw)),
         }
         SiteText::new(self.id(), self.name(), members.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    }
-
-    fn raw_extras(&self) -> Vec<(String, String)> {
-        self.extras().iter().map(|(k, v)| (k, v.to_string())).collect()
     }
 }
 
@@ -89,11 +73,10 @@ mod tests {
     }
 
     #[test]
-    fn changing_one_part_keeps_the_others() {
+    fn setting_an_extra_keeps_the_id_the_name_and_the_other_extras() {
         let t = SiteText::new("a", "甲", [("x", "1")]);
         let t = t.with_extra("y", &serde_json::json!("二")).with_extra("x", &serde_json::json!(3));
-        let t = t.with_name("乙").with_id("b");
-        assert_eq!((t.id(), t.name()), ("b", "乙"));
+        assert_eq!((t.id(), t.name()), ("a", "甲"));
         assert_eq!(t.extras().as_json(), r#"{"x":3,"y":"二"}"#);
     }
 }
