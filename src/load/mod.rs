@@ -156,7 +156,7 @@ fn reused_ids(sites: &[Site], earlier: Option<&[Site]>) -> Vec<(usize, Origin)> 
     let mut reused = Vec::new();
     match earlier {
         Some(base) => {
-            let mut table = IdTable::new(base, base.len());
+            let mut table = IdTable::new(base);
             for i in (0..base.len()).filter(|&i| is_plan(&base[i])) {
                 table.insert(i);
             }
@@ -167,7 +167,7 @@ fn reused_ids(sites: &[Site], earlier: Option<&[Site]>) -> Vec<(usize, Origin)> 
             }
         }
         None => {
-            let mut table = IdTable::new(sites, sites.len());
+            let mut table = IdTable::new(sites);
             for i in (0..sites.len()).filter(|&i| is_plan(&sites[i])) {
                 if let Some(first) = table.insert(i) {
                     reused.push((i, sites[first].origin));
@@ -188,8 +188,9 @@ struct IdTable<'a> {
 }
 
 impl<'a> IdTable<'a> {
-    fn new(sites: &'a [Site], capacity: usize) -> Self {
-        IdTable { sites, table: hashbrown::HashTable::with_capacity(capacity), state: Default::default() }
+    /// A table with room for every site of `sites`.
+    fn new(sites: &'a [Site]) -> Self {
+        IdTable { sites, table: hashbrown::HashTable::with_capacity(sites.len()), state: Default::default() }
     }
 
     fn hash(&self, id: &str) -> u64 {

@@ -4,8 +4,10 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use geo::HasDimensions;
+
 use super::feature::{PropValue, Props, RawFeature};
-use super::geometry::{GeomNote, is_empty};
+use super::geometry::GeomNote;
 use crate::model::validity;
 use crate::model::{
     Bilingual, Declared, LayerKey, Msg, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site, SiteTags,
@@ -179,7 +181,8 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         );
         return None;
     };
-    if is_empty(&geometry) {
+    // geo's emptiness, which the index uses too (it looks at the vectors).
+    if geometry.is_empty() {
         rep.push(
             Severity::Error,
             Some("geometry"),
