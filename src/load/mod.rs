@@ -312,9 +312,10 @@ fn load_reader<R: Read>(
         problems.push(Problem::file_level(Severity::Error, &label, fault.clone()));
     }
     let mut features_read = outcome.features;
-    // The head: the collection's own members, or the whole of a lone feature.
+    // The head: the collection's own members, or the whole of a lone feature
+    // (empty for a file that is not JSON: its scan stops at the first byte).
     let mut head_crs = None;
-    if !outcome.head.is_empty() && outcome.fault.as_ref().is_none_or(|f| !f.en.contains("not JSON")) {
+    if !outcome.head.is_empty() {
         match head_members(&outcome.head, outcome.saw_features_member) {
             Ok(Head::Collection { crs }) => head_crs = crs,
             Ok(lone @ (Head::Lone | Head::LoneGeometry)) => {
