@@ -107,11 +107,11 @@ impl GnssView {
                 (Lang::En, None) => "GNSS: no fix yet".to_owned(),
             },
             Some(GnssState::Fix(f)) => {
-                let kind = if zh { f.quality.name_zh() } else { f.quality.name_en() };
-                let mut s = format!("GNSS: {kind}");
-                if zh {
-                    s = format!("GNSS：{kind}");
-                }
+                let mut s = if zh {
+                    format!("GNSS：{}", f.quality.name_zh())
+                } else {
+                    format!("GNSS: {}", f.quality.name_en())
+                };
                 if let Some(n) = f.satellites {
                     s.push_str(&if zh { format!(" · {n} 颗卫星") } else { format!(" · {n} satellites") });
                 }

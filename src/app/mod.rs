@@ -477,8 +477,9 @@ impl App {
         }
     }
 
-    /// Starts reading a GNSS source (a device, `gpsd`, `replay:FILE`); a
-    /// source that cannot be used is said in the status bar.
+    /// Starts reading a GNSS source (a device, `gpsd`, `replay:FILE`). A
+    /// source that cannot even be started is said in a notice; one that
+    /// fails once running (no such device), in the status bar.
     pub fn connect_gnss(&mut self, source: &str, ctx: &egui::Context) {
         match self.gnss.connect(source, ctx) {
             Ok(()) => self.state.gnss_source = source.trim().to_owned(),

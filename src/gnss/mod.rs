@@ -77,15 +77,11 @@ impl Tracker {
                 self.seen_gga = true;
                 Some(match g.position {
                     Some((lon, lat)) => GnssState::Fix(Fix {
-                        lon,
-                        lat,
                         quality: g.quality,
                         satellites: g.satellites,
                         hdop: g.hdop,
                         altitude_m: g.altitude_m,
-                        speed_kmh: self.speed_kmh,
-                        course_deg: self.course_deg,
-                        time: g.time,
+                        ..self.fix_at(lon, lat, g.time)
                     }),
                     None => GnssState::NoFix { satellites: g.satellites },
                 })
@@ -96,21 +92,26 @@ impl Tracker {
                     return None;
                 }
                 Some(match r.position {
-                    Some((lon, lat)) => GnssState::Fix(Fix {
-                        lon,
-                        lat,
-                        quality: FixQuality::Gps,
-                        satellites: None,
-                        hdop: None,
-                        altitude_m: None,
-                        speed_kmh: r.speed_kmh,
-                        course_deg: r.course_deg,
-                        time: r.time,
-                    }),
+                    Some((lon, lat)) => GnssState::Fix(self.fix_at(lon, lat, r.time)),
                     None => GnssState::NoFix { satellites: None },
                 })
             }
             Sentence::Other(_) => None,
+        }
+    }
+
+    /// A plain fix at a position, with the latest speed and course.
+    fn fix_at(&self, lon: f64, lat: f64, time: Option<UtcTime>) -> Fix {
+        Fix {
+            lon,
+            lat,
+            quality: FixQuality::Gps,
+            satellites: None,
+            hdop: None,
+            altitude_m: None,
+            speed_kmh: self.speed_kmh,
+            course_deg: self.course_deg,
+            time,
         }
     }
 }
