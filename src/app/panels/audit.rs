@@ -195,15 +195,6 @@ mod tests {
         Arc::new(MapData::build(Dataset { sites, ..Default::default() }))
     }
 
-    /// The panel's context at the end of 2021, able to run a worker.
-    fn at_2021<'a>(data: &'a Arc<MapData>, targets: &'a PlanTargets, egui_ctx: &'a egui::Context) -> PanelCtx<'a> {
-        PanelCtx {
-            view: YearView::EndOf(2021),
-            background: Some((data, egui_ctx)),
-            ..PanelCtx::new(&data.dataset, &data.index, targets)
-        }
-    }
-
     fn overdue_count(state: &mut AuditState, ctx: &PanelCtx) -> usize {
         state.counts(ctx).iter().find(|(k, _)| *k == AuditKind::Overdue).map_or(0, |(_, n)| *n)
     }
@@ -213,7 +204,7 @@ mod tests {
         let data = overdue_parks(BACKGROUND_FROM_SITES + 10);
         let targets = PlanTargets::bundled();
         let egui_ctx = egui::Context::default();
-        let ctx = at_2021(&data, &targets, &egui_ctx);
+        let ctx = PanelCtx::on_worker(&data, &targets, &egui_ctx, YearView::EndOf(2021));
         let mut state = AuditState::default();
         // The first call only starts the worker: nothing is ready yet.
         assert!(state.entries(&ctx).is_empty());
@@ -234,7 +225,7 @@ mod tests {
         let data = overdue_parks(50);
         let targets = PlanTargets::bundled();
         let egui_ctx = egui::Context::default();
-        let ctx = at_2021(&data, &targets, &egui_ctx);
+        let ctx = PanelCtx::on_worker(&data, &targets, &egui_ctx, YearView::EndOf(2021));
         assert_eq!(overdue_count(&mut AuditState::default(), &ctx), 50);
     }
 }

@@ -70,6 +70,18 @@ impl<'a> PanelCtx<'a> {
         }
     }
 
+    /// A context at `view` over shared data, able to run a panel's worker
+    /// (the panels' own tests).
+    #[cfg(test)]
+    pub(crate) fn on_worker(
+        data: &'a std::sync::Arc<crate::app::data::MapData>,
+        targets: &'a PlanTargets,
+        egui_ctx: &'a egui::Context,
+        view: YearView,
+    ) -> Self {
+        PanelCtx { view, background: Some((data, egui_ctx)), ..PanelCtx::new(&data.dataset, &data.index, targets) }
+    }
+
     /// Identifies the data: when it changes, cached results are stale.
     pub(crate) fn data_key(&self) -> DataKey {
         DataKey {
@@ -1062,19 +1074,6 @@ mod tests {
         Arc::new(crate::app::data::MapData::build(Dataset { sites, ..Default::default() }))
     }
 
-    /// The panel's context at the end of 2021, able to run a worker.
-    fn at_2021<'a>(
-        data: &'a Arc<crate::app::data::MapData>,
-        targets: &'a PlanTargets,
-        egui_ctx: &'a egui::Context,
-    ) -> PanelCtx<'a> {
-        PanelCtx {
-            view: YearView::EndOf(2021),
-            background: Some((data, egui_ctx)),
-            ..PanelCtx::new(&data.dataset, &data.index, targets)
-        }
-    }
-
     fn parks_done(state: &mut DashboardState, ctx: &PanelCtx) -> f64 {
         state
             .rows(ctx)
@@ -1090,7 +1089,7 @@ mod tests {
         let data = parks(n);
         let targets = PlanTargets::bundled();
         let egui_ctx = egui::Context::default();
-        let ctx = at_2021(&data, &targets, &egui_ctx);
+        let ctx = PanelCtx::on_worker(&data, &targets, &egui_ctx, YearView::EndOf(2021));
         let mut state = DashboardState::default();
         // The first call only starts the worker: nothing is ready yet.
         assert!(state.rows(&ctx).is_empty());
@@ -1116,7 +1115,7 @@ mod tests {
         let data = parks(40);
         let targets = PlanTargets::bundled();
         let egui_ctx = egui::Context::default();
-        let ctx = at_2021(&data, &targets, &egui_ctx);
+        let ctx = PanelCtx::on_worker(&data, &targets, &egui_ctx, YearView::EndOf(2021));
         assert_eq!(parks_done(&mut DashboardState::default(), &ctx), 40.0);
     }
 
