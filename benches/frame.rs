@@ -3,17 +3,18 @@
 //! view (target ≤ 8 ms). Culling through the index is measured separately.
 //!
 //! Run with `cargo bench --bench frame`; `-- --test` runs each once.
+#![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 use std::path::PathBuf;
 
+use binzhou_core::load::{LoadOptions, load_paths};
+use binzhou_core::model::{Dataset, YearView};
 use binzhou_sites::app::data::MapData;
 use binzhou_sites::app::map::project::ScreenTransform;
 use binzhou_sites::app::map::sites_plugin::{DrawStyle, LayerLook, build_site_shapes};
 use binzhou_sites::app::map::style::{Symbol, layer_colour};
 use binzhou_sites::app::state::ColourBy;
-use binzhou_sites::load::{LoadOptions, load_paths};
-use binzhou_sites::model::{Dataset, YearView};
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Rect, pos2, vec2};
 
@@ -24,7 +25,7 @@ const EAST: f64 = 118.07;
 const SOUTH: f64 = 37.34;
 const NORTH: f64 = 37.465;
 
-#[path = "common/synthetic.rs"]
+#[path = "../crates/core/benches/common/synthetic.rs"]
 mod synthetic;
 
 fn synthetic() -> Dataset {

@@ -1,4 +1,3 @@
-#![forbid(unsafe_code)]
 //! binzhou-sites: with no subcommand, the desktop map; otherwise the CLI.
 
 use clap::Parser;
@@ -9,7 +8,7 @@ fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
         // Every log line is redacted: a Tianditu key in a URL never reaches the log.
-        .with_writer(binzhou_sites::tiles::logging::redacting(std::io::stderr))
+        .with_writer(binzhou_tiles::logging::redacting(std::io::stderr))
         .init();
     let cli = Cli::parse();
     let result = match cli.command {

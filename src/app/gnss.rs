@@ -2,7 +2,7 @@
 //! its accuracy circle and, when moving, its heading), the status-bar line
 //! (fix kind, satellites, accuracy, the nearest site and how far it is),
 //! following the position, and the connect dialog. The reading itself is
-//! the core's ([`crate::gnss::source`]), on its own thread.
+//! the core's ([`binzhou_core::gnss::source`]), on its own thread.
 
 use egui::{Color32, Pos2, Stroke, Ui, vec2};
 
@@ -10,9 +10,9 @@ use crate::app::i18n::Lang;
 use crate::app::map::project::{ScreenTransform, to_unit};
 use crate::app::panels::dashboard::tr;
 use crate::app::panels::status_bar::distance_text;
-use crate::gnss::source::{GnssEvent, GnssReceiver, GnssSource};
-use crate::gnss::{Fix, GnssState};
-use crate::model::Msg;
+use binzhou_core::gnss::source::{GnssEvent, GnssReceiver, GnssSource};
+use binzhou_core::gnss::{Fix, GnssState};
+use binzhou_core::model::Msg;
 
 const DOT: Color32 = Color32::from_rgb(25, 110, 230);
 

@@ -4,7 +4,7 @@
 //! Fixed strings live in a [`Text`] table per language; strings with values
 //! in them are methods of [`Lang`].
 
-use crate::model::{LayerKey, Severity, StatusClass, YearView};
+use binzhou_core::model::{LayerKey, Severity, StatusClass, YearView};
 
 /// The language of the user interface.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -354,12 +354,12 @@ impl Lang {
     }
 
     /// A two-language message in this language.
-    pub fn pick(self, m: &crate::model::Msg) -> &str {
+    pub fn pick(self, m: &binzhou_core::model::Msg) -> &str {
         m.text(self == Lang::Zh)
     }
 
     /// An error that can say itself in Chinese, in this language.
-    pub fn say(self, e: &impl crate::model::Bilingual) -> String {
+    pub fn say(self, e: &impl binzhou_core::model::Bilingual) -> String {
         e.text(self == Lang::Zh)
     }
 
@@ -475,11 +475,11 @@ impl Lang {
     }
 
     /// The scope of a site.
-    pub fn scope(self, scope: crate::model::Scope) -> &'static str {
+    pub fn scope(self, scope: binzhou_core::model::Scope) -> &'static str {
         match (self, scope) {
             (Lang::Zh, s) => s.name_zh(),
-            (Lang::En, crate::model::Scope::MainCity) => "Main city",
-            (Lang::En, crate::model::Scope::County) => "County",
+            (Lang::En, binzhou_core::model::Scope::MainCity) => "Main city",
+            (Lang::En, binzhou_core::model::Scope::County) => "County",
         }
     }
 
@@ -492,8 +492,8 @@ impl Lang {
     }
 
     /// A change since the previous year, in brief.
-    pub fn change_short(self, c: crate::model::Change) -> &'static str {
-        use crate::model::Change;
+    pub fn change_short(self, c: binzhou_core::model::Change) -> &'static str {
+        use binzhou_core::model::Change;
         match (self, c) {
             (Lang::Zh, Change::NewlyDone) => "较上年新完成",
             (Lang::Zh, Change::NewlyOverdue) => "较上年新逾期",

@@ -21,8 +21,8 @@ use std::time::Duration;
 
 use egui::{Align2, Color32, Key, Modifiers, Pos2, RichText, Ui, vec2};
 
-use crate::model::{LayerKey, Severity, YearView};
-use crate::stats::PlanTargets;
+use binzhou_core::model::{LayerKey, Severity, YearView};
+use binzhou_core::stats::PlanTargets;
 use data::{MapData, SiteLooks};
 use i18n::Lang;
 use map::MapView;
@@ -46,7 +46,7 @@ use worker::{LoadKind, Loader, Polled};
 pub struct AppArgs {
     /// Files or folders to load; empty means the bundled `data` folder.
     pub data: Vec<PathBuf>,
-    /// A GNSS source to connect at start (see [`crate::gnss::source::GnssSource::parse`]).
+    /// A GNSS source to connect at start (see [`binzhou_core::gnss::source::GnssSource::parse`]).
     pub gnss: Option<String>,
 }
 
@@ -356,7 +356,7 @@ impl App {
                         ttl: Some(6.0),
                     });
                     // Show what was added.
-                    if let Some(b) = ds.sites[before..].iter().map(|s| s.bbox).reduce(crate::model::union) {
+                    if let Some(b) = ds.sites[before..].iter().map(|s| s.bbox).reduce(binzhou_core::model::union) {
                         self.map.fit(b, 16.0, true);
                     }
                 }
@@ -927,7 +927,7 @@ impl App {
                     .iter()
                     .filter_map(|&i| data.dataset.sites.get(i))
                     .map(|s| s.bbox)
-                    .reduce(crate::model::union)
+                    .reduce(binzhou_core::model::union)
                     .map(|b| (b, frames));
                 self.selected = if let [one] = sites[..] { Some(one) } else { None };
                 self.table.list_sites(sites.clone());

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::YearView;
+use binzhou_core::model::YearView;
 
 use super::i18n::Lang;
 use super::map::basemap::BasemapChoice;
@@ -112,7 +112,7 @@ pub struct ViewState {
     /// `None` until the user has looked somewhere: the app then opens on the main city.
     pub camera: Option<Camera>,
     pub year: YearView,
-    /// By [`crate::model::LayerKey::key`].
+    /// By [`binzhou_core::model::LayerKey::key`].
     pub layers: BTreeMap<String, LayerView>,
     pub panels: Panels,
     pub lang: Lang,
@@ -122,7 +122,7 @@ pub struct ViewState {
     pub colour_by: ColourBy,
     pub basemap: BasemapChoice,
     /// The tile basemap's source and settings (used when `basemap` is tiles).
-    pub tiles: super::map::tiles_source::TileSettings,
+    pub tiles: binzhou_tiles::settings::TileSettings,
     /// The GNSS source last connected (offered again by the connect dialog).
     pub gnss_source: String,
     /// Keep the map centred on the GNSS position.

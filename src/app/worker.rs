@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
 
-use crate::load::{LoadOptions, geojson_files_in, is_geojson_path, load_file, merge_into};
-use crate::model::{Dataset, Msg, Problem, Severity};
+use binzhou_core::load::{LoadOptions, expand_paths, load_file, merge_into};
+use binzhou_core::model::Dataset;
 
 use super::data::MapData;
 
@@ -75,39 +75,6 @@ pub struct Loader {
     progress: Option<LoadProgress>,
     /// Files waiting for the load under way to finish.
     queued: Vec<PathBuf>,
-}
-
-/// Expands folders to their GeoJSON files and keeps files that look like GeoJSON.
-pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            match geojson_files_in(p) {
-                Ok(v) => files.extend(v),
-                Err(e) => problems.push(Problem::file_level(
-                    Severity::Error,
-                    p.display().to_string(),
-                    Msg::io("cannot read the folder", "无法读取文件夹", &e),
-                )),
-            }
-        } else if is_geojson_path(p) {
-            files.push(p.clone());
-        } else if p.exists() {
-            problems.push(Problem::file_level(
-                Severity::Error,
-                p.display().to_string(),
-                Msg::new("not a .geojson or .json file: skipped", "不是 .geojson 或 .json 文件，已跳过"),
-            ));
-        } else {
-            problems.push(Problem::file_level(
-                Severity::Error,
-                p.display().to_string(),
-                Msg::new("no such file or folder", "文件或文件夹不存在"),
-            ));
-        }
-    }
-    (files, problems)
 }
 
 fn display_name(p: &Path) -> String {
@@ -255,16 +222,6 @@ impl Loader {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_missing_path_and_a_non_geojson_file_are_problems_not_failures() {
-        let dir = tempfile::tempdir().unwrap();
-        let txt = dir.path().join("notes.txt");
-        std::fs::write(&txt, "hello").unwrap();
-        let (files, problems) = expand_paths(&[txt, dir.path().join("missing.geojson")]);
-        assert!(files.is_empty());
-        assert_eq!(problems.len(), 2);
-    }
 
     #[test]
     fn a_load_runs_on_the_worker_and_comes_back_merged() {

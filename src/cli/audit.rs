@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use crate::audit::{AuditKind, audit};
-use crate::index::SiteIndex;
-use crate::load::{LoadOptions, load_paths};
-use crate::model::{Severity, YearView};
+use binzhou_core::audit::{AuditKind, audit};
+use binzhou_core::index::SiteIndex;
+use binzhou_core::load::{LoadOptions, load_paths};
+use binzhou_core::model::{Severity, YearView};
 
 pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &[PathBuf], json: bool) -> anyhow::Result<i32> {
     let view = year.map(YearView::EndOf).unwrap_or(YearView::Latest);

@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::index::SiteIndex;
-use crate::load::{LoadOptions, load_file};
+use binzhou_core::index::SiteIndex;
+use binzhou_core::load::{LoadOptions, load_file};
 
 /// Peak resident set size of this process so far, in bytes (Linux).
 pub fn peak_rss_bytes() -> Option<u64> {

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub use gen_data::{GenOptions, write_synthetic};
+use binzhou_core::synthetic::GenOptions;
 
 /// binzhou-sites: map viewer of the sites of Binzhou's City Quality
 /// Improvement Three-Year Action Plan 2020-2022 (滨州市城市品质提升三年行动).
@@ -97,10 +97,10 @@ pub enum Command {
 }
 
 /// Parses `--from` values: `gcj02`, `epsg:4527`, a URN, ...
-pub fn parse_from(s: Option<&str>) -> anyhow::Result<Option<crate::crs::Crs>> {
+pub fn parse_from(s: Option<&str>) -> anyhow::Result<Option<binzhou_core::crs::Crs>> {
     match s {
         None => Ok(None),
-        Some(s) => crate::crs::parse_crs_name(s)
+        Some(s) => binzhou_core::crs::parse_crs_name(s)
             .map(Some)
             .ok_or_else(|| anyhow::anyhow!("--from {s}: unknown coordinate system (try gcj02, epsg:4527, epsg:4548)")),
     }

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use crate::load::{LoadOptions, load_paths};
-use crate::model::{Severity, YearView};
-use crate::stats::{PlanTargets, progress};
+use binzhou_core::load::{LoadOptions, load_paths};
+use binzhou_core::model::{Severity, YearView};
+use binzhou_core::stats::{PlanTargets, progress};
 
 pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &Path, json: bool) -> anyhow::Result<i32> {
     let view = match year {

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::crs::Crs;
-use crate::load::{LoadOptions, load_paths};
-use crate::model::Severity;
+use binzhou_core::crs::Crs;
+use binzhou_core::load::{LoadOptions, load_paths};
+use binzhou_core::model::Severity;
 
 pub fn run(out: &mut dyn std::io::Write, files: &[PathBuf], from: Option<Crs>, zh: bool) -> anyhow::Result<i32> {
     let opts = LoadOptions { from, threads: 0 };

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use binzhou_core::model::{LayerKey, PlanLayer, StatusClass, YearView};
 use binzhou_sites::app::App;
 use binzhou_sites::app::i18n::Lang;
 use binzhou_sites::app::panels::legend::status_row_text;
-use binzhou_sites::model::{LayerKey, PlanLayer, StatusClass, YearView};
 use egui::accesskit::Role;
 use egui::{Event, Modifiers, PointerButton, Pos2, vec2};
 use egui_kittest::Harness;

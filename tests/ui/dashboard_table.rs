@@ -4,17 +4,15 @@
 
 use std::sync::OnceLock;
 
+use binzhou_core::export::read_csv;
+use binzhou_core::index::SiteIndex;
+use binzhou_core::model::{Dataset, PlanLayer, Scope, Site, StatusClass, YearView};
+use binzhou_core::stats::{Figure, Period, PlanTargets, figure_sites, is_behind, progress};
+use binzhou_core::table::{Column, Filter, Sort, cell, rows};
 use binzhou_sites::app::i18n::Lang;
 use binzhou_sites::app::panels::audit::{self, AuditState};
-use binzhou_sites::app::panels::dashboard::{
-    self, DashboardState, Figure, PanelAction, PanelCtx, figure_label, figure_sites, is_behind, row_title,
-};
+use binzhou_sites::app::panels::dashboard::{self, DashboardState, PanelAction, PanelCtx, figure_label, row_title};
 use binzhou_sites::app::panels::table::{self as table_panel, TableState};
-use binzhou_sites::export::read_csv;
-use binzhou_sites::index::SiteIndex;
-use binzhou_sites::model::{Dataset, PlanLayer, Scope, Site, StatusClass, YearView};
-use binzhou_sites::stats::{Period, PlanTargets, progress};
-use binzhou_sites::table::{Column, Filter, Sort, cell, rows};
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use egui_kittest::{Harness, Node};
 
@@ -30,7 +28,7 @@ fn data() -> &'static Data {
     static DATA: OnceLock<Data> = OnceLock::new();
     DATA.get_or_init(|| {
         let dir = data_dir();
-        let ds = binzhou_sites::load::load_paths(&[dir], &Default::default());
+        let ds = binzhou_core::load::load_paths(&[dir], &Default::default());
         assert!(ds.sites.len() > 100, "the bundled data loads");
         let index = SiteIndex::build(&ds.sites);
         Data { ds, index, targets: PlanTargets::bundled() }
@@ -87,7 +85,7 @@ fn the_dashboard_shows_the_figures_of_stats_progress_for_each_year() {
         assert!(!expected.is_empty());
         for row in &expected {
             for f in Figure::COLUMNS {
-                let prefix = format!("{} · {}: ", row_title(row, Lang::Zh), f.name(Lang::Zh));
+                let prefix = format!("{} · {}: ", row_title(row, Lang::Zh), dashboard::figure_name(f, Lang::Zh));
                 let shown = label_of(&only_starting_with(&h, &prefix));
                 let value: f64 = shown[prefix.len()..].parse().expect("a number");
                 let tolerance = if row.layer.counts_km() { 0.05 + 1e-9 } else { 1e-9 };
@@ -298,8 +296,8 @@ fn table_selection_goes_both_ways() {
 fn the_audit_panel_groups_findings_by_kind_and_selects_an_entrys_sites() {
     let d = data();
     let view = YearView::EndOf(2021);
-    let entries = binzhou_sites::audit::audit(&d.ds, &d.index, view);
-    let overdue: Vec<_> = entries.iter().filter(|e| e.kind == binzhou_sites::audit::AuditKind::Overdue).collect();
+    let entries = binzhou_core::audit::audit(&d.ds, &d.index, view);
+    let overdue: Vec<_> = entries.iter().filter(|e| e.kind == binzhou_core::audit::AuditKind::Overdue).collect();
     assert!(!overdue.is_empty(), "the bundled data has overdue sites at the end of 2021");
     let mut h =
         Harness::builder().with_size(egui::vec2(900.0, 1200.0)).with_context_setup(install_cjk_font).build_ui_state(
@@ -312,7 +310,7 @@ fn the_audit_panel_groups_findings_by_kind_and_selects_an_entrys_sites() {
             (AuditState::default(), None),
         );
     h.run();
-    for kind in binzhou_sites::audit::AuditKind::ALL {
+    for kind in binzhou_core::audit::AuditKind::ALL {
         let n = entries.iter().filter(|e| e.kind == kind).count();
         let title = audit::group_title(kind, n, Lang::Zh);
         assert!(h.query_by_label(&title).is_some(), "{title} is shown");
@@ -337,7 +335,7 @@ fn the_table_csv_export_round_trips_chinese_text_and_commas() {
     ds.sites.push(tricky);
     let view = YearView::EndOf(2021);
     let all: Vec<usize> = (0..ds.sites.len()).collect();
-    let columns = binzhou_sites::table::columns_for(&ds, &all);
+    let columns = binzhou_core::table::columns_for(&ds, &all);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("表.csv");
     table_panel::export_csv(&path, &ds, &all, &columns, view, Lang::Zh).unwrap();

@@ -1,5 +1,6 @@
 //! The desktop app and its panels driven through egui_kittest, plus the
 //! image snapshots. One test binary, so eframe and wgpu are linked once.
+#![allow(clippy::unwrap_used)]
 
 mod app;
 mod dashboard_table;

@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use egui::{Rect, Response, Shape, Ui, layers::ShapeIdx};
 use walkers::{Map, MapMemory, Plugin, Projector, lon_lat};
 
-use crate::crs::{Crs, from_wgs84, to_wgs84};
+use binzhou_core::crs::{Crs, from_wgs84, to_wgs84};
 
 use super::data::MapData;
 use super::state::{Camera, MAIN_CITY_CENTRE, MAX_ZOOM, MIN_ZOOM};

@@ -12,7 +12,7 @@ use std::ops::Range;
 use egui::{Pos2, Rect, pos2};
 use geo::{Coord, Geometry, InteriorPoint, LineString, Polygon, TriangulateEarcut};
 
-use crate::model::Site;
+use binzhou_core::model::Site;
 
 /// Pixels of the world at zoom 0.
 pub const TILE_SIZE: f64 = 256.0;
@@ -117,7 +117,7 @@ impl ScreenTransform {
     /// centre of the view (an affine warp) put every point of the view
     /// within about a pixel of its exact place.
     pub fn onto_gcj02(self) -> Self {
-        use crate::crs::{Crs, from_wgs84, to_wgs84};
+        use binzhou_core::crs::{Crs, from_wgs84, to_wgs84};
         let base = self.unshifted();
         let (glon, glat) = base.centre();
         let Ok((lon, lat)) = to_wgs84(Crs::Gcj02, glon, glat) else {

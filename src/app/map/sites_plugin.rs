@@ -15,7 +15,7 @@ use super::project::{GeomCache, ScreenTransform, SiteGeom};
 use super::style::{HOVER_COLOUR, SELECTION_COLOUR, SYMBOL_OUTLINE, Symbol, darker, status_colour, with_alpha};
 use crate::app::data::{MapData, SiteLooks};
 use crate::app::state::ColourBy;
-use crate::model::{Change, Site, StatusClass};
+use binzhou_core::model::{Change, Site, StatusClass};
 
 /// Features smaller than this (pixels, the larger side of the box) are drawn as a marker.
 pub const MIN_FEATURE_PX: f32 = 8.0;
@@ -217,7 +217,7 @@ fn paths(t: &ScreenTransform, g: &SiteGeom) -> Vec<Vec<Pos2>> {
 /// Builds the shapes of the visible sites for one frame.
 ///
 /// `visible` are site indices in any order (e.g. from
-/// [`crate::index::SiteIndex::in_rect`]); they are drawn large polygons
+/// [`binzhou_core::index::SiteIndex::in_rect`]); they are drawn large polygons
 /// first, then lines, then points, so small features stay on top.
 pub fn build_site_shapes(
     sites: &[Site],
@@ -505,7 +505,7 @@ impl walkers::Plugin for SitesPlugin<'_> {
 mod tests {
     use super::*;
     use crate::app::data::MapData;
-    use crate::model::{Dataset, LayerKey, Origin, PlanLayer};
+    use binzhou_core::model::{Dataset, LayerKey, Origin, PlanLayer};
     use egui::{Rect, pos2, vec2};
     use geo::{Geometry, polygon};
 
@@ -539,7 +539,7 @@ mod tests {
     #[test]
     fn every_visible_site_is_drawn_and_a_tiny_polygon_becomes_a_marker() {
         let d = data();
-        let looks = d.looks(crate::model::YearView::EndOf(2021));
+        let looks = d.looks(binzhou_core::model::YearView::EndOf(2021));
         let layers = layers(&d, true);
         let style = DrawStyle {
             looks: &looks,
@@ -561,7 +561,7 @@ mod tests {
     #[test]
     fn a_hidden_layer_draws_nothing() {
         let d = data();
-        let looks = d.looks(crate::model::YearView::Latest);
+        let looks = d.looks(binzhou_core::model::YearView::Latest);
         let layers = layers(&d, false);
         let style = DrawStyle {
             looks: &looks,
@@ -604,7 +604,7 @@ mod tests {
             })
             .collect();
         let d = MapData::build(Dataset { sites, ..Default::default() });
-        let looks = d.looks(crate::model::YearView::EndOf(2021));
+        let looks = d.looks(binzhou_core::model::YearView::EndOf(2021));
         let layers = layers(&d, true);
         let style = DrawStyle {
             looks: &looks,

@@ -7,7 +7,7 @@
 
 use egui::Color32;
 
-use crate::model::{LayerKey, PlanLayer, StatusClass};
+use binzhou_core::model::{LayerKey, PlanLayer, StatusClass};
 
 /// The colour of a status class.
 pub fn status_colour(class: StatusClass) -> Color32 {

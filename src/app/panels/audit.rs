@@ -1,5 +1,5 @@
 //! The plan-consistency audit panel: what an inspector would ask about at
-//! the end of the viewed year ([`crate::audit::audit`]), grouped by kind
+//! the end of the viewed year ([`binzhou_core::audit::audit`]), grouped by kind
 //! with counts. Clicking an entry asks the app to select its sites and zoom
 //! to them. Recomputed only when the data or the year changes, on a worker
 //! thread for large data (a million sites take seconds); long groups are
@@ -12,8 +12,8 @@ use egui::{RichText, Sense, Ui};
 use super::background::{Background, Poll};
 use super::dashboard::{DataKey, PanelAction, PanelCtx, tr, view_label};
 use crate::app::i18n::Lang;
-use crate::audit::{AuditEntry, AuditKind, audit};
-use crate::model::YearView;
+use binzhou_core::audit::{AuditEntry, AuditKind, audit};
+use binzhou_core::model::YearView;
 
 /// The audit panel's state (nothing worth keeping between runs but the type
 /// is persisted with the others for symmetry).
@@ -172,8 +172,8 @@ pub fn show(ui: &mut Ui, state: &mut AuditState, ctx: &PanelCtx) -> Option<Panel
 mod tests {
     use super::*;
     use crate::app::data::MapData;
-    use crate::model::{Dataset, LayerKey, Origin, PlanLayer, Site};
-    use crate::stats::PlanTargets;
+    use binzhou_core::model::{Dataset, LayerKey, Origin, PlanLayer, Site};
+    use binzhou_core::stats::PlanTargets;
 
     /// `n` pocket parks planned for 2020 and never started: each is overdue.
     fn overdue_parks(n: usize) -> Arc<MapData> {

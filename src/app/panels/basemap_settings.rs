@@ -17,10 +17,11 @@ use crate::app::data::MapData;
 use crate::app::i18n::Lang;
 use crate::app::map::MapView;
 use crate::app::map::basemap::BasemapChoice;
-use crate::app::map::tiles_source::{TileBasemap, offline_spec_for};
+use crate::app::map::tiles_source::TileBasemap;
 use crate::app::state::ViewState;
-use crate::tiles::cache::{cache_size, clear_cache, human_size};
-use crate::tiles::source::{SourceSpec, TIANDITU_KEY_ENV, TiandituKey, TiandituLayer};
+use binzhou_tiles::cache::{cache_size, clear_cache, human_size};
+use binzhou_tiles::settings::offline_spec_for;
+use binzhou_tiles::source::{SourceSpec, TIANDITU_KEY_ENV, TiandituKey, TiandituLayer};
 
 /// Picks the text of the interface language.
 pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -285,7 +286,7 @@ impl BasemapPanel {
                     state.basemap = BasemapChoice::Tiles;
                     self.message = None;
                 }
-                Err(e) => self.message = Some(crate::tiles::source::redact(&lang.say(&e))),
+                Err(e) => self.message = Some(binzhou_tiles::source::redact(&lang.say(&e))),
             }
         }
         let tiles = &mut state.tiles;

@@ -5,7 +5,7 @@
 //!
 //! Every figure is clickable: it answers with the sites behind it as a
 //! [`PanelAction::Select`], which the app highlights on the map and lists in
-//! the attribute table. The figures come from [`crate::stats::progress`],
+//! the attribute table. The figures come from [`binzhou_core::stats::progress`],
 //! computed once per data/year change, never per frame.
 //!
 //! This module also holds what the three report panels (dashboard, table,
@@ -21,9 +21,12 @@ use egui_plot::{Bar, BarChart, Plot, PlotPoint};
 
 use super::background::{Background, Poll};
 use crate::app::i18n::Lang;
-use crate::index::SiteIndex;
-use crate::model::{Dataset, LayerKey, PlanLayer, Progress, Scope, StatusClass, YearView};
-use crate::stats::{PlanTargets, StatRow, progress};
+use binzhou_core::index::SiteIndex;
+use binzhou_core::model::{Dataset, LayerKey, PlanLayer, Scope, StatusClass, YearView};
+use binzhou_core::stats::{
+    CountySummary, Figure, LayerSummary, PlanTargets, STACK_YEARS, StatRow, YearStack, county_summaries, figure_sites,
+    is_behind, layer_summaries, progress, year_stack,
+};
 
 pub use crate::app::map::style::status_colour;
 
@@ -143,77 +146,15 @@ pub fn view_label(view: YearView, lang: Lang) -> String {
     }
 }
 
-/// One figure of a dashboard row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Figure {
-    /// Everything the data plans for the target.
-    Planned,
-    /// Completed by the view.
-    Done,
-    /// Started, not completed (overdue or not).
-    InProgress,
-    /// Not started (overdue or not).
-    NotStarted,
-    /// Not done although the plan year has passed.
-    Overdue,
-}
-
-impl Figure {
-    /// The four figures shown as columns.
-    pub const COLUMNS: [Figure; 4] = [Figure::Done, Figure::InProgress, Figure::NotStarted, Figure::Overdue];
-
-    /// The column header.
-    pub fn name(self, lang: Lang) -> &'static str {
-        match self {
-            Figure::Planned => tr(lang, "计划", "Planned"),
-            Figure::Done => tr(lang, StatusClass::Done.name_zh(), StatusClass::Done.name_en()),
-            Figure::InProgress => tr(lang, StatusClass::InProgress.name_zh(), StatusClass::InProgress.name_en()),
-            Figure::NotStarted => tr(lang, StatusClass::NotStarted.name_zh(), StatusClass::NotStarted.name_en()),
-            Figure::Overdue => tr(lang, StatusClass::Overdue.name_zh(), StatusClass::Overdue.name_en()),
-        }
+/// A figure's column header.
+pub fn figure_name(figure: Figure, lang: Lang) -> &'static str {
+    match figure {
+        Figure::Planned => tr(lang, "计划", "Planned"),
+        Figure::Done => tr(lang, StatusClass::Done.name_zh(), StatusClass::Done.name_en()),
+        Figure::InProgress => tr(lang, StatusClass::InProgress.name_zh(), StatusClass::InProgress.name_en()),
+        Figure::NotStarted => tr(lang, StatusClass::NotStarted.name_zh(), StatusClass::NotStarted.name_en()),
+        Figure::Overdue => tr(lang, StatusClass::Overdue.name_zh(), StatusClass::Overdue.name_en()),
     }
-
-    /// This figure of a row.
-    pub fn of(self, row: &StatRow) -> f64 {
-        match self {
-            Figure::Planned => row.planned,
-            Figure::Done => row.done,
-            Figure::InProgress => row.in_progress,
-            Figure::NotStarted => row.not_started,
-            Figure::Overdue => row.overdue,
-        }
-    }
-}
-
-/// The sites counted in one figure of a row, in dataset order. The same
-/// split as [`progress`]: in progress and not started include overdue sites.
-pub fn figure_sites(ds: &Dataset, view: YearView, row: &StatRow, figure: Figure) -> Vec<usize> {
-    row.sites
-        .iter()
-        .copied()
-        .filter(|&i| {
-            let st = ds.sites[i].status(view);
-            match figure {
-                Figure::Planned => true,
-                Figure::Done => st.progress == Progress::Done,
-                Figure::InProgress => st.progress == Progress::InProgress,
-                Figure::NotStarted => st.progress == Progress::NotStarted,
-                Figure::Overdue => st.overdue,
-            }
-        })
-        .collect()
-}
-
-/// What a row is measured against: the plan's figure, or everything planned
-/// where the plan names no figure.
-pub fn goal(row: &StatRow) -> f64 {
-    row.target.unwrap_or(row.planned)
-}
-
-/// Whether a row is behind: its period has ended by the view and the target
-/// is not met.
-pub fn is_behind(row: &StatRow, view: YearView) -> bool {
-    view.cutoff() >= *row.period.years().end() && goal(row) > 0.0 && !row.met()
 }
 
 /// A figure as shown: km with one decimal, counts as whole numbers.
@@ -271,125 +212,17 @@ pub fn row_title(row: &StatRow, lang: Lang) -> String {
 
 /// The accessible name of one figure's cell: "{row title} · {figure}: {value}".
 pub fn figure_label(row: &StatRow, figure: Figure, lang: Lang) -> String {
-    format!("{} · {}: {}", row_title(row, lang), figure.name(lang), amount_text(figure.of(row), row.layer.counts_km()))
-}
-
-/// Per layer and year: amounts and sites in each status class, for the stacked chart.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct YearStack {
-    /// `amounts[year][class]`, years 2020..=2022, classes in [`StatusClass::ALL`] order.
-    pub amounts: [[f64; 4]; 3],
-    /// The sites behind each amount.
-    pub sites: [[Vec<usize>; 4]; 3],
-}
-
-/// The years of the stacked chart.
-pub const STACK_YEARS: [i32; 3] = [2020, 2021, 2022];
-
-/// Status by year of the sites the layer's targets count (the union of its rows' sites).
-pub fn year_stack(ds: &Dataset, rows: &[StatRow], layer: PlanLayer) -> YearStack {
-    let mut sites: Vec<usize> =
-        rows.iter().filter(|r| r.layer == layer).flat_map(|r| r.sites.iter().copied()).collect();
-    sites.sort_unstable();
-    sites.dedup();
-    let mut out = YearStack::default();
-    for (y, year) in STACK_YEARS.into_iter().enumerate() {
-        for &i in &sites {
-            let s = &ds.sites[i];
-            let c = class_slot(s.status(YearView::EndOf(year)).class());
-            out.amounts[y][c] += s.amount();
-            out.sites[y][c].push(i);
-        }
-    }
-    out
-}
-
-fn class_slot(c: StatusClass) -> usize {
-    StatusClass::ALL.iter().position(|&x| x == c).unwrap_or(0)
-}
-
-/// One layer's rows summed: for the "done vs target" chart.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LayerSummary {
-    /// The layer.
-    pub layer: PlanLayer,
-    /// Sum of the rows' goals (see [`goal`]).
-    pub goal: f64,
-    /// Sum of the rows' done figures.
-    pub done: f64,
-    /// The sites of all its rows.
-    pub sites: Vec<usize>,
-    /// Those of them done at the view.
-    pub done_sites: Vec<usize>,
-}
-
-impl LayerSummary {
-    /// Done as a percentage of the goal.
-    pub fn percent(&self) -> f64 {
-        if self.goal > 0.0 { 100.0 * self.done / self.goal } else { 0.0 }
-    }
-}
-
-/// Per layer, in the plan's order: all rows summed.
-pub fn layer_summaries(ds: &Dataset, view: YearView, rows: &[StatRow]) -> Vec<LayerSummary> {
-    PlanLayer::ALL
-        .into_iter()
-        .filter_map(|layer| {
-            let mine: Vec<&StatRow> = rows.iter().filter(|r| r.layer == layer).collect();
-            if mine.is_empty() {
-                return None;
-            }
-            let mut s = LayerSummary { layer, goal: 0.0, done: 0.0, sites: Vec::new(), done_sites: Vec::new() };
-            for r in mine {
-                s.goal += goal(r);
-                s.done += r.done;
-                s.sites.extend(&r.sites);
-                s.done_sites.extend(figure_sites(ds, view, r, Figure::Done));
-            }
-            Some(s)
-        })
-        .collect()
-}
-
-/// One county's rows of a layer summed: for the per-county chart.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CountySummary {
-    /// The county.
-    pub district: String,
-    /// Sum of its targets.
-    pub goal: f64,
-    /// Sum of its done figures.
-    pub done: f64,
-    /// Its sites.
-    pub sites: Vec<usize>,
-    /// Those done at the view.
-    pub done_sites: Vec<usize>,
-}
-
-/// Per county (in the plan's order), the layer's per-county rows summed over periods.
-pub fn county_summaries(ds: &Dataset, view: YearView, rows: &[StatRow], layer: PlanLayer) -> Vec<CountySummary> {
-    let mut out: Vec<CountySummary> = Vec::new();
-    for r in rows.iter().filter(|r| r.layer == layer) {
-        let Some(d) = &r.district else { continue };
-        let pos = match out.iter().position(|c| &c.district == d) {
-            Some(p) => p,
-            None => {
-                out.push(CountySummary { district: d.clone(), ..Default::default() });
-                out.len() - 1
-            }
-        };
-        let c = &mut out[pos];
-        c.goal += goal(r);
-        c.done += r.done;
-        c.sites.extend(&r.sites);
-        c.done_sites.extend(figure_sites(ds, view, r, Figure::Done));
-    }
-    out
+    format!(
+        "{} · {}: {}",
+        row_title(row, lang),
+        figure_name(figure, lang),
+        amount_text(figure.of(row), row.layer.counts_km())
+    )
 }
 
 /// Writes the figures as CSV (UTF-8 with BOM), atomically.
 pub fn export_stats_csv(path: &Path, rows: &[StatRow], lang: Lang) -> std::io::Result<()> {
-    crate::save::write_atomic(path, |w| crate::export::write_stats_csv(w, rows, lang == Lang::Zh))
+    binzhou_core::save::write_atomic(path, |w| binzhou_core::export::write_stats_csv(w, rows, lang == Lang::Zh))
 }
 
 /// Crops a screenshot to `rect` (in points) and writes it as PNG, atomically.
@@ -414,7 +247,7 @@ pub fn save_png_crop(
         }
     }
     let (cw, ch) = ((x1 - x0) as u32, (y1 - y0) as u32);
-    crate::save::write_atomic(path, |out| {
+    binzhou_core::save::write_atomic(path, |out| {
         image::codecs::png::PngEncoder::new(out)
             .write_image(&rgba, cw, ch, image::ExtendedColorType::Rgba8)
             .map_err(std::io::Error::other)
@@ -933,7 +766,7 @@ fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, ctx: &Panel
             ui.strong(tr(lang, "目标项", "Target"));
             ui.strong(tr(lang, "目标", "Goal"));
             for f in Figure::COLUMNS {
-                ui.strong(f.name(lang));
+                ui.strong(figure_name(f, lang));
             }
             ui.strong(tr(lang, "完成率", "Done %"));
             ui.end_row();
@@ -980,7 +813,7 @@ fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, ctx: &Panel
                         let resp = clickable(ui, t, figure_label(r, f, lang)).on_hover_text(format!(
                             "{}: {}",
                             tr(lang, "点击选择这些项目", "Click to select these sites"),
-                            f.name(lang)
+                            figure_name(f, lang)
                         ));
                         if resp.clicked() {
                             action = Some(PanelAction::Select(figure_sites(ctx.dataset, view, r, f)));
@@ -1007,57 +840,7 @@ fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, ctx: &Panel
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Site;
-
-    fn row(period: crate::stats::Period, target: Option<f64>, done: f64, planned: f64) -> StatRow {
-        StatRow {
-            layer: PlanLayer::PocketPark,
-            kind: None,
-            scope: Scope::MainCity,
-            district: None,
-            period,
-            target,
-            unit: "处".into(),
-            planned,
-            done,
-            in_progress: 0.0,
-            not_started: planned - done,
-            overdue: 0.0,
-            percent: None,
-            sentence: String::new(),
-            sentence_en: String::new(),
-            sites: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn a_row_is_behind_only_once_its_period_has_ended_unmet() {
-        use crate::stats::Period;
-        let r = row(Period::Y2021To2022, Some(30.0), 10.0, 30.0);
-        assert!(!is_behind(&r, YearView::EndOf(2021)));
-        assert!(is_behind(&r, YearView::EndOf(2022)));
-        assert!(is_behind(&r, YearView::Latest));
-        let met = row(Period::Y2020, Some(36.0), 36.0, 40.0);
-        assert!(!is_behind(&met, YearView::EndOf(2022)));
-        let nothing = row(Period::Y2020, None, 0.0, 0.0);
-        assert!(!is_behind(&nothing, YearView::EndOf(2022)), "nothing planned, nothing to be behind on");
-    }
-
-    #[test]
-    fn the_year_stack_splits_a_layers_sites_into_the_four_classes() {
-        let mut a = Site::new_for_test("a", "a");
-        a.tags_mut().layer = LayerKey::Plan(PlanLayer::PocketPark);
-        a.scope = Some(Scope::MainCity);
-        a.plan_year = Some(2020);
-        a.started = Some("2020-03".parse().unwrap());
-        a.completed = Some("2021-05".parse().unwrap());
-        let ds = Dataset { sites: vec![a], ..Default::default() };
-        let rows = progress(&ds, &PlanTargets::bundled(), YearView::Latest);
-        let st = year_stack(&ds, &rows, PlanLayer::PocketPark);
-        assert_eq!(st.amounts[0], [0.0, 0.0, 0.0, 1.0], "2020: overdue");
-        assert_eq!(st.amounts[1], [1.0, 0.0, 0.0, 0.0], "2021: done");
-        assert_eq!(st.sites[0][3], vec![0]);
-    }
+    use binzhou_core::model::Site;
 
     /// `n` main-city pocket parks planned for 2020, done in 2021.
     fn parks(n: usize) -> Arc<crate::app::data::MapData> {

@@ -6,7 +6,7 @@ use geo::Geometry;
 use crate::app::data::MapData;
 use crate::app::i18n::Lang;
 use crate::app::map::style::{darker, status_colour};
-use crate::model::{Site, YearView};
+use binzhou_core::model::{Site, YearView};
 
 use super::swatch;
 

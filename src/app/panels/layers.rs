@@ -7,7 +7,7 @@ use crate::app::data::MapData;
 use crate::app::i18n::Lang;
 use crate::app::map::style::{Symbol, darker, layer_colour, with_alpha};
 use crate::app::state::ViewState;
-use crate::model::{LayerKey, PlanLayer};
+use binzhou_core::model::{LayerKey, PlanLayer};
 
 /// What the user asked of a layer.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -7,7 +7,7 @@ use crate::app::data::{MapData, SiteLooks};
 use crate::app::i18n::Lang;
 use crate::app::map::style::{darker, layer_colour, status_colour, with_alpha};
 use crate::app::state::{ColourBy, ViewState};
-use crate::model::{LayerKey, StatusClass};
+use binzhou_core::model::{LayerKey, StatusClass};
 
 use super::swatch;
 

@@ -16,17 +16,17 @@ use crate::app::i18n::Lang;
 use crate::app::map::MapView;
 use crate::app::map::basemap::BasemapChoice;
 use crate::app::map::project::ScreenTransform;
-use crate::app::map::tiles_source::labels_package_for;
 use crate::app::state::ViewState;
-use crate::crs::{Crs, from_wgs84};
-use crate::model::Msg;
-use crate::tiles::cache::human_size;
-use crate::tiles::coord::LonLatBox;
-use crate::tiles::prefetch::{
+use binzhou_core::crs::{Crs, from_wgs84};
+use binzhou_core::model::Msg;
+use binzhou_tiles::cache::human_size;
+use binzhou_tiles::coord::LonLatBox;
+use binzhou_tiles::prefetch::{
     DEFAULT_REQUESTS_PER_SECOND, Estimate, MAX_PREFETCH_ZOOM, MAX_TILES, Prefetch, PrefetchArea, PrefetchOptions,
     PrefetchReport, PrefetchTarget, ProgressSnapshot,
 };
-use crate::tiles::source::{LayerRole, SourceSpec, redact};
+use binzhou_tiles::settings::labels_package_for;
+use binzhou_tiles::source::{LayerRole, SourceSpec, redact};
 
 /// What the dialog asks of the app.
 #[derive(Clone, Debug, PartialEq)]

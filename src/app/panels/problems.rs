@@ -5,7 +5,7 @@ use egui::{Color32, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::app::i18n::Lang;
-use crate::model::{Problem, Severity};
+use binzhou_core::model::{Problem, Severity};
 
 /// The panel's own state.
 #[derive(Debug, Default)]

@@ -4,7 +4,7 @@ use egui::{Id, RichText, ScrollArea, Ui};
 
 use crate::app::data::MapData;
 use crate::app::i18n::Lang;
-use crate::model::Site;
+use binzhou_core::model::Site;
 
 /// Results shown at most.
 pub const MAX_SHOWN: usize = 100;

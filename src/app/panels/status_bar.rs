@@ -7,7 +7,7 @@ use egui::{Color32, RichText, Sense, Stroke, Ui, vec2};
 use crate::app::i18n::Lang;
 use crate::app::map::project::ScreenTransform;
 use crate::app::worker::LoadProgress;
-use crate::crs::{Crs, from_wgs84};
+use binzhou_core::crs::{Crs, from_wgs84};
 
 /// What the status bar shows.
 pub struct StatusInfo<'a> {

@@ -20,8 +20,8 @@ use egui_extras::{Column as TableColumn, TableBuilder};
 
 use super::dashboard::{DataKey, PanelAction, PanelCtx, status_colour, tr, view_label};
 use crate::app::i18n::Lang;
-use crate::model::{Dataset, LayerKey, StatusClass, YearView};
-use crate::table::{Column, Filter, Sort, cell, columns_for, rows};
+use binzhou_core::model::{Dataset, LayerKey, StatusClass, YearView};
+use binzhou_core::table::{Column, Filter, Sort, cell, columns_for, rows};
 
 /// Writes the listed rows as CSV (UTF-8 with BOM, cells as the table shows them), atomically.
 pub fn export_csv(
@@ -32,13 +32,15 @@ pub fn export_csv(
     view: YearView,
     lang: Lang,
 ) -> std::io::Result<()> {
-    crate::save::write_atomic(path, |w| crate::export::write_sites_csv(w, ds, rows, columns, view, lang == Lang::Zh))
+    binzhou_core::save::write_atomic(path, |w| {
+        binzhou_core::export::write_sites_csv(w, ds, rows, columns, view, lang == Lang::Zh)
+    })
 }
 
 /// Writes the listed rows' sites as a GeoJSON FeatureCollection, atomically.
 pub fn export_geojson(path: &Path, ds: &Dataset, rows: &[usize], name: &str) -> std::io::Result<()> {
-    crate::save::write_atomic(path, |w| {
-        crate::export::write_feature_collection(w, name, rows.iter().map(|&i| &ds.sites[i]))
+    binzhou_core::save::write_atomic(path, |w| {
+        binzhou_core::export::write_feature_collection(w, name, rows.iter().map(|&i| &ds.sites[i]))
     })
 }
 

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use crate::app::i18n::Lang;
-use crate::model::YearView;
+use binzhou_core::model::YearView;
 
 /// Seconds each year stays on screen while playing.
 pub const STEP_SECONDS: f32 = 1.6;

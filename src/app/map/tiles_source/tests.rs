@@ -15,14 +15,18 @@ use crate::app::App;
 use crate::app::data::MapData;
 use crate::app::state::ViewState;
 use crate::app::{fonts, map::basemap::BasemapChoice};
-use crate::crs::{Crs, from_wgs84, to_wgs84};
-use crate::model::{Dataset, Site};
-use crate::tiles::coord::LonLatBox;
-use crate::tiles::mbtiles::{MbTilesMeta, MbTilesReader, MbTilesWriter};
-use crate::tiles::pmtiles::export_mbtiles;
-use crate::tiles::prefetch::{Prefetch, PrefetchArea, PrefetchOptions, PrefetchTarget};
-use crate::tiles::source::TiandituLayer;
-use crate::tiles::testkit::{LogCapture, Mode, TileServer, png_tile, webp_tile};
+use binzhou_core::crs::{Crs, from_wgs84, to_wgs84};
+use binzhou_core::model::{Dataset, Site};
+use binzhou_tiles::coord::LonLatBox;
+use binzhou_tiles::http::REQUEST_TIMEOUT;
+use binzhou_tiles::mbtiles::{MbTilesMeta, MbTilesReader, MbTilesWriter};
+use binzhou_tiles::pmtiles::export_mbtiles;
+use binzhou_tiles::prefetch::{Prefetch, PrefetchArea, PrefetchOptions, PrefetchTarget};
+use binzhou_tiles::settings::{SecretText, offline_spec_for};
+use binzhou_tiles::source::TiandituLayer;
+use binzhou_tiles::source::USER_AGENT;
+use binzhou_tiles::testkit::{LogCapture, Mode, TileServer, png_tile, webp_tile};
+use std::fs;
 
 const KEY: &str = "0123abcdSECRETKEY9876fedc";
 
@@ -145,36 +149,6 @@ fn cached_tiles_are_shown_after_the_server_is_stopped() {
         fs::read_dir(cache.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names.len(), 1);
     assert!(names[0].starts_with("loopback-"), "{names:?}");
-}
-
-#[test]
-fn a_stale_cached_tile_is_used_when_the_server_fails_and_the_failure_is_recorded() {
-    let cache = tempfile::tempdir().unwrap();
-    let server = TileServer::start();
-    let h = health();
-    let mut fetcher = HttpFetcher::new(remote_layer(&server.template()), Some(cache.path()), REQUEST_TIMEOUT).unwrap();
-    assert!(fetcher.fetch(city_tile(), &h).unwrap().is_some());
-    // Pretend the copy is old, then break the server.
-    fetcher.max_age = Duration::ZERO;
-    server.set_mode(Mode::Status(500));
-    let bytes = fetcher.fetch(city_tile(), &h).unwrap().expect("the stale copy");
-    assert_eq!(bytes, png_tile(city_tile()));
-    assert!(h.summary().unwrap().contains("HTTP 500"));
-    // Without a copy, the failure is the caller's to record.
-    assert_eq!(fetcher.fetch(t(12, 0, 0), &h), Err(TileFault::Http(500)));
-}
-
-#[test]
-fn a_damaged_cache_entry_is_replaced_by_a_fresh_download() {
-    let cache = tempfile::tempdir().unwrap();
-    let server = TileServer::start();
-    let h = health();
-    let mut fetcher = HttpFetcher::new(remote_layer(&server.template()), Some(cache.path()), REQUEST_TIMEOUT).unwrap();
-    let path = fetcher.cache_path(city_tile()).unwrap();
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(&path, b"<html>not a tile</html>").unwrap();
-    assert_eq!(fetcher.fetch(city_tile(), &h).unwrap().unwrap(), png_tile(city_tile()));
-    assert_eq!(fs::read(&path).unwrap(), png_tile(city_tile()));
 }
 
 #[test]

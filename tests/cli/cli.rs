@@ -1,0 +1,210 @@
+//! The command line as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use binzhou_core::load::{LoadOptions, load_file};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_binzhou-sites"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let Output { status, stdout, stderr } = bin().args(args).output().unwrap();
+    (status.code().unwrap_or(-1), String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
+}
+
+fn fixture(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(p)
+}
+
+#[test]
+fn validate_prints_each_problem_with_file_feature_id_and_field_and_fails_on_errors() {
+    let f = fixture("bad/null_geometry.geojson");
+    let (code, out, _) = run(&["validate", f.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("null_geometry.geojson:feature 1#NULL-2:geometry: error: geometry is null"), "{out}");
+    assert!(out.contains("pocket_park"), "per-layer summary: {out}");
+    assert!(out.contains("1 sites loaded"), "{out}");
+}
+
+#[test]
+fn validate_passes_files_with_only_warnings() {
+    let f = fixture("bad/unclosed_ring.geojson");
+    let (code, out, _) = run(&["validate", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warning: ring 0 was not closed"), "{out}");
+}
+
+#[test]
+fn validate_passes_the_bundled_data_without_errors() {
+    let (code, out, _) = run(&["validate", "data"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 errors"), "{out}");
+}
+
+#[test]
+fn stats_at_2022_shows_the_plans_targets_exactly() {
+    let (code, out, err) = run(&["stats", "--year", "2022", "--data", "data", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let target = |layer: &str, scope: &str, period: &str, kind: Option<&str>| -> Vec<f64> {
+        rows.iter()
+            .filter(|r| {
+                r["layer"] == layer
+                    && r["scope"] == scope
+                    && r["period"] == period
+                    && kind.is_none_or(|k| r["kind"] == k)
+            })
+            .map(|r| r["target"].as_f64().unwrap())
+            .collect()
+    };
+    // TARGETS.md, layer by layer.
+    assert_eq!(target("dead_end_road", "main_city", "2020", Some("road")), [15.0]);
+    assert_eq!(target("dead_end_road", "main_city", "2020", Some("bridge")), [4.0]);
+    assert_eq!(target("dead_end_road", "main_city", "2021-2022", Some("road")), [20.0]);
+    assert_eq!(target("dead_end_road", "main_city", "2021-2022", Some("bridge")), [3.0]);
+    assert_eq!(target("pocket_park", "main_city", "2020", None), [36.0]);
+    assert_eq!(target("pocket_park", "main_city", "2021-2022", None), [30.0]);
+    assert_eq!(target("pocket_park", "county", "2020", None), [5.0; 7]);
+    assert_eq!(target("pocket_park", "county", "2021-2022", None), [10.0; 7]);
+    assert_eq!(target("greenway", "main_city", "2020", None), [35.0]);
+    assert_eq!(target("greenway", "main_city", "2021-2022", None), [30.0]);
+    assert_eq!(target("greenway", "county", "2020", None), [10.0; 7]);
+    assert_eq!(target("greenway", "county", "2021-2022", None), [20.0; 7]);
+    assert_eq!(target("urban_village", "main_city", "2020-2022", None), [116.0]);
+    // The bundled data carries every counted target: planned ≥ target everywhere.
+    for r in rows {
+        if let Some(t) = r["target"].as_f64() {
+            assert!(r["planned"].as_f64().unwrap() >= t, "too few sites planned for {r}");
+        }
+    }
+}
+
+#[test]
+fn stats_prints_a_table_that_moves_with_the_year() {
+    let (_, at2020, _) = run(&["stats", "--year", "2020", "--data", "data"]);
+    let (_, at2022, _) = run(&["stats", "--year", "2022", "--data", "data"]);
+    assert!(at2020.contains("end of 2020") && at2022.contains("end of 2022"));
+    let uv = |s: &str| s.lines().find(|l| l.starts_with("urban_village")).unwrap().to_string();
+    assert_ne!(uv(&at2020), uv(&at2022), "urban-village progress should differ between 2020 and 2022");
+}
+
+#[test]
+fn convert_writes_wgs84_geojson_keeping_every_property() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.geojson");
+    let input = fixture("crs/gk_4527_declared.geojson");
+    let (code, _, err) = run(&["convert", input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(!text.contains("\"crs\""), "RFC 7946 output has no crs member");
+    let ds = load_file(&out, &LoadOptions::default(), &|_, _| {});
+    assert!(ds.problems.is_empty(), "{:?}", ds.problems);
+    let geo::Geometry::Point(p) = ds.sites[0].geometry else { panic!() };
+    assert!((p.x() - 118.0).abs() < 1e-7 && (p.y() - 37.38).abs() < 1e-7, "{p:?}");
+    assert_eq!(ds.sites[0].name(), "测点0");
+    assert_eq!(ds.sites[0].extra("规划编号"), Some(serde_json::json!("BZ-000")));
+}
+
+#[test]
+fn convert_from_gcj02_shifts_points_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("wgs.geojson");
+    let input = fixture("crs/gcj02_beijing.geojson");
+    let (code, _, err) = run(&["convert", input.to_str().unwrap(), "--from", "gcj02", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("GCJ-02"), "the conversion is reported: {err}");
+    let ds = load_file(&out, &LoadOptions::default(), &|_, _| {});
+    let geo::Geometry::Point(p) = ds.sites[0].geometry else { panic!() };
+    assert!((p.x() - 116.377817).abs() < 5e-6 && (p.y() - 39.911954).abs() < 5e-6, "{p:?}");
+}
+
+#[test]
+fn convert_refuses_an_unknown_from_with_a_clear_message() {
+    let (code, _, err) = run(&["convert", "x.geojson", "--from", "mars", "--out", "/tmp/never.geojson"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--from mars"), "{err}");
+}
+
+#[test]
+fn gen_writes_a_loadable_dataset_of_mixed_geometries() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("syn.geojson");
+    let (code, _, err) = run(&["gen", "--features", "3000", "--seed", "5", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let ds = load_file(&out, &LoadOptions::default(), &|_, _| {});
+    assert_eq!(ds.sites.len(), 3000);
+    assert!(ds.problems.is_empty(), "{:?}", &ds.problems[..ds.problems.len().min(3)]);
+    let kinds: std::collections::BTreeSet<&str> = ds
+        .sites
+        .iter()
+        .map(|s| match s.geometry {
+            geo::Geometry::Point(_) => "point",
+            geo::Geometry::LineString(_) => "line",
+            geo::Geometry::Polygon(_) => "polygon",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["line", "point", "polygon"]);
+    assert!(
+        ds.sites
+            .iter()
+            .all(|s| s.district().is_some() && s.plan_year.is_some() && s.name().chars().any(|c| c > '\u{4e00}'))
+    );
+    // Same seed, same bytes.
+    let again = dir.path().join("again.geojson");
+    run(&["gen", "--features", "3000", "--seed", "5", "--out", again.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
+}
+
+#[test]
+fn bench_reports_time_and_peak_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("syn.geojson");
+    run(&["gen", "--features", "2000", "--out", out.to_str().unwrap()]);
+    let (code, text, _) = run(&["bench", out.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(text.contains("load + validate") && text.contains("peak RSS") && text.contains("2000 sites"), "{text}");
+}
+
+#[test]
+fn audit_finds_each_planted_problem_and_nothing_in_a_clean_file() {
+    let districts = fixture("audit/districts.geojson");
+    let d = districts.to_str().unwrap();
+    let planted = fixture("audit/planted.geojson");
+    let (code, out, err) =
+        run(&["audit", "--year", "2022", "--json", "--data", planted.to_str().unwrap(), "--data", d]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut found: Vec<(String, Vec<String>)> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let ids = e["ids"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().to_string()).collect();
+            (e["kind"].as_str().unwrap().to_string(), ids)
+        })
+        .collect();
+    found.sort();
+    let expect = |k: &str, ids: &[&str]| (k.to_string(), ids.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    let mut want = vec![
+        expect("overdue", &["P-LATE"]),
+        expect("overdue", &["P-UV"]),
+        expect("completed_before_started", &["P-ORDER"]),
+        expect("park_in_unrebuilt_village", &["P-PARK", "P-UV"]),
+        expect("outside_district", &["P-AWAY"]),
+        expect("duplicate", &["P-DUP1", "P-DUP2"]),
+        expect("invalid_geometry", &["P-BOW"]),
+    ];
+    want.sort();
+    assert_eq!(found, want);
+
+    let clean = fixture("audit/clean.geojson");
+    let (_, out, _) = run(&["audit", "--year", "2022", "--json", "--data", clean.to_str().unwrap(), "--data", d]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["entries"], serde_json::json!([]), "a clean file raises nothing");
+}

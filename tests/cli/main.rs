@@ -1,0 +1,5 @@
+//! The command line as a program: each subcommand on the bundled data and on
+//! the fixtures.
+#![allow(clippy::unwrap_used)]
+
+mod cli;
