@@ -3,6 +3,7 @@
 //! swapped in whole.
 
 use binzhou_core::index::SiteIndex;
+use binzhou_core::search::SearchIndex;
 use binzhou_core::model::{Dataset, LayerInfo, LayerKey, YearView};
 use binzhou_core::stats::LayerSlots;
 pub use binzhou_core::stats::{SiteLooks, class_slot};
@@ -14,6 +15,8 @@ use super::map::project::GeomCache;
 pub struct MapData {
     pub dataset: Dataset,
     pub index: SiteIndex,
+    /// Search keys, built once per dataset.
+    pub search: SearchIndex,
     pub geoms: GeomCache,
     /// The dataset's layers, in the panel's order.
     pub layers: Vec<LayerInfo>,
@@ -28,9 +31,10 @@ impl MapData {
     pub fn build(dataset: Dataset) -> Self {
         let LayerSlots { layers, layer_of } = LayerSlots::of(&dataset);
         let index = SiteIndex::build(&dataset.sites);
+        let search = SearchIndex::build(&dataset.sites);
         let geoms = GeomCache::build(&dataset.sites);
         let bbox = dataset.bbox();
-        MapData { bbox, dataset, index, geoms, layers, layer_of }
+        MapData { bbox, dataset, index, search, geoms, layers, layer_of }
     }
 
     /// A site's layer slot.

@@ -7,7 +7,8 @@
 use egui::{Color32, Pos2, Stroke, Ui, vec2};
 
 use crate::app::i18n::Lang;
-use crate::app::map::project::{ScreenTransform, to_unit};
+use crate::app::map::project::ScreenTransform;
+use binzhou_core::mercator::to_unit;
 use crate::app::panels::dashboard::tr;
 use crate::app::panels::status_bar::distance_text;
 use binzhou_core::gnss::source::{GnssEvent, GnssReceiver, GnssSource};

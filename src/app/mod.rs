@@ -2,7 +2,7 @@
 //! search, layers and problems. Built on the headless core (loading, index,
 //! status by year); it adds presentation only.
 //!
-//! [`run`] opens the window; [`App`] is the app itself, whose whole UI is
+//! [`run`] (in `startup`) opens the window; [`App`] is the app itself, whose whole UI is
 //! drawn by [`App::ui_root`] into any `egui::Ui` (the window, or a test
 //! harness).
 
@@ -14,6 +14,14 @@ pub mod map;
 pub mod panels;
 pub mod state;
 pub mod worker;
+
+mod actions;
+mod menus;
+mod overlays;
+mod startup;
+
+pub use startup::{AppArgs, default_data_paths, main_city_bounds, run};
+use startup::targets_for;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,76 +46,8 @@ use panels::search::SearchState;
 use panels::status_bar::StatusInfo;
 use panels::table::TableState;
 use panels::year::Player;
-use state::{Camera, MAIN_CITY_BOUNDS, ViewState};
+use state::{Camera, ViewState};
 use worker::{LoadKind, Loader, Polled};
-
-/// What the app opens.
-#[derive(Clone, Debug, Default)]
-pub struct AppArgs {
-    /// Files or folders to load; empty means the bundled `data` folder.
-    pub data: Vec<PathBuf>,
-    /// A GNSS source to connect at start (see [`binzhou_core::gnss::source::GnssSource::parse`]).
-    pub gnss: Option<String>,
-}
-
-/// The bundled data folder: `data` under the working directory, or the
-/// crate's own when run from elsewhere during development.
-pub fn default_data_paths() -> Vec<PathBuf> {
-    let here = PathBuf::from("data");
-    if here.is_dir() {
-        return vec![here];
-    }
-    let crate_data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
-    if crate_data.is_dir() { vec![crate_data] } else { vec![here] }
-}
-
-/// The main city's bounds as a lon/lat box.
-pub fn main_city_bounds() -> geo::Rect<f64> {
-    let [w, s, e, n] = MAIN_CITY_BOUNDS;
-    geo::Rect::new((w, s), (e, n))
-}
-
-/// Opens the desktop app and runs it until the window closes.
-pub fn run(args: AppArgs) -> anyhow::Result<()> {
-    let gnss = args.gnss;
-    let paths = if args.data.is_empty() { default_data_paths() } else { args.data };
-    let font = fonts::find_cjk_font();
-    let title_lang = if font.is_some() { Lang::Zh } else { Lang::En };
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title(title_lang.text().app_title)
-            .with_inner_size([1440.0, 900.0])
-            .with_min_inner_size([800.0, 500.0])
-            .with_drag_and_drop(true),
-        ..Default::default()
-    };
-    eframe::run_native(
-        "binzhou-sites",
-        options,
-        Box::new(move |cc| {
-            let font_missing = match font.as_deref().map(|p| fonts::install_font_file(&cc.egui_ctx, p)) {
-                Some(Ok(())) => false,
-                Some(Err(e)) => {
-                    tracing::warn!("{e}");
-                    true
-                }
-                None => {
-                    tracing::warn!("{}", fonts::FontError::NotFound);
-                    true
-                }
-            };
-            fonts::apply_text_sizes(&cc.egui_ctx);
-            cc.egui_ctx.set_theme(egui::Theme::Light);
-            let state = ViewState::load(cc.storage);
-            let mut app = App::new(paths, state, font_missing).with_report_state(cc.storage);
-            if let Some(g) = &gnss {
-                app.connect_gnss(g, &cc.egui_ctx);
-            }
-            Ok(Box::new(app))
-        }),
-    )
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
-}
 
 /// Dialog windows.
 #[derive(Debug, Default)]
@@ -163,17 +103,6 @@ pub struct App {
 
 /// Where the report panels' state is stored.
 const REPORTS_KEY: &str = "binzhou-sites/report-panels";
-
-/// The plan targets for the data paths: a folder's own `plan_targets.json`, else the bundled ones.
-fn targets_for(paths: &[PathBuf]) -> PlanTargets {
-    paths
-        .iter()
-        .find(|p| p.is_dir())
-        .and_then(|dir| {
-            PlanTargets::for_data_dir(dir).map_err(|e| tracing::warn!("{e}; using the bundled plan targets")).ok()
-        })
-        .unwrap_or_else(PlanTargets::bundled)
-}
 
 impl App {
     /// An app that loads `paths` when first shown. With `font_missing`, the
@@ -301,85 +230,6 @@ impl App {
         self.loader.is_busy() || self.initial.is_some()
     }
 
-    /// Loads files or folders and adds them to the data (or queues them
-    /// while a load is under way).
-    pub fn open_paths(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
-        let kind = if self.data.dataset.sites.is_empty() && self.data.dataset.files.is_empty() {
-            LoadKind::Replace
-        } else {
-            LoadKind::Add(self.data.clone())
-        };
-        self.loader.start(ctx, paths, kind);
-    }
-
-    /// Blocks until the load under way (and any queued) has finished and is
-    /// shown; for tests and scripted use. Returns false on timeout.
-    pub fn wait_for_loading(&mut self, ctx: &egui::Context, timeout: Duration) -> bool {
-        if let Some(paths) = self.initial.take() {
-            self.loader.start(ctx, paths, LoadKind::Replace);
-        }
-        let deadline = std::time::Instant::now() + timeout;
-        while self.loader.is_busy() {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            let polled = self.loader.wait(left);
-            self.on_polled(ctx, polled);
-        }
-        true
-    }
-
-    fn on_polled(&mut self, ctx: &egui::Context, polled: Polled) {
-        match polled {
-            Polled::Nothing => {}
-            Polled::Died => {
-                self.notices.push(Notice { text: self.state.lang.text().loader_died.to_owned(), ttl: None })
-            }
-            Polled::Loaded(done) => {
-                let lang = self.state.lang;
-                let before = if done.replaced { 0 } else { self.data.dataset.sites.len() };
-                if done.replaced {
-                    self.selected = None;
-                    self.highlight.clear();
-                }
-                self.data = done.data;
-                self.generation += 1;
-                let ds = &self.data.dataset;
-                self.illustrative = ds.sites.iter().any(|s| s.source() == Some("illustrative"));
-                if ds.sites.is_empty() {
-                    self.notices.push(Notice { text: lang.text().no_data.to_owned(), ttl: None });
-                }
-                if !done.replaced {
-                    self.notices.push(Notice {
-                        text: lang.file_loaded(&done.files.join(", "), done.new_sites, done.new_problems),
-                        ttl: Some(6.0),
-                    });
-                    // Show what was added.
-                    if let Some(b) = ds.sites[before..].iter().map(|s| s.bbox).reduce(binzhou_core::model::union) {
-                        self.map.fit(b, 16.0, true);
-                    }
-                }
-                let new_errors =
-                    ds.problems[ds.problems.len() - done.new_problems..].iter().any(|p| p.severity == Severity::Error);
-                if new_errors && !done.replaced {
-                    self.state.panels.problems = true;
-                }
-                tracing::info!(
-                    "loaded {} ({} sites, {} problems) in {:.0} ms",
-                    done.files.join(", "),
-                    done.new_sites,
-                    done.new_problems,
-                    done.elapsed.as_secs_f64() * 1000.0
-                );
-                let queued = self.loader.take_queued();
-                if !queued.is_empty() {
-                    self.open_paths(ctx, queued);
-                }
-            }
-        }
-    }
-
     fn refresh_looks(&mut self) {
         let key = (self.state.year, self.generation);
         if self.looks_for != Some(key) {
@@ -404,337 +254,9 @@ impl App {
             .collect()
     }
 
-    fn select(&mut self, i: usize, fly: bool) {
-        self.selected = Some(i);
-        self.state.panels.identify = true;
-        if fly && let Some(site) = self.data.dataset.sites.get(i) {
-            let b = site.bbox;
-            let zoom = self.camera().zoom.max(15.0);
-            match self.map.transform {
-                Some(t) => {
-                    let fit = map::zoom_to_fit(&b, t.rect.size()).min(17.0);
-                    let c = b.center();
-                    self.map.fly_to(c.x, c.y, fit.min(zoom.max(15.0)), true);
-                }
-                None => self.map.fit(b, zoom, true),
-            }
-        }
-    }
-
-    fn handle_keys(&mut self, ctx: &egui::Context) {
-        if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::F)) {
-            self.state.panels.layers = true;
-            ctx.memory_mut(|m| m.request_focus(panels::search::field_id()));
-        }
-        let typing = ctx.egui_wants_keyboard_input();
-        if !typing && ctx.input(|i| i.key_pressed(Key::Escape)) {
-            self.selected = None;
-            self.highlight.clear();
-        }
-        if typing {
-            return;
-        }
-        let (zoom_in, zoom_out, dx, dy) = ctx.input(|i| {
-            let plain = !i.modifiers.command && !i.modifiers.alt;
-            let p = |k: Key| plain && i.key_pressed(k);
-            (
-                p(Key::Plus) || p(Key::Equals),
-                p(Key::Minus),
-                (p(Key::ArrowRight) as i8 - p(Key::ArrowLeft) as i8) as f32,
-                (p(Key::ArrowDown) as i8 - p(Key::ArrowUp) as i8) as f32,
-            )
-        });
-        if zoom_in {
-            self.map.zoom_by(1.0);
-        }
-        if zoom_out {
-            self.map.zoom_by(-1.0);
-        }
-        if dx != 0.0 || dy != 0.0 {
-            self.map.pan_by(dx * 150.0, dy * 150.0);
-        }
-    }
-
-    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
-        // MBTiles, PMTiles and tile folders become the basemap; the rest is data.
-        let dropped = self.tiles.open_paths(&mut self.state, dropped);
-        if !dropped.is_empty() {
-            self.open_paths(ctx, dropped);
-        }
-    }
-
-    fn open_dialog(&mut self, ctx: &egui::Context, folder: bool) {
-        let t = self.state.lang.text();
-        let dialog = rfd::FileDialog::new();
-        let picked = if folder {
-            dialog.pick_folder().map(|f| vec![f])
-        } else {
-            dialog.add_filter(t.geojson_filter, &["geojson", "json"]).pick_files()
-        };
-        if let Some(paths) = picked {
-            self.open_paths(ctx, paths);
-        }
-    }
-
-    /// Starts reading a GNSS source (a device, `gpsd`, `replay:FILE`). A
-    /// source that cannot even be started is said in a notice; one that
-    /// fails once running (no such device), in the status bar.
-    pub fn connect_gnss(&mut self, source: &str, ctx: &egui::Context) {
-        match self.gnss.connect(source, ctx) {
-            Ok(()) => self.state.gnss_source = source.trim().to_owned(),
-            Err(e) => {
-                tracing::warn!("{}", e.en);
-                self.notices.push(Notice { text: self.state.lang.pick(&e).to_owned(), ttl: None });
-            }
-        }
-    }
-
     /// The GNSS receiver, for tests and the status bar.
     pub fn gnss(&self) -> &gnss::GnssView {
         &self.gnss
-    }
-
-    /// Takes the receiver's news; on a new fix finds the nearest site and,
-    /// when following, keeps the map on the position.
-    fn poll_gnss(&mut self) {
-        let Some(fix) = self.gnss.poll() else { return };
-        let here = geo::Point::new(fix.lon, fix.lat);
-        let sites = &self.data.dataset.sites;
-        self.gnss.nearest =
-            self.data.index.nearest(sites, here, 1).first().map(|&(i, d)| (sites[i].name().to_owned(), d));
-        if self.state.gnss_follow {
-            let zoom = self.map.camera().zoom.max(15.0);
-            self.map.fly_to(fix.lon, fix.lat, zoom, true);
-        }
-    }
-
-    fn gnss_menu(&mut self, ui: &mut Ui) {
-        let lang = self.state.lang;
-        let tr = panels::dashboard::tr;
-        if ui.button(tr(lang, "连接 GNSS 接收机…", "Connect a GNSS receiver…")).clicked() {
-            self.gnss.dialog = Some(self.state.gnss_source.clone());
-            ui.close();
-        }
-        if self.gnss.is_connected() && ui.button(tr(lang, "断开", "Disconnect")).clicked() {
-            self.gnss.disconnect();
-            ui.close();
-        }
-        ui.separator();
-        ui.checkbox(&mut self.state.gnss_follow, tr(lang, "地图跟随我的位置", "Map follows my position"));
-        let here = self.gnss.fix().map(|f| (f.lon, f.lat));
-        if ui.add_enabled(here.is_some(), egui::Button::new(tr(lang, "转到我的位置", "Go to my position"))).clicked()
-        {
-            if let Some((lon, lat)) = here {
-                self.map.fly_to(lon, lat, self.map.camera().zoom.max(16.0), true);
-            }
-            ui.close();
-        }
-    }
-
-    fn menu_bar(&mut self, ui: &mut Ui) {
-        let lang = self.state.lang;
-        let t = lang.text();
-        egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button(t.menu_file, |ui| {
-                if ui.button(t.open_files).clicked() {
-                    ui.close();
-                    self.open_dialog(ui.ctx(), false);
-                }
-                if ui.button(t.open_folder).clicked() {
-                    ui.close();
-                    self.open_dialog(ui.ctx(), true);
-                }
-                ui.separator();
-                if ui.button(t.quit).clicked() {
-                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-                }
-            });
-            ui.menu_button(t.menu_view, |ui| {
-                let p = &mut self.state.panels;
-                ui.checkbox(&mut p.layers, t.panel_layers);
-                ui.checkbox(&mut p.legend, t.panel_legend);
-                ui.checkbox(&mut p.identify, t.panel_identify);
-                ui.checkbox(&mut p.problems, t.panel_problems);
-                ui.checkbox(&mut p.dashboard, t.panel_dashboard);
-                ui.checkbox(&mut p.table, t.panel_table);
-                ui.checkbox(&mut p.audit, t.panel_audit);
-                ui.separator();
-                ui.checkbox(&mut self.state.show_labels, t.show_labels);
-                ui.checkbox(&mut self.state.show_changes, t.show_changes);
-                ui.checkbox(&mut self.state.show_gcj02, t.show_gcj02);
-                ui.separator();
-                if ui.button(t.zoom_main_city).clicked() {
-                    self.map.fit(main_city_bounds(), 16.0, true);
-                    ui.close();
-                }
-                if ui.button(t.zoom_all_data).clicked() {
-                    if let Some(b) = self.data.dataset.bbox() {
-                        self.map.fit(b, 16.0, true);
-                    }
-                    ui.close();
-                }
-            });
-            ui.menu_button(t.menu_basemap, |ui| {
-                panels::basemap_settings::menu(ui, &mut self.state, &mut self.tiles);
-            });
-            ui.menu_button(panels::dashboard::tr(lang, "定位", "GNSS"), |ui| self.gnss_menu(ui));
-            ui.menu_button(t.menu_language, |ui| {
-                for l in [Lang::Zh, Lang::En] {
-                    ui.radio_value(&mut self.state.lang, l, l.native_name());
-                }
-            });
-            ui.menu_button(t.menu_help, |ui| {
-                if ui.button(t.shortcuts).clicked() {
-                    self.dialogs.shortcuts = true;
-                    ui.close();
-                }
-                if ui.button(t.about).clicked() {
-                    self.dialogs.about = true;
-                    ui.close();
-                }
-            });
-        });
-    }
-
-    fn toolbar(&mut self, ui: &mut Ui) {
-        let lang = self.state.lang;
-        ui.horizontal(|ui| {
-            panels::year::show(ui, &mut self.state.year, &mut self.player, lang);
-            ui.separator();
-            ui.checkbox(&mut self.state.show_changes, lang.text().show_changes);
-            if self.illustrative {
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.label(
-                        RichText::new(lang.text().illustrative_badge)
-                            .color(Color32::from_rgb(150, 90, 0))
-                            .background_color(Color32::from_rgb(255, 240, 200)),
-                    )
-                    .on_hover_text(lang.text().illustrative_hint);
-                });
-            }
-        });
-    }
-
-    fn dialogs(&mut self, ctx: &egui::Context) {
-        if let Some(source) = self.gnss.show_dialog(ctx, self.state.lang) {
-            self.state.gnss_source = source;
-        }
-        let t = self.state.lang.text();
-        for (open, title, body) in [
-            (&mut self.dialogs.shortcuts, t.shortcuts, t.shortcuts_body),
-            (&mut self.dialogs.about, t.about, t.about_body),
-        ] {
-            if *open {
-                egui::Window::new(title)
-                    .collapsible(false)
-                    .resizable(false)
-                    .anchor(Align2::CENTER_CENTER, vec2(0.0, 0.0))
-                    .open(open)
-                    .show(ctx, |ui| {
-                        ui.label(body);
-                    });
-            }
-        }
-    }
-
-    fn map_overlays(&mut self, ui: &mut Ui, rect: egui::Rect) {
-        let lang = self.state.lang;
-        let t = lang.text();
-        let ctx = ui.ctx().clone();
-        // Legend, bottom left.
-        if self.state.panels.legend && !self.data.layers.is_empty() {
-            egui::Area::new(egui::Id::unique("legend-overlay"))
-                .fixed_pos(rect.right_bottom() + vec2(-10.0, -24.0))
-                .pivot(Align2::RIGHT_BOTTOM)
-                .constrain_to(rect)
-                .show(&ctx, |ui| {
-                    egui::Frame::popup(ui.style()).show(ui, |ui| {
-                        ui.set_max_width(230.0);
-                        panels::legend::show(ui, &self.data, &self.looks, &mut self.state, lang);
-                    });
-                });
-        }
-        // Zoom buttons, top right.
-        egui::Area::new(egui::Id::unique("zoom-overlay"))
-            .fixed_pos(rect.right_top() + vec2(-10.0, 10.0))
-            .pivot(Align2::RIGHT_TOP)
-            .show(&ctx, |ui| {
-                egui::Frame::popup(ui.style()).inner_margin(4.0).show(ui, |ui| {
-                    ui.vertical(|ui| {
-                        if ui.button(RichText::new("＋").size(16.0)).on_hover_text(t.zoom_in).clicked() {
-                            self.map.zoom_by(1.0);
-                        }
-                        if ui.button(RichText::new("－").size(16.0)).on_hover_text(t.zoom_out).clicked() {
-                            self.map.zoom_by(-1.0);
-                        }
-                        if ui.button(RichText::new("⊙").size(16.0)).on_hover_text(t.home).clicked() {
-                            self.map.fit(main_city_bounds(), 16.0, true);
-                        }
-                    });
-                });
-            });
-        // Attribution, bottom right.
-        if let Some(a) = self.basemap_mut().attribution(lang) {
-            ui.painter().text(
-                rect.right_bottom() + vec2(-6.0, -4.0),
-                Align2::RIGHT_BOTTOM,
-                a,
-                egui::FontId::proportional(11.0),
-                Color32::from_rgb(110, 110, 110),
-            );
-        }
-        // Notices, top centre.
-        let dt = ctx.input(|i| i.stable_dt).clamp(0.0, 0.25);
-        for n in &mut self.notices {
-            if let Some(ttl) = &mut n.ttl {
-                *ttl -= dt;
-                ctx.request_repaint_after(Duration::from_millis(250));
-            }
-        }
-        self.notices.retain(|n| n.ttl.is_none_or(|t| t > 0.0));
-        if !self.notices.is_empty() {
-            let mut dismiss = None;
-            egui::Area::new(egui::Id::unique("notices"))
-                .fixed_pos(rect.center_top() + vec2(0.0, 10.0))
-                .pivot(Align2::CENTER_TOP)
-                .show(&ctx, |ui| {
-                    for (k, n) in self.notices.iter().enumerate() {
-                        egui::Frame::popup(ui.style()).show(ui, |ui| {
-                            ui.set_max_width(560.0);
-                            ui.horizontal_wrapped(|ui| {
-                                ui.label(&n.text);
-                                if ui.small_button(t.dismiss).clicked() {
-                                    dismiss = Some(k);
-                                }
-                            });
-                        });
-                    }
-                });
-            if let Some(k) = dismiss {
-                self.notices.remove(k);
-            }
-        }
-        // Files dragged over the window.
-        if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
-            let p = ui.painter();
-            p.rect_filled(rect, 0.0, Color32::from_rgba_unmultiplied(0, 60, 120, 90));
-            p.text(
-                rect.center(),
-                Align2::CENTER_CENTER,
-                t.drop_files,
-                egui::FontId::proportional(24.0),
-                Color32::WHITE,
-            );
-        }
-    }
-
-    fn basemap_mut(&mut self) -> &mut dyn BasemapSource {
-        match self.state.basemap {
-            BasemapChoice::Vector => &mut self.vector,
-            BasemapChoice::None => &mut self.plain,
-            BasemapChoice::Tiles => &mut self.tiles.source,
-        }
     }
 
     /// Draws the whole app into `ui` and handles its input: the window's

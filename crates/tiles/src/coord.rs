@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+use binzhou_core::mercator;
 use binzhou_core::model::Bilingual;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_ZOOM: u8 = 24;
 
 /// The northmost (and, negated, southmost) latitude the Web Mercator grid covers.
-pub const MERCATOR_MAX_LAT: f64 = 85.051_128_779_806_59;
+pub use binzhou_core::mercator::MAX_LAT as MERCATOR_MAX_LAT;
 
 /// One tile of the XYZ grid: zoom `z`, column `x` from the antimeridian
 /// eastwards and row `y` from the north.
@@ -60,10 +61,7 @@ impl TileCoord {
     pub fn bounds(&self) -> LonLatBox {
         let n = f64::from(tiles_per_side(self.z.min(MAX_ZOOM)));
         let lon = |x: f64| x / n * 360.0 - 180.0;
-        let lat = |y: f64| {
-            let t = std::f64::consts::PI * (1.0 - 2.0 * y / n);
-            t.sinh().atan().to_degrees()
-        };
+        let lat = |y: f64| mercator::from_unit([0.0, y / n]).1;
         LonLatBox {
             west: lon(f64::from(self.x)),
             east: lon(f64::from(self.x) + 1.0),
@@ -89,10 +87,8 @@ pub fn tiles_per_side(z: u8) -> u32 {
 /// Latitudes beyond the Mercator limit are clamped to it.
 pub fn lon_lat_to_grid(lon: f64, lat: f64, z: u8) -> (f64, f64) {
     let n = f64::from(tiles_per_side(z));
-    let lat = lat.clamp(-MERCATOR_MAX_LAT, MERCATOR_MAX_LAT).to_radians();
-    let x = (lon + 180.0) / 360.0 * n;
-    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n;
-    (x, y)
+    let [x, y] = mercator::to_unit(lon, lat);
+    (x * n, y * n)
 }
 
 /// A box in WGS84 longitude/latitude degrees (west < east, south < north).

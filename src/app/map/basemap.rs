@@ -15,7 +15,8 @@ use geo::Geometry;
 use serde_json::Value;
 
 use super::labels::{LabelCandidate, LabelKind};
-use super::project::{ScreenTransform, SiteGeom, Unit, to_unit};
+use super::project::{ScreenTransform, SiteGeom};
+use binzhou_core::mercator::{Unit, to_unit};
 use crate::app::i18n::Lang;
 
 /// The built-in basemap, compiled in so the app always has one.

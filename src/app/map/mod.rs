@@ -24,7 +24,8 @@ use super::data::MapData;
 use super::state::{Camera, MAIN_CITY_CENTRE, MAX_ZOOM, MIN_ZOOM};
 use basemap::BasemapSource;
 use labels::{Collisions, LabelCandidate, place_and_paint};
-use project::{ScreenTransform, Unit, from_unit, to_unit};
+use binzhou_core::mercator::{Unit, from_unit, to_unit};
+use project::ScreenTransform;
 use sites_plugin::{DrawStyle, SitesFrame, SitesPlugin};
 
 /// A camera move under way.

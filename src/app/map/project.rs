@@ -6,7 +6,6 @@
 //! coordinate ([`ScreenTransform`]) instead of trigonometry. Polygons are
 //! triangulated once, in unit coordinates, so concave shapes fill correctly.
 
-use std::f64::consts::PI;
 use std::ops::Range;
 
 use egui::{Pos2, Rect, pos2};
@@ -16,26 +15,7 @@ use binzhou_core::model::Site;
 
 /// Pixels of the world at zoom 0.
 pub const TILE_SIZE: f64 = 256.0;
-/// The latitude limit of Web Mercator.
-pub const MAX_LAT: f64 = 85.051_128_779_806_6;
-/// Earth's circumference at the equator, metres (as walkers uses).
-pub const EARTH_CIRCUMFERENCE_M: f64 = 40_075_016.686;
-
-/// A point in unit Web Mercator coordinates.
-pub type Unit = [f64; 2];
-
-/// lon/lat (degrees) to unit Web Mercator.
-pub fn to_unit(lon: f64, lat: f64) -> Unit {
-    let lat = lat.clamp(-MAX_LAT, MAX_LAT);
-    [(lon + 180.0) / 360.0, (1.0 - lat.to_radians().tan().asinh() / PI) / 2.0]
-}
-
-/// Unit Web Mercator to lon/lat (degrees).
-pub fn from_unit(p: Unit) -> (f64, f64) {
-    let lon = p[0] * 360.0 - 180.0;
-    let lat = ((1.0 - 2.0 * p[1]) * PI).sinh().atan().to_degrees();
-    (lon, lat)
-}
+use binzhou_core::mercator::{Unit, from_unit, to_unit};
 
 /// The mapping of one frame from unit coordinates to screen points.
 ///
@@ -224,7 +204,7 @@ impl ScreenTransform {
 
     /// Ground metres per screen pixel at a latitude.
     pub fn metres_per_pixel(&self, lat: f64) -> f64 {
-        EARTH_CIRCUMFERENCE_M * lat.to_radians().cos() / self.scale
+        binzhou_core::mercator::metres_per_unit(lat) / self.scale
     }
 }
 
@@ -462,12 +442,6 @@ mod tests {
     use super::*;
     use egui::vec2;
     use geo::polygon;
-
-    #[test]
-    fn unit_coordinates_round_trip_to_lon_lat() {
-        let (lon, lat) = from_unit(to_unit(118.0123, 37.3812));
-        assert!((lon - 118.0123).abs() < 1e-9 && (lat - 37.3812).abs() < 1e-9);
-    }
 
     #[test]
     fn the_transform_agrees_with_walkers_projector() {

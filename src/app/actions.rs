@@ -1,0 +1,185 @@
+//! What the user and the workers make happen: opening files, loads coming
+//! back, selecting a site, keys, dropped files, the GNSS receiver.
+
+use super::*;
+
+impl App {
+    /// Loads files or folders and adds them to the data (or queues them
+    /// while a load is under way).
+    pub fn open_paths(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
+        let kind = if self.data.dataset.sites.is_empty() && self.data.dataset.files.is_empty() {
+            LoadKind::Replace
+        } else {
+            LoadKind::Add(self.data.clone())
+        };
+        self.loader.start(ctx, paths, kind);
+    }
+
+    /// Blocks until the load under way (and any queued) has finished and is
+    /// shown; for tests and scripted use. Returns false on timeout.
+    pub fn wait_for_loading(&mut self, ctx: &egui::Context, timeout: Duration) -> bool {
+        if let Some(paths) = self.initial.take() {
+            self.loader.start(ctx, paths, LoadKind::Replace);
+        }
+        let deadline = std::time::Instant::now() + timeout;
+        while self.loader.is_busy() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            let polled = self.loader.wait(left);
+            self.on_polled(ctx, polled);
+        }
+        true
+    }
+
+    pub(super) fn on_polled(&mut self, ctx: &egui::Context, polled: Polled) {
+        match polled {
+            Polled::Nothing => {}
+            Polled::Died => {
+                self.notices.push(Notice { text: self.state.lang.text().loader_died.to_owned(), ttl: None })
+            }
+            Polled::Loaded(done) => {
+                let lang = self.state.lang;
+                let before = if done.replaced { 0 } else { self.data.dataset.sites.len() };
+                if done.replaced {
+                    self.selected = None;
+                    self.highlight.clear();
+                }
+                self.data = done.data;
+                self.generation += 1;
+                let ds = &self.data.dataset;
+                self.illustrative = ds.sites.iter().any(|s| s.source() == Some("illustrative"));
+                if ds.sites.is_empty() {
+                    self.notices.push(Notice { text: lang.text().no_data.to_owned(), ttl: None });
+                }
+                if !done.replaced {
+                    self.notices.push(Notice {
+                        text: lang.file_loaded(&done.files.join(", "), done.new_sites, done.new_problems),
+                        ttl: Some(6.0),
+                    });
+                    // Show what was added.
+                    if let Some(b) = ds.sites[before..].iter().map(|s| s.bbox).reduce(binzhou_core::model::union) {
+                        self.map.fit(b, 16.0, true);
+                    }
+                }
+                let new_errors =
+                    ds.problems[ds.problems.len() - done.new_problems..].iter().any(|p| p.severity == Severity::Error);
+                if new_errors && !done.replaced {
+                    self.state.panels.problems = true;
+                }
+                tracing::info!(
+                    "loaded {} ({} sites, {} problems) in {:.0} ms",
+                    done.files.join(", "),
+                    done.new_sites,
+                    done.new_problems,
+                    done.elapsed.as_secs_f64() * 1000.0
+                );
+                let queued = self.loader.take_queued();
+                if !queued.is_empty() {
+                    self.open_paths(ctx, queued);
+                }
+            }
+        }
+    }
+
+    pub(super) fn select(&mut self, i: usize, fly: bool) {
+        self.selected = Some(i);
+        self.state.panels.identify = true;
+        if fly && let Some(site) = self.data.dataset.sites.get(i) {
+            let b = site.bbox;
+            let zoom = self.camera().zoom.max(15.0);
+            match self.map.transform {
+                Some(t) => {
+                    let fit = map::zoom_to_fit(&b, t.rect.size()).min(17.0);
+                    let c = b.center();
+                    self.map.fly_to(c.x, c.y, fit.min(zoom.max(15.0)), true);
+                }
+                None => self.map.fit(b, zoom, true),
+            }
+        }
+    }
+
+    pub(super) fn handle_keys(&mut self, ctx: &egui::Context) {
+        if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::F)) {
+            self.state.panels.layers = true;
+            ctx.memory_mut(|m| m.request_focus(panels::search::field_id()));
+        }
+        let typing = ctx.egui_wants_keyboard_input();
+        if !typing && ctx.input(|i| i.key_pressed(Key::Escape)) {
+            self.selected = None;
+            self.highlight.clear();
+        }
+        if typing {
+            return;
+        }
+        let (zoom_in, zoom_out, dx, dy) = ctx.input(|i| {
+            let plain = !i.modifiers.command && !i.modifiers.alt;
+            let p = |k: Key| plain && i.key_pressed(k);
+            (
+                p(Key::Plus) || p(Key::Equals),
+                p(Key::Minus),
+                (p(Key::ArrowRight) as i8 - p(Key::ArrowLeft) as i8) as f32,
+                (p(Key::ArrowDown) as i8 - p(Key::ArrowUp) as i8) as f32,
+            )
+        });
+        if zoom_in {
+            self.map.zoom_by(1.0);
+        }
+        if zoom_out {
+            self.map.zoom_by(-1.0);
+        }
+        if dx != 0.0 || dy != 0.0 {
+            self.map.pan_by(dx * 150.0, dy * 150.0);
+        }
+    }
+
+    pub(super) fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        // MBTiles, PMTiles and tile folders become the basemap; the rest is data.
+        let dropped = self.tiles.open_paths(&mut self.state, dropped);
+        if !dropped.is_empty() {
+            self.open_paths(ctx, dropped);
+        }
+    }
+
+    pub(super) fn open_dialog(&mut self, ctx: &egui::Context, folder: bool) {
+        let t = self.state.lang.text();
+        let dialog = rfd::FileDialog::new();
+        let picked = if folder {
+            dialog.pick_folder().map(|f| vec![f])
+        } else {
+            dialog.add_filter(t.geojson_filter, &["geojson", "json"]).pick_files()
+        };
+        if let Some(paths) = picked {
+            self.open_paths(ctx, paths);
+        }
+    }
+
+    /// Starts reading a GNSS source (a device, `gpsd`, `replay:FILE`). A
+    /// source that cannot even be started is said in a notice; one that
+    /// fails once running (no such device), in the status bar.
+    pub fn connect_gnss(&mut self, source: &str, ctx: &egui::Context) {
+        match self.gnss.connect(source, ctx) {
+            Ok(()) => self.state.gnss_source = source.trim().to_owned(),
+            Err(e) => {
+                tracing::warn!("{}", e.en);
+                self.notices.push(Notice { text: self.state.lang.pick(&e).to_owned(), ttl: None });
+            }
+        }
+    }
+
+    /// Takes the receiver's news; on a new fix finds the nearest site and,
+    /// when following, keeps the map on the position.
+    pub(super) fn poll_gnss(&mut self) {
+        let Some(fix) = self.gnss.poll() else { return };
+        let here = geo::Point::new(fix.lon, fix.lat);
+        let sites = &self.data.dataset.sites;
+        self.gnss.nearest =
+            self.data.index.nearest(sites, here, 1).first().map(|&(i, d)| (sites[i].name().to_owned(), d));
+        if self.state.gnss_follow {
+            let zoom = self.map.camera().zoom.max(15.0);
+            self.map.fly_to(fix.lon, fix.lat, zoom, true);
+        }
+    }
+}

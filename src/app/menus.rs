@@ -1,0 +1,134 @@
+//! The menu bar, the toolbar and the dialog windows.
+
+use super::*;
+
+impl App {
+    pub(super) fn gnss_menu(&mut self, ui: &mut Ui) {
+        let lang = self.state.lang;
+        let tr = panels::dashboard::tr;
+        if ui.button(tr(lang, "连接 GNSS 接收机…", "Connect a GNSS receiver…")).clicked() {
+            self.gnss.dialog = Some(self.state.gnss_source.clone());
+            ui.close();
+        }
+        if self.gnss.is_connected() && ui.button(tr(lang, "断开", "Disconnect")).clicked() {
+            self.gnss.disconnect();
+            ui.close();
+        }
+        ui.separator();
+        ui.checkbox(&mut self.state.gnss_follow, tr(lang, "地图跟随我的位置", "Map follows my position"));
+        let here = self.gnss.fix().map(|f| (f.lon, f.lat));
+        if ui.add_enabled(here.is_some(), egui::Button::new(tr(lang, "转到我的位置", "Go to my position"))).clicked()
+        {
+            if let Some((lon, lat)) = here {
+                self.map.fly_to(lon, lat, self.map.camera().zoom.max(16.0), true);
+            }
+            ui.close();
+        }
+    }
+
+    pub(super) fn menu_bar(&mut self, ui: &mut Ui) {
+        let lang = self.state.lang;
+        let t = lang.text();
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button(t.menu_file, |ui| {
+                if ui.button(t.open_files).clicked() {
+                    ui.close();
+                    self.open_dialog(ui.ctx(), false);
+                }
+                if ui.button(t.open_folder).clicked() {
+                    ui.close();
+                    self.open_dialog(ui.ctx(), true);
+                }
+                ui.separator();
+                if ui.button(t.quit).clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button(t.menu_view, |ui| {
+                let p = &mut self.state.panels;
+                ui.checkbox(&mut p.layers, t.panel_layers);
+                ui.checkbox(&mut p.legend, t.panel_legend);
+                ui.checkbox(&mut p.identify, t.panel_identify);
+                ui.checkbox(&mut p.problems, t.panel_problems);
+                ui.checkbox(&mut p.dashboard, t.panel_dashboard);
+                ui.checkbox(&mut p.table, t.panel_table);
+                ui.checkbox(&mut p.audit, t.panel_audit);
+                ui.separator();
+                ui.checkbox(&mut self.state.show_labels, t.show_labels);
+                ui.checkbox(&mut self.state.show_changes, t.show_changes);
+                ui.checkbox(&mut self.state.show_gcj02, t.show_gcj02);
+                ui.separator();
+                if ui.button(t.zoom_main_city).clicked() {
+                    self.map.fit(main_city_bounds(), 16.0, true);
+                    ui.close();
+                }
+                if ui.button(t.zoom_all_data).clicked() {
+                    if let Some(b) = self.data.dataset.bbox() {
+                        self.map.fit(b, 16.0, true);
+                    }
+                    ui.close();
+                }
+            });
+            ui.menu_button(t.menu_basemap, |ui| {
+                panels::basemap_settings::menu(ui, &mut self.state, &mut self.tiles);
+            });
+            ui.menu_button(panels::dashboard::tr(lang, "定位", "GNSS"), |ui| self.gnss_menu(ui));
+            ui.menu_button(t.menu_language, |ui| {
+                for l in [Lang::Zh, Lang::En] {
+                    ui.radio_value(&mut self.state.lang, l, l.native_name());
+                }
+            });
+            ui.menu_button(t.menu_help, |ui| {
+                if ui.button(t.shortcuts).clicked() {
+                    self.dialogs.shortcuts = true;
+                    ui.close();
+                }
+                if ui.button(t.about).clicked() {
+                    self.dialogs.about = true;
+                    ui.close();
+                }
+            });
+        });
+    }
+
+    pub(super) fn toolbar(&mut self, ui: &mut Ui) {
+        let lang = self.state.lang;
+        ui.horizontal(|ui| {
+            panels::year::show(ui, &mut self.state.year, &mut self.player, lang);
+            ui.separator();
+            ui.checkbox(&mut self.state.show_changes, lang.text().show_changes);
+            if self.illustrative {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(
+                        RichText::new(lang.text().illustrative_badge)
+                            .color(Color32::from_rgb(150, 90, 0))
+                            .background_color(Color32::from_rgb(255, 240, 200)),
+                    )
+                    .on_hover_text(lang.text().illustrative_hint);
+                });
+            }
+        });
+    }
+
+    pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        if let Some(source) = self.gnss.show_dialog(ctx, self.state.lang) {
+            self.state.gnss_source = source;
+        }
+        let t = self.state.lang.text();
+        for (open, title, body) in [
+            (&mut self.dialogs.shortcuts, t.shortcuts, t.shortcuts_body),
+            (&mut self.dialogs.about, t.about, t.about_body),
+        ] {
+            if *open {
+                egui::Window::new(title)
+                    .collapsible(false)
+                    .resizable(false)
+                    .anchor(Align2::CENTER_CENTER, vec2(0.0, 0.0))
+                    .open(open)
+                    .show(ctx, |ui| {
+                        ui.label(body);
+                    });
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! What is drawn over the map: notices, the legend, the load progress and
+//! the basemap's credit.
+
+use super::*;
+
+impl App {
+    pub(super) fn map_overlays(&mut self, ui: &mut Ui, rect: egui::Rect) {
+        let lang = self.state.lang;
+        let t = lang.text();
+        let ctx = ui.ctx().clone();
+        // Legend, bottom left.
+        if self.state.panels.legend && !self.data.layers.is_empty() {
+            egui::Area::new(egui::Id::unique("legend-overlay"))
+                .fixed_pos(rect.right_bottom() + vec2(-10.0, -24.0))
+                .pivot(Align2::RIGHT_BOTTOM)
+                .constrain_to(rect)
+                .show(&ctx, |ui| {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.set_max_width(230.0);
+                        panels::legend::show(ui, &self.data, &self.looks, &mut self.state, lang);
+                    });
+                });
+        }
+        // Zoom buttons, top right.
+        egui::Area::new(egui::Id::unique("zoom-overlay"))
+            .fixed_pos(rect.right_top() + vec2(-10.0, 10.0))
+            .pivot(Align2::RIGHT_TOP)
+            .show(&ctx, |ui| {
+                egui::Frame::popup(ui.style()).inner_margin(4.0).show(ui, |ui| {
+                    ui.vertical(|ui| {
+                        if ui.button(RichText::new("＋").size(16.0)).on_hover_text(t.zoom_in).clicked() {
+                            self.map.zoom_by(1.0);
+                        }
+                        if ui.button(RichText::new("－").size(16.0)).on_hover_text(t.zoom_out).clicked() {
+                            self.map.zoom_by(-1.0);
+                        }
+                        if ui.button(RichText::new("⊙").size(16.0)).on_hover_text(t.home).clicked() {
+                            self.map.fit(main_city_bounds(), 16.0, true);
+                        }
+                    });
+                });
+            });
+        // Attribution, bottom right.
+        if let Some(a) = self.basemap_mut().attribution(lang) {
+            ui.painter().text(
+                rect.right_bottom() + vec2(-6.0, -4.0),
+                Align2::RIGHT_BOTTOM,
+                a,
+                egui::FontId::proportional(11.0),
+                Color32::from_rgb(110, 110, 110),
+            );
+        }
+        // Notices, top centre.
+        let dt = ctx.input(|i| i.stable_dt).clamp(0.0, 0.25);
+        for n in &mut self.notices {
+            if let Some(ttl) = &mut n.ttl {
+                *ttl -= dt;
+                ctx.request_repaint_after(Duration::from_millis(250));
+            }
+        }
+        self.notices.retain(|n| n.ttl.is_none_or(|t| t > 0.0));
+        if !self.notices.is_empty() {
+            let mut dismiss = None;
+            egui::Area::new(egui::Id::unique("notices"))
+                .fixed_pos(rect.center_top() + vec2(0.0, 10.0))
+                .pivot(Align2::CENTER_TOP)
+                .show(&ctx, |ui| {
+                    for (k, n) in self.notices.iter().enumerate() {
+                        egui::Frame::popup(ui.style()).show(ui, |ui| {
+                            ui.set_max_width(560.0);
+                            ui.horizontal_wrapped(|ui| {
+                                ui.label(&n.text);
+                                if ui.small_button(t.dismiss).clicked() {
+                                    dismiss = Some(k);
+                                }
+                            });
+                        });
+                    }
+                });
+            if let Some(k) = dismiss {
+                self.notices.remove(k);
+            }
+        }
+        // Files dragged over the window.
+        if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
+            let p = ui.painter();
+            p.rect_filled(rect, 0.0, Color32::from_rgba_unmultiplied(0, 60, 120, 90));
+            p.text(
+                rect.center(),
+                Align2::CENTER_CENTER,
+                t.drop_files,
+                egui::FontId::proportional(24.0),
+                Color32::WHITE,
+            );
+        }
+    }
+
+    pub(super) fn basemap_mut(&mut self) -> &mut dyn BasemapSource {
+        match self.state.basemap {
+            BasemapChoice::Vector => &mut self.vector,
+            BasemapChoice::None => &mut self.plain,
+            BasemapChoice::Tiles => &mut self.tiles.source,
+        }
+    }
+}
