@@ -3,8 +3,8 @@
 //! swapped in whole.
 
 use binzhou_core::index::SiteIndex;
-use binzhou_core::search::SearchIndex;
 use binzhou_core::model::{Dataset, LayerInfo, LayerKey, YearView};
+use binzhou_core::search::SearchIndex;
 use binzhou_core::stats::LayerSlots;
 pub use binzhou_core::stats::{SiteLooks, class_slot};
 

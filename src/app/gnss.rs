@@ -7,12 +7,12 @@
 use egui::{Color32, Pos2, Stroke, Ui, vec2};
 
 use crate::app::i18n::Lang;
+use crate::app::i18n::tr;
 use crate::app::map::project::ScreenTransform;
-use binzhou_core::mercator::to_unit;
-use crate::app::panels::dashboard::tr;
 use crate::app::panels::status_bar::distance_text;
 use binzhou_core::gnss::source::{GnssEvent, GnssReceiver, GnssSource};
 use binzhou_core::gnss::{Fix, GnssState};
+use binzhou_core::mercator::to_unit;
 use binzhou_core::model::Msg;
 
 const DOT: Color32 = Color32::from_rgb(25, 110, 230);

@@ -5,7 +5,7 @@ use super::*;
 impl App {
     pub(super) fn gnss_menu(&mut self, ui: &mut Ui) {
         let lang = self.state.lang;
-        let tr = panels::dashboard::tr;
+        let tr = i18n::tr;
         if ui.button(tr(lang, "连接 GNSS 接收机…", "Connect a GNSS receiver…")).clicked() {
             self.gnss.dialog = Some(self.state.gnss_source.clone());
             ui.close();
@@ -72,7 +72,7 @@ impl App {
             ui.menu_button(t.menu_basemap, |ui| {
                 panels::basemap_settings::menu(ui, &mut self.state, &mut self.tiles);
             });
-            ui.menu_button(panels::dashboard::tr(lang, "定位", "GNSS"), |ui| self.gnss_menu(ui));
+            ui.menu_button(i18n::tr(lang, "定位", "GNSS"), |ui| self.gnss_menu(ui));
             ui.menu_button(t.menu_language, |ui| {
                 for l in [Lang::Zh, Lang::En] {
                     ui.radio_value(&mut self.state.lang, l, l.native_name());

@@ -20,8 +20,8 @@ mod menus;
 mod overlays;
 mod startup;
 
-pub use startup::{AppArgs, default_data_paths, main_city_bounds, run};
 use startup::targets_for;
+pub use startup::{AppArgs, default_data_paths, main_city_bounds, run};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,7 +38,8 @@ use map::basemap::{BasemapChoice, BasemapSource, PlainBackground, VectorBasemap}
 use map::sites_plugin::{DrawStyle, LayerLook};
 use map::style::{Symbol, layer_colour};
 use panels::audit::AuditState;
-use panels::dashboard::{DashboardState, PanelAction, PanelCtx};
+use panels::ctx::{PanelAction, PanelCtx};
+use panels::dashboard::DashboardState;
 use panels::identify::IdentifyAction;
 use panels::layers::LayerAction;
 use panels::problems::ProblemsState;
@@ -84,6 +85,9 @@ pub struct App {
     plain: PlainBackground,
     /// Tile basemaps (online and offline), their settings and prefetch dialogs.
     tiles: panels::basemap_settings::BasemapPanel,
+    /// The tile basemap drawn when the choice is [`BasemapChoice::Tiles`]; it
+    /// follows the tile settings in the view state.
+    tile_basemap: map::tiles_source::TileBasemap,
     notices: Vec<Notice>,
     dialogs: Dialogs,
     title_lang: Option<Lang>,
@@ -140,6 +144,7 @@ impl App {
             vector: VectorBasemap::builtin(),
             plain: PlainBackground,
             tiles,
+            tile_basemap: map::tiles_source::TileBasemap::default(),
             notices,
             dialogs: Dialogs::default(),
             title_lang: None,
@@ -280,7 +285,8 @@ impl App {
         }
         self.highlight.retain(|&i| i < self.data.dataset.sites.len());
         self.refresh_looks();
-        self.tiles.frame(&ctx, &mut self.state, &self.data, &mut self.map);
+        self.sync_tile_basemap(&ctx);
+        self.tiles.frame(&ctx, &mut self.state, &self.data, &mut self.map, &self.tile_basemap);
         self.poll_gnss();
         let lang = self.state.lang;
 
@@ -295,7 +301,7 @@ impl App {
                 progress: self.loader.progress(),
                 summary: (ds.sites.len(), self.data.layers.len(), ds.files.len()),
                 problems: (ds.error_count(), ds.problems.len()),
-                basemap: self.tiles.status(&self.state),
+                basemap: self.basemap_status(),
                 gnss: self.gnss.status(lang),
             };
             if panels::status_bar::show(ui, &info, lang) {
@@ -349,7 +355,7 @@ impl App {
             let basemap: &mut dyn BasemapSource = match self.state.basemap {
                 BasemapChoice::Vector => &mut self.vector,
                 BasemapChoice::None => &mut self.plain,
-                BasemapChoice::Tiles => &mut self.tiles.source,
+                BasemapChoice::Tiles => &mut self.tile_basemap,
             };
             let out = self.map.show(ui, &data, style, basemap);
             let rect = out.response.rect;
@@ -363,7 +369,7 @@ impl App {
                 None => {}
             }
             let rings = self.highlight.iter().filter_map(|&i| self.site_screen_pos(i));
-            panels::dashboard::paint_highlight(ui.painter(), rect, rings);
+            panels::ctx::paint_highlight(ui.painter(), rect, rings);
             if let Some(t) = self.map.transform {
                 self.gnss.paint(ui, rect, &t);
             }

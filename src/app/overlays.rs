@@ -99,7 +99,31 @@ impl App {
         match self.state.basemap {
             BasemapChoice::Vector => &mut self.vector,
             BasemapChoice::None => &mut self.plain,
-            BasemapChoice::Tiles => &mut self.tiles.source,
+            BasemapChoice::Tiles => &mut self.tile_basemap,
         }
+    }
+
+    /// Opens the chosen tile source if it changed (or closes it when another
+    /// basemap is chosen), and logs new tile failures once.
+    pub(super) fn sync_tile_basemap(&mut self, ctx: &egui::Context) {
+        if self.state.basemap == BasemapChoice::Tiles {
+            self.tile_basemap.sync(ctx, &self.state.tiles);
+            for notice in self.tile_basemap.take_notices() {
+                tracing::warn!("{notice}");
+            }
+        } else if !self.tile_basemap.name().is_empty() {
+            self.tile_basemap.close();
+        }
+    }
+
+    /// The basemap's status-bar items: the tile source's, then the dialogs'.
+    pub(super) fn basemap_status(&self) -> Vec<(String, bool)> {
+        let mut out = if self.state.basemap == BasemapChoice::Tiles {
+            self.tile_basemap.status(self.state.lang)
+        } else {
+            Vec::new()
+        };
+        out.extend(self.tiles.status(&self.state));
+        out
     }
 }

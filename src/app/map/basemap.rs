@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use super::labels::{LabelCandidate, LabelKind};
 use super::project::{ScreenTransform, SiteGeom};
-use binzhou_core::mercator::{Unit, to_unit};
 use crate::app::i18n::Lang;
+use binzhou_core::mercator::{Unit, to_unit};
 
 /// The built-in basemap, compiled in so the app always has one.
 pub const BUILTIN_BASEMAP: &[u8] = include_bytes!("../../../assets/basemap/binzhou_basemap.geojson");

@@ -23,8 +23,8 @@ use binzhou_core::crs::{Crs, from_wgs84, to_wgs84};
 use super::data::MapData;
 use super::state::{Camera, MAIN_CITY_CENTRE, MAX_ZOOM, MIN_ZOOM};
 use basemap::BasemapSource;
-use labels::{Collisions, LabelCandidate, place_and_paint};
 use binzhou_core::mercator::{Unit, from_unit, to_unit};
+use labels::{Collisions, LabelCandidate, place_and_paint};
 use project::ScreenTransform;
 use sites_plugin::{DrawStyle, SitesFrame, SitesPlugin};
 

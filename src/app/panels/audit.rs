@@ -10,8 +10,9 @@ use std::sync::Arc;
 use egui::{RichText, Sense, Ui};
 
 use super::background::{Background, Poll};
-use super::dashboard::{DataKey, PanelAction, PanelCtx, tr, view_label};
+use super::ctx::{DataKey, PanelAction, PanelCtx};
 use crate::app::i18n::Lang;
+use crate::app::i18n::{tr, view_label};
 use binzhou_core::audit::{AuditEntry, AuditKind, audit};
 use binzhou_core::model::YearView;
 

@@ -14,7 +14,7 @@ use egui::{Color32, RichText, Ui};
 
 use super::prefetch::{PrefetchAction, PrefetchDialog};
 use crate::app::data::MapData;
-use crate::app::i18n::Lang;
+use crate::app::i18n::{Lang, tr};
 use crate::app::map::MapView;
 use crate::app::map::basemap::BasemapChoice;
 use crate::app::map::tiles_source::TileBasemap;
@@ -22,14 +22,6 @@ use crate::app::state::ViewState;
 use binzhou_tiles::cache::{cache_size, clear_cache, human_size};
 use binzhou_tiles::settings::offline_spec_for;
 use binzhou_tiles::source::{SourceSpec, TIANDITU_KEY_ENV, TiandituKey, TiandituLayer};
-
-/// Picks the text of the interface language.
-pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
 
 /// A source's name in the interface language.
 pub fn source_name(spec: &SourceSpec, lang: Lang) -> String {
@@ -94,11 +86,10 @@ impl CacheInfo {
     }
 }
 
-/// The tile basemap and its dialogs.
+/// The basemap's dialogs: they edit the settings in the view state; the
+/// app owns the basemap itself and follows the settings.
 #[derive(Debug, Default)]
 pub struct BasemapPanel {
-    /// The tile basemap drawn when the choice is [`BasemapChoice::Tiles`].
-    pub source: TileBasemap,
     /// Whether the settings window is open.
     pub settings_open: bool,
     /// The download-for-offline-use dialog.
@@ -111,18 +102,16 @@ pub struct BasemapPanel {
 }
 
 impl BasemapPanel {
-    /// Per frame: opens the chosen tile source if it changed (or closes it
-    /// when another basemap is chosen), logs new tile failures once, and
-    /// shows the settings and prefetch windows.
-    pub fn frame(&mut self, ctx: &egui::Context, state: &mut ViewState, data: &MapData, map: &mut MapView) {
-        if state.basemap == BasemapChoice::Tiles {
-            self.source.sync(ctx, &state.tiles);
-            for notice in self.source.take_notices() {
-                tracing::warn!("{notice}");
-            }
-        } else if !self.source.name().is_empty() {
-            self.source.close();
-        }
+    /// Per frame: shows the settings and prefetch windows (`basemap` is the
+    /// open tile basemap, whose state the settings report).
+    pub fn frame(
+        &mut self,
+        ctx: &egui::Context,
+        state: &mut ViewState,
+        data: &MapData,
+        map: &mut MapView,
+        basemap: &TileBasemap,
+    ) {
         self.cache.poll();
         if self.cache.job.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(200));
@@ -132,7 +121,7 @@ impl BasemapPanel {
                 // Measure the cache afresh each time the settings open.
                 self.cache.size = None;
             }
-            self.settings_window(ctx, state);
+            self.settings_window(ctx, state, basemap);
         }
         self.was_open = self.settings_open;
         match self.prefetch.show(ctx, state, data, map) {
@@ -151,11 +140,9 @@ impl BasemapPanel {
         self.prefetch.draw_box(ui, response, map, lang);
     }
 
-    /// Status-bar items (text, whether it is a problem).
+    /// Status-bar items of the dialogs (a download under way).
     pub fn status(&self, state: &ViewState) -> Vec<(String, bool)> {
-        let mut out = if state.basemap == BasemapChoice::Tiles { self.source.status(state.lang) } else { Vec::new() };
-        out.extend(self.prefetch.status(state.lang));
-        out
+        self.prefetch.status(state.lang)
     }
 
     /// Opens every dropped or picked path that is a tile package (MBTiles,
@@ -198,7 +185,7 @@ impl BasemapPanel {
         }
     }
 
-    fn settings_window(&mut self, ctx: &egui::Context, state: &mut ViewState) {
+    fn settings_window(&mut self, ctx: &egui::Context, state: &mut ViewState, basemap: &TileBasemap) {
         let lang = state.lang;
         let mut open = self.settings_open;
         egui::Window::new(tr(lang, "底图设置", "Basemap settings"))
@@ -206,11 +193,11 @@ impl BasemapPanel {
             .open(&mut open)
             .resizable(false)
             .default_width(460.0)
-            .show(ctx, |ui| self.settings_ui(ui, state));
+            .show(ctx, |ui| self.settings_ui(ui, state, basemap));
         self.settings_open = open;
     }
 
-    fn settings_ui(&mut self, ui: &mut Ui, state: &mut ViewState) {
+    fn settings_ui(&mut self, ui: &mut Ui, state: &mut ViewState, basemap: &TileBasemap) {
         let lang = state.lang;
         // What is shown now, and what is wrong with it.
         if state.basemap == BasemapChoice::Tiles {
@@ -219,7 +206,7 @@ impl BasemapPanel {
                 tr(lang, "当前底图：", "Current basemap: "),
                 source_name(&state.tiles.source, lang)
             ));
-            for (text, problem) in self.source.status(lang) {
+            for (text, problem) in basemap.status(lang) {
                 let colour = if problem { Color32::from_rgb(190, 50, 30) } else { ui.visuals().weak_text_color() };
                 ui.label(RichText::new(text).color(colour).small());
             }
@@ -332,7 +319,7 @@ impl BasemapPanel {
         ui.separator();
 
         ui.strong(tr(lang, "瓦片缓存", "Tile cache"));
-        match self.source.cache_root().map(Path::to_path_buf) {
+        match basemap.cache_root().map(Path::to_path_buf) {
             Some(dir) => {
                 ui.label(RichText::new(dir.display().to_string()).small().monospace());
                 if self.cache.size.is_none() && self.cache.job.is_none() {

@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use egui::{Align2, Color32, Pos2, Rect, RichText, Stroke, StrokeKind, Ui};
 
-use super::basemap_settings::{source_name, tr};
+use super::basemap_settings::source_name;
 use crate::app::data::MapData;
 use crate::app::i18n::Lang;
+use crate::app::i18n::tr;
 use crate::app::map::MapView;
 use crate::app::map::basemap::BasemapChoice;
 use crate::app::map::project::ScreenTransform;

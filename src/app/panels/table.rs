@@ -18,8 +18,10 @@ use std::sync::Arc;
 use egui::{Align, RichText, Sense, Ui};
 use egui_extras::{Column as TableColumn, TableBuilder};
 
-use super::dashboard::{DataKey, PanelAction, PanelCtx, status_colour, tr, view_label};
+use super::ctx::{DataKey, PanelAction, PanelCtx};
 use crate::app::i18n::Lang;
+use crate::app::i18n::{tr, view_label};
+use crate::app::map::style::status_colour;
 use binzhou_core::model::{Dataset, LayerKey, StatusClass, YearView};
 use binzhou_core::table::{Column, Filter, Sort, cell, columns_for, rows};
 

@@ -18,6 +18,8 @@ use crate::app::{fonts, map::basemap::BasemapChoice};
 use binzhou_core::crs::{Crs, from_wgs84, to_wgs84};
 use binzhou_core::model::{Dataset, Site};
 use binzhou_tiles::coord::LonLatBox;
+use binzhou_tiles::coord::TileCoord;
+use binzhou_tiles::fallback::UvRect;
 use binzhou_tiles::http::REQUEST_TIMEOUT;
 use binzhou_tiles::mbtiles::{MbTilesMeta, MbTilesReader, MbTilesWriter};
 use binzhou_tiles::pmtiles::export_mbtiles;
@@ -26,7 +28,9 @@ use binzhou_tiles::settings::{SecretText, offline_spec_for};
 use binzhou_tiles::source::TiandituLayer;
 use binzhou_tiles::source::USER_AGENT;
 use binzhou_tiles::testkit::{LogCapture, Mode, TileServer, png_tile, webp_tile};
+use egui::{Rect, pos2};
 use std::fs;
+use walkers::{Tile, TileId};
 
 const KEY: &str = "0123abcdSECRETKEY9876fedc";
 
@@ -341,7 +345,7 @@ fn app_harness(spec: Option<SourceSpec>, basemap: TileBasemap) -> Harness<'stati
     }
     let mut app = App::new(Vec::new(), state, false);
     app.initial = None;
-    app.tiles.source = basemap;
+    app.tile_basemap = basemap;
     Harness::builder()
         .with_size(vec2(1200.0, 800.0))
         .with_theme(egui::Theme::Light)
@@ -370,7 +374,7 @@ fn pan_and_time(h: &mut Harness<'static, App>, frames: usize, pause: Duration) -
 }
 
 fn status_texts(h: &Harness<'static, App>) -> Vec<String> {
-    h.state().tiles.status(h.state().state()).into_iter().map(|(t, _)| t).collect()
+    h.state().basemap_status().into_iter().map(|(t, _)| t).collect()
 }
 
 #[test]
@@ -383,8 +387,8 @@ fn the_app_draws_tiles_from_a_loopback_server_under_the_sites() {
     let mut shown = 0;
     while Instant::now() < deadline {
         h.step();
-        shown = h.state().tiles.source.layers().map(TileLayer::textures_held).sum();
-        if shown >= 4 && h.state().tiles.source.loading() == 0 {
+        shown = h.state().tile_basemap.layers().map(TileLayer::textures_held).sum();
+        if shown >= 4 && h.state().tile_basemap.loading() == 0 {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -421,7 +425,7 @@ fn a_server_answering_500_garbage_or_slowly_leaves_the_ui_responsive_and_the_sta
         assert_eq!(texts.iter().filter(|s| s.contains("tile server")).count(), 1, "one line, not a flood: {texts:?}");
         assert!(h.query_by_label_contains(line).is_some(), "the status bar shows {line:?}");
         // The vector basemap is drawn under the missing tiles.
-        assert!(h.state_mut().tiles.source.tile_layers().underlay.is_some());
+        assert!(h.state_mut().tile_basemap.tile_layers().underlay.is_some());
     }
 }
 
@@ -560,13 +564,13 @@ fn dropping_an_mbtiles_file_on_the_window_makes_it_the_basemap_and_shows_its_til
     assert_eq!(h.state().state().tiles.source, SourceSpec::MbTiles(path.clone()));
     assert_eq!(h.state().state().tiles.recent, vec![SourceSpec::MbTiles(path)]);
     let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && h.state().tiles.source.layers().map(TileLayer::textures_held).sum::<usize>() < 4
+    while Instant::now() < deadline && h.state().tile_basemap.layers().map(TileLayer::textures_held).sum::<usize>() < 4
     {
         h.step();
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert!(h.state().tiles.source.layers().map(TileLayer::textures_held).sum::<usize>() >= 4);
-    assert!(h.state().tiles.source.problems().is_empty());
+    assert!(h.state().tile_basemap.layers().map(TileLayer::textures_held).sum::<usize>() >= 4);
+    assert!(h.state().tile_basemap.problems().is_empty());
 }
 
 #[test]
@@ -643,12 +647,12 @@ fn the_download_dialog_fetches_a_drawn_box_and_the_package_then_shows_offline() 
     server.stop();
     // Offline now: the package's tiles show.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && h.state().tiles.source.layers().map(TileLayer::textures_held).sum::<usize>() == 0
+    while Instant::now() < deadline && h.state().tile_basemap.layers().map(TileLayer::textures_held).sum::<usize>() == 0
     {
         h.step();
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert!(h.state().tiles.source.layers().map(TileLayer::textures_held).sum::<usize>() > 0);
+    assert!(h.state().tile_basemap.layers().map(TileLayer::textures_held).sum::<usize>() > 0);
 }
 
 fn drag(h: &mut Harness<'static, App>, from: Pos2, to: Pos2) {

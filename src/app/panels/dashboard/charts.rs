@@ -1,0 +1,226 @@
+//! The dashboard's three charts (done against target per layer, status by
+//! year, per county), each clickable: a bar answers with its sites.
+
+use egui::{Color32, RichText, Sense, Ui};
+use egui_plot::{Bar, BarChart, Plot, PlotPoint};
+
+use binzhou_core::model::{PlanLayer, StatusClass, YearView};
+use binzhou_core::stats::{CountySummary, LayerSummary, STACK_YEARS, YearStack};
+
+use super::labels::{amount_text, layer_name, layer_short_name};
+use crate::app::i18n::tr;
+use crate::app::map::style::status_colour;
+use crate::app::panels::ctx::{PanelAction, PanelCtx};
+
+fn plot<'a>(id: &'a str, height: f32) -> Plot<'a> {
+    Plot::new(id)
+        .height(height)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_x(false)
+        .show_y(false)
+        .show_grid([false, true])
+        .y_axis_min_width(28.0)
+}
+
+fn index_axis(names: Vec<String>) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    move |mark, _| {
+        let i = mark.value.round();
+        if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+            return String::new();
+        }
+        names.get(i as usize).cloned().unwrap_or_default()
+    }
+}
+
+fn unit_spacer() -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0])
+}
+
+/// The plot point clicked, if the plot was clicked this frame.
+fn clicked_point(resp: &egui_plot::PlotResponse<()>) -> Option<PlotPoint> {
+    if !resp.response.clicked() {
+        return None;
+    }
+    let pos = resp.response.interact_pointer_pos()?;
+    Some(resp.transform.value_from_position(pos))
+}
+
+/// Done as a percentage of the target, per layer; clicking a bar selects the
+/// layer's done sites (below the bar's top) or all its sites (above).
+pub(super) fn layers_chart(ui: &mut Ui, layers: &[LayerSummary], ctx: &PanelCtx) -> Option<PanelAction> {
+    let lang = ctx.lang;
+    ui.label(RichText::new(tr(lang, "各图层完成率（已完成 / 目标）", "Done against target, per layer")).strong());
+    let target: Vec<Bar> = layers
+        .iter()
+        .enumerate()
+        .map(|(x, _)| Bar::new(x as f64, 100.0).width(0.7).fill(Color32::from_gray(128).gamma_multiply(0.35)))
+        .collect();
+    let done: Vec<Bar> = layers
+        .iter()
+        .enumerate()
+        .map(|(x, s)| {
+            let km = s.layer.counts_km();
+            let name = format!(
+                "{}: {} / {} ({:.1}%)",
+                layer_name(s.layer, lang),
+                amount_text(s.done, km),
+                amount_text(s.goal, km),
+                s.percent()
+            );
+            Bar::new(x as f64, s.percent()).width(0.45).fill(status_colour(StatusClass::Done)).name(name)
+        })
+        .collect();
+    let names: Vec<String> = layers.iter().map(|s| layer_short_name(s.layer, lang).to_string()).collect();
+    let resp = plot("dashboard-layers", 150.0)
+        .x_axis_formatter(index_axis(names))
+        .x_grid_spacer(unit_spacer())
+        .y_axis_formatter(|m, _| format!("{:.0}%", m.value))
+        .include_y(0.0)
+        .include_y(110.0)
+        .show(ui, |pui| {
+            pui.bar_chart(BarChart::new(tr(lang, "目标", "Target"), target).allow_hover(false));
+            pui.bar_chart(
+                BarChart::new(tr(lang, "已完成", "Done"), done)
+                    .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone())),
+            );
+        });
+    let p = clicked_point(&resp)?;
+    let s = layers.get(usize::try_from(p.x.round() as i64).ok()?)?;
+    Some(PanelAction::Select(if p.y <= s.percent() { s.done_sites.clone() } else { s.sites.clone() }))
+}
+
+/// Status by year for one layer, stacked; the viewed year's bar is outlined.
+pub(super) fn stack_chart(ui: &mut Ui, stack: &YearStack, layer: PlanLayer, ctx: &PanelCtx) -> Option<PanelAction> {
+    let lang = ctx.lang;
+    let km = layer.counts_km();
+    ui.label(
+        RichText::new(format!("{}{}", layer_name(layer, lang), tr(lang, " · 逐年状态", " · status by year"),)).strong(),
+    );
+    let mut charts: Vec<BarChart> = Vec::new();
+    for (c, class) in StatusClass::ALL.into_iter().enumerate() {
+        let bars: Vec<Bar> = STACK_YEARS
+            .into_iter()
+            .enumerate()
+            .map(|(y, year)| {
+                let mut b =
+                    Bar::new(y as f64, stack.amounts[y][c]).width(0.6).fill(status_colour(class)).name(format!(
+                        "{year} · {}: {}",
+                        tr(lang, class.name_zh(), class.name_en()),
+                        amount_text(stack.amounts[y][c], km)
+                    ));
+                if ctx.view == YearView::EndOf(year) {
+                    b = b.stroke(egui::Stroke::new(1.5, ui.visuals().strong_text_color()));
+                }
+                b
+            })
+            .collect();
+        let refs: Vec<&BarChart> = charts.iter().collect();
+        let chart = BarChart::new(tr(lang, class.name_zh(), class.name_en()), bars)
+            .color(status_colour(class))
+            .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone()))
+            .stack_on(&refs);
+        charts.push(chart);
+    }
+    legend(ui, StatusClass::ALL.iter().map(|&c| (status_colour(c), tr(lang, c.name_zh(), c.name_en()))));
+    let names: Vec<String> = STACK_YEARS.iter().map(|y| y.to_string()).collect();
+    let resp = plot("dashboard-by-year", 150.0)
+        .x_axis_formatter(index_axis(names))
+        .x_grid_spacer(unit_spacer())
+        .include_y(0.0)
+        .show(ui, |pui| {
+            for c in charts {
+                pui.bar_chart(c);
+            }
+        });
+    let p = clicked_point(&resp)?;
+    let y = usize::try_from(p.x.round() as i64).ok().filter(|&y| y < STACK_YEARS.len())?;
+    let mut base = 0.0;
+    for c in 0..4 {
+        let top = base + stack.amounts[y][c];
+        if p.y >= base && p.y <= top && stack.amounts[y][c] > 0.0 {
+            return Some(PanelAction::Select(stack.sites[y][c].clone()));
+        }
+        base = top;
+    }
+    None
+}
+
+/// Done against target per county for the layer's per-county targets.
+pub(super) fn county_chart(
+    ui: &mut Ui,
+    counties: &[CountySummary],
+    layer: PlanLayer,
+    ctx: &PanelCtx,
+) -> Option<PanelAction> {
+    let lang = ctx.lang;
+    let km = layer.counts_km();
+    ui.label(
+        RichText::new(format!("{}{}", layer_name(layer, lang), tr(lang, " · 各县对比", " · per county"))).strong(),
+    );
+    let target: Vec<Bar> = counties
+        .iter()
+        .enumerate()
+        .map(|(x, c)| {
+            Bar::new(x as f64 - 0.2, c.goal)
+                .width(0.38)
+                .fill(Color32::from_gray(128).gamma_multiply(0.6))
+                .name(format!("{} · {}: {}", c.district, tr(lang, "目标", "target"), amount_text(c.goal, km)))
+        })
+        .collect();
+    let done: Vec<Bar> = counties
+        .iter()
+        .enumerate()
+        .map(|(x, c)| {
+            Bar::new(x as f64 + 0.2, c.done).width(0.38).fill(status_colour(StatusClass::Done)).name(format!(
+                "{} · {}: {}",
+                c.district,
+                tr(lang, "已完成", "done"),
+                amount_text(c.done, km)
+            ))
+        })
+        .collect();
+    legend(
+        ui,
+        [
+            (Color32::from_gray(128).gamma_multiply(0.6), tr(lang, "目标", "Target")),
+            (status_colour(StatusClass::Done), tr(lang, "已完成", "Done")),
+        ],
+    );
+    let names: Vec<String> = counties.iter().map(|c| c.district.clone()).collect();
+    let resp = plot("dashboard-counties", 150.0)
+        .x_axis_formatter(index_axis(names))
+        .x_grid_spacer(unit_spacer())
+        .include_y(0.0)
+        .show(ui, |pui| {
+            pui.bar_chart(
+                BarChart::new(tr(lang, "目标", "Target"), target)
+                    .color(Color32::from_gray(128))
+                    .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone())),
+            );
+            pui.bar_chart(
+                BarChart::new(tr(lang, "已完成", "Done"), done)
+                    .color(status_colour(StatusClass::Done))
+                    .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone())),
+            );
+        });
+    let p = clicked_point(&resp)?;
+    let x = p.x.round();
+    let c = counties.get(usize::try_from(x as i64).ok()?)?;
+    Some(PanelAction::Select(if p.x < x { c.sites.clone() } else { c.done_sites.clone() }))
+}
+
+/// A row of colour swatches with names, above a chart.
+fn legend<'a>(ui: &mut Ui, items: impl IntoIterator<Item = (Color32, &'a str)>) {
+    ui.horizontal_wrapped(|ui| {
+        for (colour, name) in items {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, colour);
+            ui.label(RichText::new(name).small());
+            ui.add_space(6.0);
+        }
+    });
+}
