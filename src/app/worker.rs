@@ -248,6 +248,13 @@ mod tests {
             panic!("no answer from the loader");
         };
         assert_eq!(second.data.dataset.sites.len(), 1);
-        assert!(second.data.dataset.problems.iter().any(|p| p.message.contains("duplicate")));
+        assert!(
+            second
+                .data
+                .dataset
+                .problems
+                .iter()
+                .any(|p| matches!(p.code, binzhou_core::model::Code::DuplicateId { .. }))
+        );
     }
 }

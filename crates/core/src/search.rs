@@ -129,9 +129,8 @@ impl SearchIndex {
             return Vec::new();
         }
         // Each distinct district or unit is tested once, not once per site.
-        let value_hit: Vec<bool> = (0..self.values.len() as u32)
-            .map(|v| self.value(v).is_some_and(|s| s.contains(q.as_str())))
-            .collect();
+        let value_hit: Vec<bool> =
+            (0..self.values.len() as u32).map(|v| self.value(v).is_some_and(|s| s.contains(q.as_str()))).collect();
         let mut hits: Vec<(Rank, usize)> =
             (0..self.len()).filter_map(|i| self.rank(i, &q, &value_hit).map(|r| (r, i))).collect();
         hits.sort_unstable();

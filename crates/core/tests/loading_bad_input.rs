@@ -26,40 +26,43 @@ fn assert_problem(
     feature: Option<usize>,
     id: Option<&str>,
     field: Option<&str>,
+    code: &str,
     text: &str,
 ) {
     assert_eq!(p.severity, severity, "{p}");
     assert_eq!(p.feature, feature, "{p}");
     assert_eq!(p.feature_id.as_deref(), id, "{p}");
     assert_eq!(p.field.as_deref(), field, "{p}");
-    assert!(p.message.contains(text), "message {:?} lacks {text:?}", p.message);
+    assert_eq!(p.code.name(), code, "{p}");
+    let message = p.message();
+    assert!(message.contains(text), "message {message:?} lacks {text:?}");
     assert!(p.file.ends_with(".geojson") || p.file.ends_with(".json"), "{p}");
 }
 
 #[test]
 fn a_file_that_is_not_json_is_one_error_and_no_sites() {
     let ds = load("not_json.geojson");
-    assert_problem(only_problem(&ds), Severity::Error, None, None, None, "not JSON");
+    assert_problem(only_problem(&ds), Severity::Error, None, None, None, "not_json", "not JSON");
     assert!(ds.sites.is_empty());
 }
 
 #[test]
 fn a_truncated_file_keeps_every_feature_before_the_cut() {
     let ds = load("truncated.geojson");
-    assert_problem(only_problem(&ds), Severity::Error, None, None, None, "ends early");
+    assert_problem(only_problem(&ds), Severity::Error, None, None, None, "truncated_in_feature", "ends early");
     assert_eq!(ids(&ds), ["GOOD-1", "GOOD-2"]);
 }
 
 #[test]
 fn json_that_is_not_geojson_says_so() {
     let ds = load("not_geojson.json");
-    assert_problem(only_problem(&ds), Severity::Error, None, None, None, "not GeoJSON");
+    assert_problem(only_problem(&ds), Severity::Error, None, None, None, "no_type_no_features", "not GeoJSON");
 }
 
 #[test]
 fn a_site_without_an_id_is_kept_under_a_generated_one_with_a_warning() {
     let ds = load("missing_id.geojson");
-    assert_problem(only_problem(&ds), Severity::Warning, Some(1), None, Some("id"), "no id");
+    assert_problem(only_problem(&ds), Severity::Warning, Some(1), None, Some("id"), "no_id", "no id");
     assert_eq!(ds.sites.len(), 2);
     assert!(ds.sites[1].id().ends_with("missing_id.geojson#1"));
 }
@@ -73,6 +76,7 @@ fn a_duplicate_id_drops_the_later_site() {
         Some(1),
         Some("GOOD-1"),
         Some("id"),
+        "duplicate_id",
         "duplicate id \"GOOD-1\": feature 0 already has it",
     );
     assert_eq!(ds.sites.len(), 1);
@@ -82,17 +86,41 @@ fn a_duplicate_id_drops_the_later_site() {
 #[test]
 fn null_and_empty_geometries_drop_their_feature() {
     let ds = load("null_geometry.geojson");
-    assert_problem(only_problem(&ds), Severity::Error, Some(1), Some("NULL-2"), Some("geometry"), "null");
+    assert_problem(
+        only_problem(&ds),
+        Severity::Error,
+        Some(1),
+        Some("NULL-2"),
+        Some("geometry"),
+        "null_geometry",
+        "null",
+    );
     assert_eq!(ids(&ds), ["GOOD-1"]);
     let ds = load("empty_geometry.geojson");
-    assert_problem(only_problem(&ds), Severity::Error, Some(1), Some("EMPTY-2"), Some("geometry"), "empty");
+    assert_problem(
+        only_problem(&ds),
+        Severity::Error,
+        Some(1),
+        Some("EMPTY-2"),
+        Some("geometry"),
+        "empty_geometry",
+        "empty",
+    );
     assert_eq!(ids(&ds), ["GOOD-1"]);
 }
 
 #[test]
 fn an_unclosed_ring_is_closed_and_kept_with_a_warning() {
     let ds = load("unclosed_ring.geojson");
-    assert_problem(only_problem(&ds), Severity::Warning, Some(1), Some("RING-2"), Some("geometry"), "not closed");
+    assert_problem(
+        only_problem(&ds),
+        Severity::Warning,
+        Some(1),
+        Some("RING-2"),
+        Some("geometry"),
+        "ring_closed",
+        "not closed",
+    );
     let geo::Geometry::Polygon(p) = &ds.sites[1].geometry else { panic!() };
     assert_eq!(p.exterior().0.first(), p.exterior().0.last());
     assert!(ds.problems[0].location.is_some(), "a kept feature's problem knows where to zoom");
@@ -107,6 +135,7 @@ fn a_self_intersecting_polygon_is_kept_with_a_warning() {
         Some(1),
         Some("BOWTIE-2"),
         Some("geometry"),
+        "invalid_polygon",
         "self-intersection",
     );
     assert_eq!(ds.sites.len(), 2);
@@ -117,8 +146,24 @@ fn coordinates_outside_wgs84_drop_their_feature() {
     let ds = load("out_of_range.geojson");
     let errs: Vec<_> = ds.problems.iter().filter(|p| p.severity == Severity::Error).collect();
     assert_eq!(errs.len(), 2, "{:#?}", ds.problems);
-    assert_problem(errs[0], Severity::Error, Some(1), Some("FAR-2"), Some("geometry"), "outside the WGS84 range");
-    assert_problem(errs[1], Severity::Error, Some(2), Some("LAT-3"), Some("geometry"), "outside the WGS84 range");
+    assert_problem(
+        errs[0],
+        Severity::Error,
+        Some(1),
+        Some("FAR-2"),
+        Some("geometry"),
+        "out_of_range",
+        "outside the WGS84 range",
+    );
+    assert_problem(
+        errs[1],
+        Severity::Error,
+        Some(2),
+        Some("LAT-3"),
+        Some("geometry"),
+        "out_of_range",
+        "outside the WGS84 range",
+    );
     assert_eq!(ids(&ds), ["GOOD-1"]);
 }
 
@@ -126,15 +171,39 @@ fn coordinates_outside_wgs84_drop_their_feature() {
 fn nan_coordinates_drop_their_feature_and_say_why() {
     let ds = load("nan.geojson");
     assert_eq!(ds.problems.len(), 2, "{:#?}", ds.problems);
-    assert_problem(&ds.problems[0], Severity::Error, Some(1), Some("NAN-2"), Some("geometry"), "NaN");
-    assert_problem(&ds.problems[1], Severity::Error, Some(2), Some("NANSTR-3"), Some("geometry"), "not a number");
+    assert_problem(
+        &ds.problems[0],
+        Severity::Error,
+        Some(1),
+        Some("NAN-2"),
+        Some("geometry"),
+        "feature_unreadable",
+        "NaN",
+    );
+    assert_problem(
+        &ds.problems[1],
+        Severity::Error,
+        Some(2),
+        Some("NANSTR-3"),
+        Some("geometry"),
+        "feature_unreadable",
+        "not a number",
+    );
     assert_eq!(ids(&ds), ["GOOD-1"]);
 }
 
 #[test]
 fn an_unknown_layer_becomes_an_extra_layer_with_a_warning() {
     let ds = load("unknown_layer.geojson");
-    assert_problem(only_problem(&ds), Severity::Warning, Some(1), Some("LAMP-2"), Some("layer"), "street_lamp");
+    assert_problem(
+        only_problem(&ds),
+        Severity::Warning,
+        Some(1),
+        Some("LAMP-2"),
+        Some("layer"),
+        "unknown_layer",
+        "street_lamp",
+    );
     assert_eq!(*ds.sites[1].layer(), LayerKey::Extra("street_lamp".into()));
 }
 
@@ -142,35 +211,59 @@ fn an_unknown_layer_becomes_an_extra_layer_with_a_warning() {
 fn bad_dates_are_ignored_with_a_warning_each() {
     let ds = load("bad_dates.geojson");
     assert_eq!(ds.problems.len(), 2, "{:#?}", ds.problems);
-    assert_problem(&ds.problems[0], Severity::Warning, Some(1), Some("DATE-2"), Some("started"), "month");
-    assert_problem(&ds.problems[1], Severity::Warning, Some(1), Some("DATE-2"), Some("completed"), "not a date");
+    assert_problem(&ds.problems[0], Severity::Warning, Some(1), Some("DATE-2"), Some("started"), "bad_date", "month");
+    assert_problem(
+        &ds.problems[1],
+        Severity::Warning,
+        Some(1),
+        Some("DATE-2"),
+        Some("completed"),
+        "bad_date",
+        "not a date",
+    );
     assert_eq!((ds.sites[1].started, ds.sites[1].completed), (None, None));
 }
 
 #[test]
 fn completed_before_started_is_a_warning() {
     let ds = load("completed_before_started.geojson");
-    assert_problem(only_problem(&ds), Severity::Warning, Some(1), Some("ORDER-2"), Some("completed"), "before started");
+    assert_problem(
+        only_problem(&ds),
+        Severity::Warning,
+        Some(1),
+        Some("ORDER-2"),
+        Some("completed"),
+        "completed_before_started",
+        "before started",
+    );
 }
 
 #[test]
 fn a_plan_year_outside_the_plan_is_a_warning() {
     let ds = load("plan_year_outside.geojson");
-    assert_problem(only_problem(&ds), Severity::Warning, Some(1), Some("YEAR-2"), Some("plan_year"), "2020-2022");
+    assert_problem(
+        only_problem(&ds),
+        Severity::Warning,
+        Some(1),
+        Some("YEAR-2"),
+        Some("plan_year"),
+        "plan_year_outside_plan",
+        "2020-2022",
+    );
     assert_eq!(ds.sites[1].plan_year, Some(2025));
 }
 
 #[test]
 fn an_unknown_crs_is_a_warning_and_lon_lat_values_still_load() {
     let ds = load("unknown_crs.geojson");
-    assert_problem(only_problem(&ds), Severity::Warning, None, None, None, "EPSG::3857");
+    assert_problem(only_problem(&ds), Severity::Warning, None, None, None, "crs_unknown", "EPSG::3857");
     assert_eq!(ds.sites.len(), 2);
 }
 
 #[test]
 fn absurd_nesting_is_refused_without_touching_the_stack() {
     let ds = load("deep_nesting.geojson");
-    assert_problem(only_problem(&ds), Severity::Error, Some(1), Some("DEEP-2"), None, "nested");
+    assert_problem(only_problem(&ds), Severity::Error, Some(1), Some("DEEP-2"), None, "feature_unreadable", "nested");
     assert_eq!(ids(&ds), ["GOOD-1"]);
 }
 
@@ -185,7 +278,7 @@ fn elements_that_are_not_features_are_errors() {
 #[test]
 fn a_missing_file_is_an_error_not_a_panic() {
     let ds = load("no_such_file.geojson");
-    assert_problem(only_problem(&ds), Severity::Error, None, None, None, "cannot open");
+    assert_problem(only_problem(&ds), Severity::Error, None, None, None, "cannot_open", "cannot open");
 }
 
 #[test]
@@ -225,8 +318,8 @@ fn an_id_reused_in_a_second_file_is_dropped_naming_the_first_file() {
     );
     let dup: Vec<&Problem> = ds.problems.iter().filter(|p| p.field.as_deref() == Some("id")).collect();
     assert_eq!(dup.len(), 1, "{:#?}", ds.problems);
-    assert_problem(dup[0], Severity::Error, Some(0), Some("GOOD-1"), Some("id"), "feature 0 of ");
-    assert!(dup[0].message.contains("unclosed_ring.geojson") && dup[0].file.ends_with("bad_dates.geojson"));
+    assert_problem(dup[0], Severity::Error, Some(0), Some("GOOD-1"), Some("id"), "duplicate_id", "feature 0 of ");
+    assert!(dup[0].message().contains("unclosed_ring.geojson") && dup[0].file.ends_with("bad_dates.geojson"));
     assert_eq!(ds.files[1].sites_loaded, 1, "the second file keeps only DATE-2");
     assert_eq!(ds.sites.len(), 3);
 }
@@ -240,9 +333,9 @@ fn every_problem_the_bad_fixtures_raise_also_reads_in_chinese() {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
             let ds = load_file(&entry.unwrap().path(), &LoadOptions::default(), &|_, _| {});
             for p in &ds.problems {
-                assert!(han(&p.message_zh), "no Chinese in {:?} (English: {:?})", p.message_zh, p.message);
-                assert_ne!(p.message_zh, p.message, "{p}");
-                assert!(!p.message_zh.contains('\u{1f}'), "a language separator leaked: {:?}", p.message_zh);
+                assert!(han(&p.message_zh()), "no Chinese in {:?} (English: {:?})", p.message_zh(), p.message());
+                assert_ne!(p.message_zh(), p.message(), "{p}");
+                assert!(!p.message_zh().contains('\u{1f}'), "a language separator leaked: {:?}", p.message_zh());
                 seen += 1;
             }
         }

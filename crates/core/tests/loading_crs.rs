@@ -25,7 +25,7 @@ fn assert_near(got: Point<f64>, lon: f64, lat: f64, metres: f64) {
 }
 
 fn notices(ds: &Dataset) -> Vec<String> {
-    ds.problems.iter().filter(|p| p.severity == Severity::Notice).map(|p| p.message.clone()).collect()
+    ds.problems.iter().filter(|p| p.severity == Severity::Notice).map(|p| p.message().clone()).collect()
 }
 
 // Reference pairs: PROJ 9.5.1 via pyproj 3.7.2 (see src/crs/gauss_kruger.rs).

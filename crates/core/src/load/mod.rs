@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::crs::Crs;
-use crate::model::{Dataset, LayerKey, Msg, Origin, Problem, Severity, Site, SourceFile};
+use crate::model::{Code, Dataset, LayerKey, Msg, Origin, Problem, Severity, Site, SourceFile};
 
 pub use feature::{FeatureError, RawFeature, parse_feature};
 
@@ -68,23 +68,15 @@ pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
                 Err(e) => problems.push(Problem::file_level(
                     Severity::Error,
                     p.display().to_string(),
-                    Msg::io("cannot read the folder", "无法读取文件夹", &e),
+                    Code::FolderUnreadable { detail: Msg::from_io(&e) },
                 )),
             }
         } else if is_geojson_path(p) {
             files.push(p.clone());
         } else if p.exists() {
-            problems.push(Problem::file_level(
-                Severity::Error,
-                p.display().to_string(),
-                Msg::new("not a .geojson or .json file: skipped", "不是 .geojson 或 .json 文件，已跳过"),
-            ));
+            problems.push(Problem::file_level(Severity::Error, p.display().to_string(), Code::NotGeoJsonFile));
         } else {
-            problems.push(Problem::file_level(
-                Severity::Error,
-                p.display().to_string(),
-                Msg::new("no such file or folder", "文件或文件夹不存在"),
-            ));
+            problems.push(Problem::file_level(Severity::Error, p.display().to_string(), Code::NoSuchPath));
         }
     }
     (files, problems)
@@ -142,20 +134,14 @@ fn drop_reused_ids(sites: &mut Vec<Site>, earlier: Option<&[Site]>, files: &[Str
         .iter()
         .map(|&(i, first)| {
             let s = &sites[i];
-            let (earlier, earlier_zh) = if first.file == s.origin.file {
-                (format!("feature {}", first.index), format!("第 {} 个要素", first.index))
-            } else {
-                let f = file_name(first.file);
-                (format!("feature {} of {f}", first.index), format!("{f} 的第 {} 个要素", first.index))
-            };
+            let first_file = (first.file != s.origin.file).then(|| file_name(first.file));
             Problem {
                 severity: Severity::Error,
                 file: file_name(s.origin.file),
                 feature: Some(s.origin.index as usize),
                 feature_id: Some(s.id().to_string()),
                 field: Some("id".into()),
-                message: format!("duplicate id \"{}\": {earlier} already has it; this one was dropped", s.id()),
-                message_zh: format!("id“{}”重复：{earlier_zh}已使用该 id，此要素未载入", s.id()),
+                code: Code::DuplicateId { id: s.id().to_string(), first_feature: first.index as usize, first_file },
                 location: Some(s.bbox),
             }
         })
@@ -253,7 +239,11 @@ pub fn load_file(path: &Path, opts: &LoadOptions, progress: ProgressFn) -> Datas
         Ok(f) => f,
         Err(e) => {
             let mut ds = Dataset::default();
-            ds.problems.push(Problem::file_level(Severity::Error, label, Msg::io("cannot open", "无法打开", &e)));
+            ds.problems.push(Problem::file_level(
+                Severity::Error,
+                label,
+                Code::CannotOpen { detail: Msg::from_io(&e) },
+            ));
             return ds;
         }
     };
@@ -323,7 +313,7 @@ fn load_reader<R: Read>(
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
-            problems.push(Problem::file_level(Severity::Error, &label, Msg::io("read error", "读取出错", &e)));
+            problems.push(Problem::file_level(Severity::Error, &label, Code::ReadError { detail: Msg::from_io(&e) }));
             scan::ScanOutcome::default()
         }
     };
@@ -367,10 +357,41 @@ fn load_reader<R: Read>(
     place::place_in_wgs84(&mut ds, &label, head_crs, opts.from);
     ds.files[0].sites_loaded = ds.sites.len();
     // Ids must be unique within the file too.
-    let mut dropped = drop_reused_ids(&mut ds.sites, None, &[label]);
+    let mut dropped = drop_reused_ids(&mut ds.sites, None, std::slice::from_ref(&label));
     ds.files[0].sites_loaded -= dropped.len();
     ds.problems.append(&mut dropped);
+    cap_problems(&mut ds.problems, &label, PROBLEMS_KEPT_PER_CODE);
     ds
+}
+
+/// Problems of one code kept in full per file; the rest are counted.
+pub const PROBLEMS_KEPT_PER_CODE: usize = 1000;
+
+/// Keeps the first `keep` problems of each code in `problems` (one file's)
+/// and replaces the others by one [`Code::MoreOfTheSame`] per code that
+/// counts them, at the severity of the worst of them. A file with a
+/// million warnings then holds a thousand, not a million.
+pub fn cap_problems(problems: &mut Vec<Problem>, file: &str, keep: usize) {
+    use std::collections::HashMap;
+    let mut seen: HashMap<std::mem::Discriminant<Code>, (usize, Severity, String)> = HashMap::new();
+    problems.retain(|p| {
+        let entry = seen.entry(std::mem::discriminant(&p.code)).or_insert_with(|| (0, p.severity, String::new()));
+        entry.0 += 1;
+        if entry.0 <= keep {
+            return true;
+        }
+        if entry.2.is_empty() {
+            entry.2 = p.code.name();
+        }
+        entry.1 = entry.1.min(p.severity);
+        false
+    });
+    let mut more: Vec<(usize, Severity, String)> =
+        seen.into_values().filter(|(n, _, _)| *n > keep).map(|(n, sev, name)| (n - keep, sev, name)).collect();
+    more.sort_by(|a, b| a.2.cmp(&b.2));
+    for (count, severity, of) in more {
+        problems.push(Problem::file_level(severity, file, Code::MoreOfTheSame { of, count }));
+    }
 }
 
 /// What a parser thread makes of one batch.
@@ -447,7 +468,7 @@ fn one_feature(
         Ok(raw) => sites.extend(validate::to_site(raw, ctx, interner, &mut rep)),
         Err(e) => {
             rep.set_id(feature::sniff_id(bytes));
-            rep.push(Severity::Error, e.field, Msg::new(e.message, e.message_zh));
+            rep.push(Severity::Error, e.field, Code::FeatureUnreadable { detail: Msg::new(e.message, e.message_zh) });
         }
     }
     problems.append(&mut rep.problems);
@@ -466,16 +487,14 @@ pub(crate) enum CrsMember {
     Unreadable(String),
 }
 
-fn head_members(head: &[u8], saw_features: bool) -> Result<Head, Msg> {
+fn head_members(head: &[u8], saw_features: bool) -> Result<Head, Code> {
     #[derive(serde::Deserialize)]
     struct Top {
         #[serde(rename = "type")]
         kind: Option<serde_json::Value>,
         crs: Option<serde_json::Value>,
     }
-    let top: Top = serde_json::from_slice(head).map_err(|e| {
-        Msg::new(format!("the top-level object is not valid JSON: {e}"), format!("顶层对象不是有效的 JSON：{e}"))
-    })?;
+    let top: Top = serde_json::from_slice(head).map_err(|e| Code::TopLevelInvalid { detail: e.to_string() })?;
     let kind = top.kind.as_ref().and_then(|k| k.as_str()).unwrap_or("");
     let crs = top.crs.filter(|c| !c.is_null()).map(|c| match c.pointer("/properties/name").and_then(|n| n.as_str()) {
         Some(n) => CrsMember::Named(n.to_string()),
@@ -491,14 +510,8 @@ fn head_members(head: &[u8], saw_features: bool) -> Result<Head, Msg> {
             Ok(Head::LoneGeometry)
         }
         _ if saw_features => Ok(Head::Collection { crs }),
-        "" => Err(Msg::new(
-            "not GeoJSON: the top-level object has no \"type\" and no \"features\"",
-            "不是 GeoJSON：顶层对象既没有 \"type\" 也没有 \"features\"",
-        )),
-        other => Err(Msg::new(
-            format!("not GeoJSON: top-level type \"{other}\" is not a GeoJSON type"),
-            format!("不是 GeoJSON：顶层类型“{other}”不是 GeoJSON 类型"),
-        )),
+        "" => Err(Code::NoTypeNoFeatures),
+        other => Err(Code::NotGeoJsonType { found: other.to_string() }),
     }
 }
 
@@ -514,6 +527,43 @@ mod tests {
         let (files, problems) = expand_paths(&[txt, dir.path().join("missing.geojson")]);
         assert!(files.is_empty());
         assert_eq!(problems.len(), 2);
+    }
+
+    #[test]
+    fn past_the_cap_problems_of_one_code_are_counted_not_kept() {
+        let mut problems: Vec<Problem> = (0..25)
+            .map(|i| {
+                let mut p = Problem::file_level(Severity::Warning, "f.geojson", Code::NoName);
+                p.feature = Some(i);
+                p
+            })
+            .collect();
+        problems.push(Problem::file_level(Severity::Error, "f.geojson", Code::EmptyFile));
+        cap_problems(&mut problems, "f.geojson", 10);
+        assert_eq!(problems.iter().filter(|p| p.code == Code::NoName).count(), 10);
+        assert_eq!(problems.iter().filter(|p| p.code == Code::EmptyFile).count(), 1, "other codes are untouched");
+        let more: Vec<&Problem> = problems.iter().filter(|p| matches!(p.code, Code::MoreOfTheSame { .. })).collect();
+        assert_eq!(more.len(), 1);
+        assert_eq!(more[0].code, Code::MoreOfTheSame { of: "no_name".into(), count: 15 });
+        assert_eq!(more[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn a_file_with_thousands_of_nameless_sites_keeps_a_thousand_problems_and_every_site() {
+        let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
+        for i in 0..2500 {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!(
+                r#"{{"type":"Feature","properties":{{"id":"P-{i}","layer":"pocket_park","plan_year":2021}},"geometry":{{"type":"Point","coordinates":[118.0,37.4]}}}}"#
+            ));
+        }
+        text.push_str("]}");
+        let ds = load_bytes("many.geojson", text.as_bytes(), &LoadOptions::default());
+        assert_eq!(ds.sites.len(), 2500);
+        assert_eq!(ds.problems.iter().filter(|p| p.code == Code::NoName).count(), PROBLEMS_KEPT_PER_CODE);
+        assert!(ds.problems.iter().any(|p| p.code == Code::MoreOfTheSame { of: "no_name".into(), count: 1500 }));
     }
 
     #[test]

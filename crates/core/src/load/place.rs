@@ -9,55 +9,30 @@ use geo::{CoordsIter, MapCoordsInPlace};
 
 use super::CrsMember;
 use crate::crs::{self, Crs, Detection};
-use crate::model::{Bilingual, Dataset, Msg, Problem, Severity, Site};
+use crate::model::{Bilingual, Code, Dataset, Problem, Severity, Site};
 
 /// How many sites' first positions decide what a file without `crs` is in.
 const SAMPLE: usize = 256;
 
 pub(crate) fn place_in_wgs84(ds: &mut Dataset, label: &str, head_crs: Option<CrsMember>, forced: Option<Crs>) {
-    let notice = |ds: &mut Dataset, sev: Severity, msg: Msg| {
-        ds.problems.push(Problem::file_level(sev, label, msg));
+    let notice = |ds: &mut Dataset, sev: Severity, code: Code| {
+        ds.problems.push(Problem::file_level(sev, label, code));
     };
     let mut swapped = false;
     let source: Option<Crs> = if let Some(c) = forced {
-        notice(
-            ds,
-            Severity::Notice,
-            Msg::new(
-                format!("coordinates read as {} as requested, and converted to WGS84", c.label()),
-                format!("坐标按要求读作 {}，已转换为 WGS84", c.label()),
-            ),
-        );
+        notice(ds, Severity::Notice, Code::CrsForced { crs: c.label().to_string() });
         Some(c)
     } else {
         let declared = match &head_crs {
             Some(CrsMember::Named(name)) => match crs::parse_crs_name(name) {
                 Some(c) => Some(c),
                 None => {
-                    notice(
-                        ds,
-                        Severity::Warning,
-                        Msg::new(
-                            format!(
-                                "crs: unknown coordinate system \"{name}\"; coordinates are placed by their magnitude instead"
-                            ),
-                            format!("crs：未知坐标系“{name}”，改按坐标数值大小判断"),
-                        ),
-                    );
+                    notice(ds, Severity::Warning, Code::CrsUnknown { name: name.clone() });
                     None
                 }
             },
             Some(CrsMember::Unreadable(raw)) => {
-                notice(
-                    ds,
-                    Severity::Warning,
-                    Msg::new(
-                        format!(
-                            "crs: the crs member {raw} names no system; coordinates are placed by their magnitude instead"
-                        ),
-                        format!("crs：crs 成员 {raw} 没有指明坐标系，改按坐标数值大小判断"),
-                    ),
-                );
+                notice(ds, Severity::Warning, Code::CrsUnreadable { raw: raw.clone() });
                 None
             }
             None => None,
@@ -65,14 +40,7 @@ pub(crate) fn place_in_wgs84(ds: &mut Dataset, label: &str, head_crs: Option<Crs
         match declared {
             Some(c) => {
                 if c != Crs::Wgs84 {
-                    notice(
-                        ds,
-                        Severity::Notice,
-                        Msg::new(
-                            format!("crs: the file declares {}", c.label()),
-                            format!("crs：文件声明的坐标系为 {}", c.label()),
-                        ),
-                    );
+                    notice(ds, Severity::Notice, Code::CrsDeclared { crs: c.label().to_string() });
                 }
                 Some(c)
             }
@@ -87,22 +55,7 @@ pub(crate) fn place_in_wgs84(ds: &mut Dataset, label: &str, head_crs: Option<Crs
                     Detection::Wgs84 => None,
                     Detection::GaussKruger { crs, swapped: sw } => {
                         swapped = sw;
-                        notice(
-                            ds,
-                            Severity::Notice,
-                            Msg::new(
-                                format!(
-                                    "no crs member, but the coordinates are metres of {}{}; converted to WGS84",
-                                    crs.label(),
-                                    if sw { " with easting and northing swapped" } else { "" }
-                                ),
-                                format!(
-                                    "没有 crs 成员，但坐标是 {} 的米制坐标{}，已转换为 WGS84",
-                                    crs.label(),
-                                    if sw { "（东坐标与北坐标互换）" } else { "" }
-                                ),
-                            ),
-                        );
+                        notice(ds, Severity::Notice, Code::CrsDetected { crs: crs.label().to_string(), swapped: sw });
                         Some(crs)
                     }
                     Detection::Unknown => None,
@@ -119,11 +72,8 @@ pub(crate) fn place_in_wgs84(ds: &mut Dataset, label: &str, head_crs: Option<Crs
                 crs::to_wgs84(c, x, y).map(|(lon, lat)| geo::Coord { x: lon, y: lat })
             });
             if let Err(msg) = result {
-                let msg = Msg::new(
-                    format!("cannot convert from {}: {msg}", c.label()),
-                    format!("无法从 {} 转换：{}", c.label(), msg.zh()),
-                );
-                dropped.push(feature_problem(s, label, msg));
+                let code = Code::CrsConversionFailed { crs: c.label().to_string(), detail: msg.msg() };
+                dropped.push(feature_problem(s, label, code));
                 return false;
             }
             let g = std::mem::replace(&mut s.geometry, geo::Geometry::Point(geo::Point::new(0.0, 0.0)));
@@ -136,30 +86,12 @@ pub(crate) fn place_in_wgs84(ds: &mut Dataset, label: &str, head_crs: Option<Crs
         }
         let bad = s.geometry.coords_iter().find(|c| !in_wgs84_range(c.x, c.y)).unwrap_or(lo);
         let metres = bad.x.abs() > 1000.0 || bad.y.abs() > 1000.0;
-        let hint =
-            if metres { " (metres? give the file a crs member or convert it with --from epsg:NNNN)" } else { "" };
-        let hint_zh = if metres {
-            "（是米制坐标？请为文件加上 crs 成员，或用 --from epsg:NNNN 转换）"
-        } else {
-            ""
-        };
-        let msg = Msg::new(
-            format!("coordinate ({}, {}) is outside the WGS84 range lon -180..180, lat -90..90{hint}", bad.x, bad.y),
-            format!("坐标 ({}, {}) 超出 WGS84 范围（经度 -180..180，纬度 -90..90）{hint_zh}", bad.x, bad.y),
-        );
-        dropped.push(feature_problem(s, label, msg));
+        dropped.push(feature_problem(s, label, Code::OutOfRange { x: bad.x, y: bad.y, metres }));
         false
     });
     let kept = &ds.sites;
     if let Some(c) = convert {
-        notice(
-            ds,
-            Severity::Notice,
-            Msg::new(
-                format!("{} features converted from {} to WGS84", kept.len(), c.label()),
-                format!("{} 个要素已从 {} 转换为 WGS84", kept.len(), c.label()),
-            ),
-        );
+        notice(ds, Severity::Notice, Code::Converted { features: kept.len(), crs: c.label().to_string() });
     }
     ds.problems.extend(dropped);
     // Problems point at their feature's place when it loaded.
@@ -199,15 +131,14 @@ fn in_wgs84_range(x: f64, y: f64) -> bool {
     x.is_finite() && y.is_finite() && (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y)
 }
 
-fn feature_problem(s: &Site, label: &str, message: Msg) -> Problem {
+fn feature_problem(s: &Site, label: &str, code: Code) -> Problem {
     Problem {
         severity: Severity::Error,
         file: label.to_string(),
         feature: Some(s.origin.index as usize),
         feature_id: Some(s.id().to_string()),
         field: Some("geometry".into()),
-        message: message.en,
-        message_zh: message.zh,
+        code,
         location: None,
     }
 }

@@ -7,7 +7,7 @@
 //! broken feature spoils only itself, and a truncated file keeps every
 //! feature before the cut.
 
-use crate::model::Msg;
+use crate::model::Code;
 use std::io::Read;
 
 /// What the scanner hands on: batches of whole features.
@@ -29,7 +29,7 @@ pub struct ScanOutcome {
     pub features: usize,
     pub bytes: u64,
     /// Structural trouble: not JSON at all, ends early, junk after the end.
-    pub fault: Option<Msg>,
+    pub fault: Option<Code>,
     pub saw_features_member: bool,
 }
 
@@ -180,17 +180,7 @@ fn scan_sized<R: Read>(
                         continue;
                     }
                     if b != b'{' {
-                        out.fault = Some(if b == b'[' {
-                            Msg::new(
-                                "the file is a JSON array, not a GeoJSON object",
-                                "文件是 JSON 数组，不是 GeoJSON 对象",
-                            )
-                        } else {
-                            Msg::new(
-                                "the file is not JSON (it does not start with '{')",
-                                "文件不是 JSON（不以“{”开头）",
-                            )
-                        });
+                        out.fault = Some(if b == b'[' { Code::JsonArray } else { Code::NotJson });
                         return Ok(out);
                     }
                     state = Where::Head;
@@ -314,10 +304,7 @@ fn scan_sized<R: Read>(
                 }
                 Where::Done => {
                     if !b.is_ascii_whitespace() && out.fault.is_none() {
-                        out.fault = Some(Msg::new(
-                            "there is data after the end of the GeoJSON object",
-                            "GeoJSON 对象结束后还有多余数据",
-                        ));
+                        out.fault = Some(Code::DataAfterEnd);
                     }
                     i += 1;
                 }
@@ -347,17 +334,9 @@ fn scan_sized<R: Read>(
         emit(batch);
     }
     out.fault = match state {
-        Where::Start => Some(Msg::new("the file is empty", "文件为空")),
-        Where::Head | Where::Features => Some(Msg::new(
-            format!("the file ends early (truncated?) after {feature_count} complete features"),
-            format!("文件提前结束（被截断？），此前有 {feature_count} 个完整要素"),
-        )),
-        Where::Feature => Some(Msg::new(
-            format!(
-                "the file ends early (truncated?) inside feature {feature_count}; the {feature_count} features before it were read"
-            ),
-            format!("文件在第 {feature_count} 个要素中途结束（被截断？），其前的 {feature_count} 个要素已读入"),
-        )),
+        Where::Start => Some(Code::EmptyFile),
+        Where::Head | Where::Features => Some(Code::Truncated { features: feature_count }),
+        Where::Feature => Some(Code::TruncatedInFeature { feature: feature_count }),
         Where::Done => out.fault,
     };
     Ok(out)
@@ -429,7 +408,7 @@ mod tests {
         let cut = &DOC.as_bytes()[..DOC.find("\"Point\"").unwrap()];
         let (out, feats) = run(cut, 5);
         assert_eq!(feats.len(), 1);
-        assert!(out.fault.unwrap().en.contains("ends early"));
+        assert_eq!(out.fault, Some(Code::TruncatedInFeature { feature: 1 }));
     }
 
     #[test]
@@ -443,9 +422,9 @@ mod tests {
 
     #[test]
     fn non_json_and_arrays_are_refused_at_once() {
-        assert!(run(b"hello", 10).0.fault.unwrap().en.contains("not JSON"));
-        assert!(run(b"[1,2]", 10).0.fault.unwrap().en.contains("array"));
-        assert!(run(b"  ", 10).0.fault.unwrap().en.contains("empty"));
+        assert_eq!(run(b"hello", 10).0.fault, Some(Code::NotJson));
+        assert_eq!(run(b"[1,2]", 10).0.fault, Some(Code::JsonArray));
+        assert_eq!(run(b"  ", 10).0.fault, Some(Code::EmptyFile));
     }
 
     #[test]

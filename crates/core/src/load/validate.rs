@@ -10,7 +10,7 @@ use super::feature::{PropValue, Props, RawFeature};
 use super::geometry::GeomNote;
 use crate::model::validity;
 use crate::model::{
-    Bilingual, Declared, LayerKey, Msg, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site, SiteTags,
+    Bilingual, Code, Declared, LayerKey, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site, SiteTags,
 };
 
 /// Shared strings and tag records for a file: districts, lead units, kinds
@@ -69,15 +69,14 @@ impl<'a> Report<'a> {
         self.id = id.map(Arc::from);
     }
 
-    pub fn push(&mut self, severity: Severity, field: Option<&str>, message: Msg) {
+    pub fn push(&mut self, severity: Severity, field: Option<&str>, code: Code) {
         self.problems.push(Problem {
             severity,
             file: self.ctx.label.to_string(),
             feature: Some(self.index),
             feature_id: self.id.as_deref().map(str::to_string),
             field: field.map(str::to_string),
-            message: message.en,
-            message_zh: message.zh,
+            code,
             location: None,
         });
     }
@@ -117,19 +116,11 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         id_prop.as_ref().and_then(as_text).map(|t| Arc::from(&*t)).or_else(|| member_id.map(Arc::from));
     rep.id = id.clone();
     if let Some(t) = wrong_type {
-        rep.push(
-            Severity::Error,
-            Some("type"),
-            Msg::new(format!("type is {t}, expected \"Feature\""), format!("type 为 {t}，应为 \"Feature\"")),
-        );
+        rep.push(Severity::Error, Some("type"), Code::NotAFeature { found: t.to_string() });
         return None;
     }
     if props_wrong_type {
-        rep.push(
-            Severity::Warning,
-            Some("properties"),
-            Msg::new("properties is not an object; ignored", "properties 不是对象，已忽略"),
-        );
+        rep.push(Severity::Warning, Some("properties"), Code::PropertiesNotObject);
     }
     let layer_val = props.take("layer");
     let is_plan_site = layer_val.is_some();
@@ -139,26 +130,12 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             Some(s) => match PlanLayer::from_key(&s) {
                 Some(p) => LayerKey::Plan(p),
                 None => {
-                    rep.push(
-                        Severity::Warning,
-                        Some("layer"),
-                        Msg::new(
-                            format!("unknown layer \"{s}\"; shown as an extra layer of that name"),
-                            format!("未知图层“{s}”，作为同名附加图层显示"),
-                        ),
-                    );
+                    rep.push(Severity::Warning, Some("layer"), Code::UnknownLayer { layer: s.to_string() });
                     LayerKey::Extra(interner.get(&s))
                 }
             },
             None => {
-                rep.push(
-                    Severity::Warning,
-                    Some("layer"),
-                    Msg::new(
-                        format!("layer {v} is not a string; shown as an extra layer"),
-                        format!("layer 的值 {v} 不是文本，作为附加图层显示"),
-                    ),
-                );
+                rep.push(Severity::Warning, Some("layer"), Code::LayerNotText { value: v.to_string() });
                 LayerKey::Extra(interner.get("?"))
             }
         },
@@ -166,45 +143,27 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
 
     // Geometry: null and empty drop the feature.
     if !geometry_member {
-        rep.push(
-            Severity::Error,
-            Some("geometry"),
-            Msg::new("the feature has no geometry member", "要素没有 geometry 成员"),
-        );
+        rep.push(Severity::Error, Some("geometry"), Code::NoGeometry);
         return None;
     }
     let Some(geometry) = geometry else {
-        rep.push(
-            Severity::Error,
-            Some("geometry"),
-            Msg::new("geometry is null: the feature has no location", "geometry 为 null：要素没有位置"),
-        );
+        rep.push(Severity::Error, Some("geometry"), Code::NullGeometry);
         return None;
     };
     // geo's emptiness, which the index uses too (it looks at the vectors).
     if geometry.is_empty() {
-        rep.push(
-            Severity::Error,
-            Some("geometry"),
-            Msg::new("geometry is empty: it has no coordinates", "geometry 为空：没有坐标"),
-        );
+        rep.push(Severity::Error, Some("geometry"), Code::EmptyGeometry);
         return None;
     }
     for n in &geom_notes {
         match n {
-            GeomNote::RingClosed { ring } => rep.push(
-                Severity::Warning,
-                Some("geometry"),
-                Msg::new(
-                    format!("ring {ring} was not closed (last position differs from the first); closed it"),
-                    format!("第 {ring} 个环未闭合（末点与首点不同），已自动闭合"),
-                ),
-            ),
+            GeomNote::RingClosed { ring } => {
+                rep.push(Severity::Warning, Some("geometry"), Code::RingClosed { ring: *ring })
+            }
         }
     }
     if let Some(why) = validity::invalidity_in_both(&geometry) {
-        let msg = Msg::new(format!("invalid polygon: {}", why.en), format!("多边形无效：{}", why.zh));
-        rep.push(Severity::Warning, Some("geometry"), msg);
+        rep.push(Severity::Warning, Some("geometry"), Code::InvalidPolygon { detail: why });
     }
 
     let name_val = props.take("name");
@@ -214,14 +173,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         None => {
             let generated: Arc<str> = format!("{}#{index}", ctx.label).into();
             if is_plan_site {
-                rep.push(
-                    Severity::Warning,
-                    Some("id"),
-                    Msg::new(
-                        format!("the site has no id; it is called \"{generated}\" here"),
-                        format!("项目没有 id，此处称为“{generated}”"),
-                    ),
-                );
+                rep.push(Severity::Warning, Some("id"), Code::NoId { generated: generated.to_string() });
             }
             generated
         }
@@ -230,11 +182,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         Some(n) => n,
         None => {
             if is_plan_site {
-                rep.push(
-                    Severity::Warning,
-                    Some("name"),
-                    Msg::new("the site has no name; its id is shown instead", "项目没有名称，以 id 代替显示"),
-                );
+                rep.push(Severity::Warning, Some("name"), Code::NoName);
             }
             Cow::Borrowed(&*id)
         }
@@ -245,11 +193,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         match as_text(&v) {
             Some(s) => Some(interner.get(&s)),
             None => {
-                rep.push(
-                    Severity::Warning,
-                    Some(key),
-                    Msg::new(format!("{key} is {v}, not text; ignored"), format!("{key} 的值 {v} 不是文本，已忽略")),
-                );
+                rep.push(Severity::Warning, Some(key), Code::NotText { key: key.to_string(), value: v.to_string() });
                 None
             }
         }
@@ -271,27 +215,13 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     if let Some(v) = props.take("task") {
         match as_int(&v) {
             Some(t) if (1..=28).contains(&t) => site.task = Some(t as u8),
-            _ => rep.push(
-                Severity::Warning,
-                Some("task"),
-                Msg::new(
-                    format!("task {v} is not a plan task number 1-28; ignored"),
-                    format!("task 的值 {v} 不是方案任务编号 1–28，已忽略"),
-                ),
-            ),
+            _ => rep.push(Severity::Warning, Some("task"), Code::BadTask { value: v.to_string() }),
         }
     }
     if let Some(v) = props.take("scope") {
         match as_text(&v).as_deref().and_then(Scope::from_key) {
             Some(s) => site.scope = Some(s),
-            None => rep.push(
-                Severity::Warning,
-                Some("scope"),
-                Msg::new(
-                    format!("scope {v} is neither \"main_city\" nor \"county\"; ignored"),
-                    format!("scope 的值 {v} 既不是 \"main_city\" 也不是 \"county\"，已忽略"),
-                ),
-            ),
+            None => rep.push(Severity::Warning, Some("scope"), Code::BadScope { value: v.to_string() }),
         }
     }
     if let Some(v) = props.take("plan_year") {
@@ -299,41 +229,23 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             Some(y) if (1900..=2100).contains(&y) => {
                 site.plan_year = Some(y as i32);
                 if !(2020..=2022).contains(&y) {
-                    rep.push(
-                        Severity::Warning,
-                        Some("plan_year"),
-                        Msg::new(
-                            format!("plan_year {y} lies outside the plan's 2020-2022"),
-                            format!("plan_year {y} 不在方案的 2020–2022 年之内"),
-                        ),
-                    );
+                    rep.push(Severity::Warning, Some("plan_year"), Code::PlanYearOutsidePlan { year: y });
                 }
             }
-            _ => rep.push(
-                Severity::Warning,
-                Some("plan_year"),
-                Msg::new(
-                    format!("plan_year {v} is not a year; ignored"),
-                    format!("plan_year 的值 {v} 不是年份，已忽略"),
-                ),
-            ),
+            _ => rep.push(Severity::Warning, Some("plan_year"), Code::PlanYearNotAYear { value: v.to_string() }),
         }
     }
     let mut date = |key: &str, rep: &mut Report| -> Option<PlanDate> {
         let v = props.take(key)?;
         let parsed = match &v {
-            PropValue::Text(s) => s.parse::<PlanDate>().map_err(|e| e.msg()),
-            PropValue::Number(n) => n.to_string().parse::<PlanDate>().map_err(|e| e.msg()),
-            other => Err(Msg::new(format!("{other} is not a date"), format!("{other} 不是日期"))),
+            PropValue::Text(s) => s.parse::<PlanDate>().map_err(|e| Code::BadDate { detail: e.msg() }),
+            PropValue::Number(n) => n.to_string().parse::<PlanDate>().map_err(|e| Code::BadDate { detail: e.msg() }),
+            other => Err(Code::DateNotADate { value: other.to_string() }),
         };
         match parsed {
             Ok(d) => Some(d),
             Err(e) => {
-                rep.push(
-                    Severity::Warning,
-                    Some(key),
-                    Msg::new(format!("{}; ignored", e.en), format!("{}，已忽略", e.zh)),
-                );
+                rep.push(Severity::Warning, Some(key), e);
                 None
             }
         }
@@ -346,7 +258,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         rep.push(
             Severity::Warning,
             Some("completed"),
-            Msg::new(format!("completed {c} is before started {s}"), format!("完成日期 {c} 早于开工日期 {s}")),
+            Code::CompletedBeforeStarted { completed: c.to_string(), started: s.to_string() },
         );
     }
     let mut declared = Declared::default();
@@ -357,10 +269,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
                 _ => rep.push(
                     Severity::Warning,
                     Some(key),
-                    Msg::new(
-                        format!("{key} {v} is not a non-negative number; ignored"),
-                        format!("{key} 的值 {v} 不是非负数，已忽略"),
-                    ),
+                    Code::NotNonNegative { key: key.to_string(), value: v.to_string() },
                 ),
             }
         }
@@ -369,11 +278,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     // A plan site should say which year the plan wants it in.
     if is_plan_site && site.plan_year.is_none() && !rep.problems.iter().any(|p| p.field.as_deref() == Some("plan_year"))
     {
-        rep.push(
-            Severity::Warning,
-            Some("plan_year"),
-            Msg::new("the site has no plan_year; it is never overdue", "项目没有 plan_year，永远不会算作逾期"),
-        );
+        rep.push(Severity::Warning, Some("plan_year"), Code::NoPlanYear);
     }
     Some(site)
 }

@@ -1,104 +1,13 @@
 //! A loaded dataset: sites from one or more files, their layers and problems.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::PathBuf;
 
 use geo::Rect;
 
-use super::{LayerKey, Msg, Site};
+use super::{LayerKey, Site};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// The feature (or file) was dropped.
-    Error,
-    /// The feature was kept; something about it is doubtful.
-    Warning,
-    /// Something was done to the data that the user should know (a CRS
-    /// conversion, a ring closed).
-    Notice,
-}
-
-impl Severity {
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            Severity::Error => "错误",
-            Severity::Warning => "警告",
-            Severity::Notice => "提示",
-        }
-    }
-}
-
-/// One thing wrong with (or done to) the input, naming where.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Problem {
-    pub severity: Severity,
-    pub file: String,
-    /// Position in the file's `features` array.
-    pub feature: Option<usize>,
-    pub feature_id: Option<String>,
-    pub field: Option<String>,
-    /// In English.
-    pub message: String,
-    /// The same in Chinese.
-    pub message_zh: String,
-    /// Where the feature is, when it has a usable geometry.
-    #[serde(skip)]
-    pub location: Option<Rect<f64>>,
-}
-
-impl Problem {
-    pub fn file_level(severity: Severity, file: impl Into<String>, message: Msg) -> Self {
-        Problem {
-            severity,
-            file: file.into(),
-            feature: None,
-            feature_id: None,
-            field: None,
-            message: message.en,
-            message_zh: message.zh,
-            location: None,
-        }
-    }
-
-    /// The message in Chinese or English.
-    pub fn message_in(&self, chinese: bool) -> &str {
-        if chinese { &self.message_zh } else { &self.message }
-    }
-}
-
-impl Problem {
-    /// `file:feature N#id:field: severity: message`, with the parts that are
-    /// known, in Chinese or English.
-    pub fn line(&self, chinese: bool) -> String {
-        let mut out = self.file.clone();
-        if let Some(i) = self.feature {
-            out.push_str(&format!(":feature {i}"));
-        }
-        if let Some(id) = &self.feature_id {
-            out.push_str(&format!("#{id}"));
-        }
-        if let Some(field) = &self.field {
-            out.push_str(&format!(":{field}"));
-        }
-        let sev = match (chinese, self.severity) {
-            (true, s) => s.name_zh(),
-            (false, Severity::Error) => "error",
-            (false, Severity::Warning) => "warning",
-            (false, Severity::Notice) => "notice",
-        };
-        out.push_str(&format!(": {sev}: {}", self.message_in(chinese)));
-        out
-    }
-}
-
-impl fmt::Display for Problem {
-    /// [`Problem::line`] in English.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.line(false))
-    }
-}
+use super::problem::Problem;
 
 /// A file that contributed to the dataset.
 #[derive(Clone, Debug)]

@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// One message, in English and in Chinese.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Msg {
     pub en: String,
     pub zh: String,
@@ -21,6 +21,11 @@ impl Msg {
     /// The Chinese or the English text.
     pub fn text(&self, chinese: bool) -> &str {
         if chinese { &self.zh } else { &self.en }
+    }
+
+    /// An I/O error in both languages (the common kinds in Chinese words).
+    pub fn from_io(e: &std::io::Error) -> Self {
+        Msg { en: e.to_string(), zh: io_error_zh(e) }
     }
 
     /// `"{en_lead}: {e}"` and `"{zh_lead}：{e in Chinese}"` for an I/O error.

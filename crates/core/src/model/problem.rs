@@ -1,0 +1,458 @@
+//! What is wrong with (or was done to) the input, as data: a [`Problem`]
+//! names where (file, feature, id, field) and carries a typed [`Code`] with
+//! its parameters. Nothing is rendered until the edge asks, in the user's
+//! language, through [`Code::text`] — the one catalogue of these messages.
+//! Tests match on codes and parameters, not on sentences.
+
+use std::fmt;
+
+use geo::Rect;
+
+use super::Msg;
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The feature (or file) was dropped.
+    Error,
+    /// The feature was kept; something about it is doubtful.
+    Warning,
+    /// Something was done to the data that the user should know (a CRS
+    /// conversion, a ring closed).
+    Notice,
+}
+
+impl Severity {
+    /// The severity's name in Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Notice => "提示",
+        }
+    }
+
+    /// The severity's name in English (as the command line prints it).
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Notice => "notice",
+        }
+    }
+}
+
+/// What a problem is, with the values it needs to be said.
+///
+/// Values quoted from the input (`value`, `layer`, …) are as the file gave
+/// them; `detail` parameters are messages of another component (an I/O
+/// error, the JSON parser, a geometry check) already in both languages.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Code {
+    // ---- Paths and files
+    /// A folder could not be listed.
+    FolderUnreadable { detail: Msg },
+    /// A path names a file of another kind.
+    NotGeoJsonFile,
+    /// A path names nothing.
+    NoSuchPath,
+    /// A file could not be opened.
+    CannotOpen { detail: Msg },
+    /// Reading a file failed part-way.
+    ReadError { detail: Msg },
+    /// The file has no bytes.
+    EmptyFile,
+    /// The file is a JSON array.
+    JsonArray,
+    /// The file does not start like JSON.
+    NotJson,
+    /// Bytes follow the end of the GeoJSON object.
+    DataAfterEnd,
+    /// The file ends between or after complete features.
+    Truncated { features: usize },
+    /// The file ends inside a feature.
+    TruncatedInFeature { feature: usize },
+    /// The top-level object does not parse.
+    TopLevelInvalid { detail: String },
+    /// The top-level object has neither `type` nor `features`.
+    NoTypeNoFeatures,
+    /// The top-level `type` is not a GeoJSON type.
+    NotGeoJsonType { found: String },
+
+    // ---- Coordinate systems
+    /// `--from` told how to read the coordinates.
+    CrsForced { crs: String },
+    /// The `crs` member names an unknown system.
+    CrsUnknown { name: String },
+    /// The `crs` member names no system.
+    CrsUnreadable { raw: String },
+    /// The file declares a system other than WGS84.
+    CrsDeclared { crs: String },
+    /// Gauss–Krüger metres were recognised by their magnitude.
+    CrsDetected { crs: String, swapped: bool },
+    /// A feature's coordinates could not be converted.
+    CrsConversionFailed { crs: String, detail: Msg },
+    /// A coordinate lies outside lon/lat ranges.
+    OutOfRange { x: f64, y: f64, metres: bool },
+    /// How many features were converted.
+    Converted { features: usize, crs: String },
+
+    // ---- One feature
+    /// The feature does not parse.
+    FeatureUnreadable { detail: Msg },
+    /// `type` is not `"Feature"`.
+    NotAFeature { found: String },
+    /// `properties` is not an object.
+    PropertiesNotObject,
+    /// `layer` names no plan layer.
+    UnknownLayer { layer: String },
+    /// `layer` is not text.
+    LayerNotText { value: String },
+    /// No `geometry` member.
+    NoGeometry,
+    /// `geometry` is null.
+    NullGeometry,
+    /// `geometry` has no coordinates.
+    EmptyGeometry,
+    /// A ring was closed by the loader (1-based).
+    RingClosed { ring: usize },
+    /// A polygon is invalid.
+    InvalidPolygon { detail: Msg },
+    /// No id: the loader made one up.
+    NoId { generated: String },
+    /// No name: the id stands in.
+    NoName,
+    /// A text field holds something else.
+    NotText { key: String, value: String },
+    /// `task` is not 1–28.
+    BadTask { value: String },
+    /// `scope` is neither value.
+    BadScope { value: String },
+    /// `plan_year` outside 2020–2022.
+    PlanYearOutsidePlan { year: i64 },
+    /// `plan_year` is not a year.
+    PlanYearNotAYear { value: String },
+    /// A date field does not parse.
+    BadDate { detail: Msg },
+    /// A date field holds something other than text or a number.
+    DateNotADate { value: String },
+    /// `completed` comes before `started`.
+    CompletedBeforeStarted { completed: String, started: String },
+    /// A measure is negative or not a number.
+    NotNonNegative { key: String, value: String },
+    /// No `plan_year`: never overdue.
+    NoPlanYear,
+    /// The id was used before, by feature `first_feature` (of `first_file`
+    /// when that is another file).
+    DuplicateId { id: String, first_feature: usize, first_file: Option<String> },
+
+    /// More problems of one code in one file than are kept in full.
+    MoreOfTheSame { of: String, count: usize },
+}
+
+impl Code {
+    /// The code's name, as it is serialised (`"unknown_layer"`).
+    pub fn name(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The message in Chinese or English.
+    pub fn text(&self, chinese: bool) -> String {
+        let zh = chinese;
+        let pick = |en: String, zh_text: String| if zh { zh_text } else { en };
+        let d = |m: &Msg| m.text(zh).to_owned();
+        match self {
+            Code::FolderUnreadable { detail } => {
+                pick(format!("cannot read the folder: {}", d(detail)), format!("无法读取文件夹：{}", d(detail)))
+            }
+            Code::NotGeoJsonFile => {
+                pick("not a .geojson or .json file: skipped".into(), "不是 .geojson 或 .json 文件，已跳过".into())
+            }
+            Code::NoSuchPath => pick("no such file or folder".into(), "文件或文件夹不存在".into()),
+            Code::CannotOpen { detail } => {
+                pick(format!("cannot open: {}", d(detail)), format!("无法打开：{}", d(detail)))
+            }
+            Code::ReadError { detail } => {
+                pick(format!("read error: {}", d(detail)), format!("读取出错：{}", d(detail)))
+            }
+            Code::EmptyFile => pick("the file is empty".into(), "文件为空".into()),
+            Code::JsonArray => pick(
+                "the file is a JSON array, not a GeoJSON object".into(),
+                "文件是 JSON 数组，不是 GeoJSON 对象".into(),
+            ),
+            Code::NotJson => {
+                pick("the file is not JSON (it does not start with '{')".into(), "文件不是 JSON（不以“{”开头）".into())
+            }
+            Code::DataAfterEnd => pick(
+                "there is data after the end of the GeoJSON object".into(),
+                "GeoJSON 对象结束后还有多余数据".into(),
+            ),
+            Code::Truncated { features } => pick(
+                format!("the file ends early (truncated?) after {features} complete features"),
+                format!("文件提前结束（被截断？），此前有 {features} 个完整要素"),
+            ),
+            Code::TruncatedInFeature { feature } => pick(
+                format!(
+                    "the file ends early (truncated?) inside feature {feature}; the {feature} features before it were read"
+                ),
+                format!("文件在第 {feature} 个要素中途结束（被截断？），其前的 {feature} 个要素已读入"),
+            ),
+            Code::TopLevelInvalid { detail } => pick(
+                format!("the top-level object is not valid JSON: {detail}"),
+                format!("顶层对象不是有效的 JSON：{detail}"),
+            ),
+            Code::NoTypeNoFeatures => pick(
+                "not GeoJSON: the top-level object has no \"type\" and no \"features\"".into(),
+                "不是 GeoJSON：顶层对象既没有 \"type\" 也没有 \"features\"".into(),
+            ),
+            Code::NotGeoJsonType { found } => pick(
+                format!("not GeoJSON: top-level type \"{found}\" is not a GeoJSON type"),
+                format!("不是 GeoJSON：顶层类型“{found}”不是 GeoJSON 类型"),
+            ),
+            Code::CrsForced { crs } => pick(
+                format!("coordinates read as {crs} as requested, and converted to WGS84"),
+                format!("坐标按要求读作 {crs}，已转换为 WGS84"),
+            ),
+            Code::CrsUnknown { name } => pick(
+                format!("crs: unknown coordinate system \"{name}\"; coordinates are placed by their magnitude instead"),
+                format!("crs：未知坐标系“{name}”，改按坐标数值大小判断"),
+            ),
+            Code::CrsUnreadable { raw } => pick(
+                format!("crs: the crs member {raw} names no system; coordinates are placed by their magnitude instead"),
+                format!("crs：crs 成员 {raw} 没有指明坐标系，改按坐标数值大小判断"),
+            ),
+            Code::CrsDeclared { crs } => {
+                pick(format!("crs: the file declares {crs}"), format!("crs：文件声明的坐标系为 {crs}"))
+            }
+            Code::CrsDetected { crs, swapped } => pick(
+                format!(
+                    "no crs member, but the coordinates are metres of {crs}{}; converted to WGS84",
+                    if *swapped { " with easting and northing swapped" } else { "" }
+                ),
+                format!(
+                    "没有 crs 成员，但坐标是 {crs} 的米制坐标{}，已转换为 WGS84",
+                    if *swapped { "（东坐标与北坐标互换）" } else { "" }
+                ),
+            ),
+            Code::CrsConversionFailed { crs, detail } => {
+                pick(format!("cannot convert from {crs}: {}", d(detail)), format!("无法从 {crs} 转换：{}", d(detail)))
+            }
+            Code::OutOfRange { x, y, metres } => pick(
+                format!(
+                    "coordinate ({x}, {y}) is outside the WGS84 range lon -180..180, lat -90..90{}",
+                    if *metres {
+                        " (metres? give the file a crs member or convert it with --from epsg:NNNN)"
+                    } else {
+                        ""
+                    }
+                ),
+                format!(
+                    "坐标 ({x}, {y}) 超出 WGS84 范围（经度 -180..180，纬度 -90..90）{}",
+                    if *metres {
+                        "（是米制坐标？请为文件加上 crs 成员，或用 --from epsg:NNNN 转换）"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+            Code::Converted { features, crs } => pick(
+                format!("{features} features converted from {crs} to WGS84"),
+                format!("{features} 个要素已从 {crs} 转换为 WGS84"),
+            ),
+            Code::FeatureUnreadable { detail } => d(detail),
+            Code::NotAFeature { found } => {
+                pick(format!("type is {found}, expected \"Feature\""), format!("type 为 {found}，应为 \"Feature\""))
+            }
+            Code::PropertiesNotObject => {
+                pick("properties is not an object; ignored".into(), "properties 不是对象，已忽略".into())
+            }
+            Code::UnknownLayer { layer } => pick(
+                format!("unknown layer \"{layer}\"; shown as an extra layer of that name"),
+                format!("未知图层“{layer}”，作为同名附加图层显示"),
+            ),
+            Code::LayerNotText { value } => pick(
+                format!("layer {value} is not a string; shown as an extra layer"),
+                format!("layer 的值 {value} 不是文本，作为附加图层显示"),
+            ),
+            Code::NoGeometry => pick("the feature has no geometry member".into(), "要素没有 geometry 成员".into()),
+            Code::NullGeometry => {
+                pick("geometry is null: the feature has no location".into(), "geometry 为 null：要素没有位置".into())
+            }
+            Code::EmptyGeometry => {
+                pick("geometry is empty: it has no coordinates".into(), "geometry 为空：没有坐标".into())
+            }
+            Code::RingClosed { ring } => pick(
+                format!("ring {ring} was not closed (last position differs from the first); closed it"),
+                format!("第 {ring} 个环未闭合（末点与首点不同），已自动闭合"),
+            ),
+            Code::InvalidPolygon { detail } => {
+                pick(format!("invalid polygon: {}", d(detail)), format!("多边形无效：{}", d(detail)))
+            }
+            Code::NoId { generated } => pick(
+                format!("the site has no id; it is called \"{generated}\" here"),
+                format!("项目没有 id，此处称为“{generated}”"),
+            ),
+            Code::NoName => {
+                pick("the site has no name; its id is shown instead".into(), "项目没有名称，以 id 代替显示".into())
+            }
+            Code::NotText { key, value } => {
+                pick(format!("{key} is {value}, not text; ignored"), format!("{key} 的值 {value} 不是文本，已忽略"))
+            }
+            Code::BadTask { value } => pick(
+                format!("task {value} is not a plan task number 1-28; ignored"),
+                format!("task 的值 {value} 不是方案任务编号 1–28，已忽略"),
+            ),
+            Code::BadScope { value } => pick(
+                format!("scope {value} is neither \"main_city\" nor \"county\"; ignored"),
+                format!("scope 的值 {value} 既不是 \"main_city\" 也不是 \"county\"，已忽略"),
+            ),
+            Code::PlanYearOutsidePlan { year } => pick(
+                format!("plan_year {year} lies outside the plan's 2020-2022"),
+                format!("plan_year {year} 不在方案的 2020–2022 年之内"),
+            ),
+            Code::PlanYearNotAYear { value } => pick(
+                format!("plan_year {value} is not a year; ignored"),
+                format!("plan_year 的值 {value} 不是年份，已忽略"),
+            ),
+            Code::BadDate { detail } => pick(format!("{}; ignored", d(detail)), format!("{}，已忽略", d(detail))),
+            Code::DateNotADate { value } => {
+                pick(format!("{value} is not a date; ignored"), format!("{value} 不是日期，已忽略"))
+            }
+            Code::CompletedBeforeStarted { completed, started } => pick(
+                format!("completed {completed} is before started {started}"),
+                format!("完成日期 {completed} 早于开工日期 {started}"),
+            ),
+            Code::NotNonNegative { key, value } => pick(
+                format!("{key} {value} is not a non-negative number; ignored"),
+                format!("{key} 的值 {value} 不是非负数，已忽略"),
+            ),
+            Code::NoPlanYear => pick(
+                "the site has no plan_year; it is never overdue".into(),
+                "项目没有 plan_year，永远不会算作逾期".into(),
+            ),
+            Code::DuplicateId { id, first_feature, first_file } => {
+                let (earlier, earlier_zh) = match first_file {
+                    None => (format!("feature {first_feature}"), format!("第 {first_feature} 个要素")),
+                    Some(f) => (format!("feature {first_feature} of {f}"), format!("{f} 的第 {first_feature} 个要素")),
+                };
+                pick(
+                    format!("duplicate id \"{id}\": {earlier} already has it; this one was dropped"),
+                    format!("id“{id}”重复：{earlier_zh}已使用该 id，此要素未载入"),
+                )
+            }
+            Code::MoreOfTheSame { of, count } => pick(
+                format!("{count} more problems like this ({of}) in this file, not listed one by one"),
+                format!("此文件中还有 {count} 个同类问题（{of}），未逐条列出"),
+            ),
+        }
+    }
+}
+
+/// One thing wrong with (or done to) the input, naming where.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Problem {
+    /// How bad it is.
+    pub severity: Severity,
+    /// The file, as the user named it.
+    pub file: String,
+    /// Position in the file's `features` array.
+    pub feature: Option<usize>,
+    /// The feature's id, when it has one.
+    pub feature_id: Option<String>,
+    /// The member or property concerned.
+    pub field: Option<String>,
+    /// What it is, with its parameters.
+    #[serde(flatten)]
+    pub code: Code,
+    /// Where the feature is, when it has a usable geometry.
+    #[serde(skip)]
+    pub location: Option<Rect<f64>>,
+}
+
+impl Problem {
+    /// A problem of a whole file (or path).
+    pub fn file_level(severity: Severity, file: impl Into<String>, code: Code) -> Self {
+        Problem { severity, file: file.into(), feature: None, feature_id: None, field: None, code, location: None }
+    }
+
+    /// The message in English.
+    pub fn message(&self) -> String {
+        self.code.text(false)
+    }
+
+    /// The message in Chinese.
+    pub fn message_zh(&self) -> String {
+        self.code.text(true)
+    }
+
+    /// The message in Chinese or English.
+    pub fn message_in(&self, chinese: bool) -> String {
+        self.code.text(chinese)
+    }
+
+    /// `file:feature N#id:field: severity: message`, with the parts that are
+    /// known, in Chinese or English.
+    pub fn line(&self, chinese: bool) -> String {
+        let mut out = self.file.clone();
+        if let Some(i) = self.feature {
+            out.push_str(&format!(":feature {i}"));
+        }
+        if let Some(id) = &self.feature_id {
+            out.push_str(&format!("#{id}"));
+        }
+        if let Some(field) = &self.field {
+            out.push_str(&format!(":{field}"));
+        }
+        let sev = if chinese { self.severity.name_zh() } else { self.severity.name_en() };
+        out.push_str(&format!(": {sev}: {}", self.message_in(chinese)));
+        out
+    }
+}
+
+impl fmt::Display for Problem {
+    /// [`Problem::line`] in English.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.line(false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_is_said_in_both_languages_from_its_parameters() {
+        let c = Code::UnknownLayer { layer: "公园".into() };
+        assert_eq!(c.text(false), "unknown layer \"公园\"; shown as an extra layer of that name");
+        assert_eq!(c.text(true), "未知图层“公园”，作为同名附加图层显示");
+        assert_eq!(c.name(), "unknown_layer");
+    }
+
+    #[test]
+    fn a_problem_serialises_its_code_and_parameters_not_sentences() {
+        let p = Problem::file_level(Severity::Error, "a.geojson", Code::Truncated { features: 3 });
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["code"], "truncated");
+        assert_eq!(v["features"], 3);
+        assert_eq!(v["file"], "a.geojson");
+        assert!(v.get("message").is_none());
+    }
+
+    #[test]
+    fn a_problem_line_names_file_feature_id_and_field() {
+        let mut p = Problem::file_level(Severity::Warning, "b.geojson", Code::NoName);
+        p.feature = Some(4);
+        p.feature_id = Some("PP-1".into());
+        p.field = Some("name".into());
+        assert_eq!(
+            p.line(false),
+            "b.geojson:feature 4#PP-1:name: warning: the site has no name; its id is shown instead"
+        );
+        assert!(p.line(true).starts_with("b.geojson:feature 4#PP-1:name: 警告: 项目没有名称"));
+    }
+}
