@@ -519,6 +519,24 @@ impl Lang {
     }
 }
 
+/// Chinese or English, by the interface language.
+pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// "2021年末" / "end of 2021" / "最新" / "latest".
+pub fn view_label(view: binzhou_core::model::YearView, lang: Lang) -> String {
+    match (view, lang) {
+        (binzhou_core::model::YearView::EndOf(y), Lang::Zh) => format!("{y}年末"),
+        (binzhou_core::model::YearView::EndOf(y), Lang::En) => format!("end of {y}"),
+        (binzhou_core::model::YearView::Latest, Lang::Zh) => "最新".into(),
+        (binzhou_core::model::YearView::Latest, Lang::En) => "latest".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,23 +553,5 @@ mod tests {
     #[test]
     fn the_two_languages_have_different_titles() {
         assert_ne!(Lang::Zh.text().app_title, Lang::En.text().app_title);
-    }
-}
-
-/// Chinese or English, by the interface language.
-pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
-
-/// "2021年末" / "end of 2021" / "最新" / "latest".
-pub fn view_label(view: binzhou_core::model::YearView, lang: Lang) -> String {
-    match (view, lang) {
-        (binzhou_core::model::YearView::EndOf(y), Lang::Zh) => format!("{y}年末"),
-        (binzhou_core::model::YearView::EndOf(y), Lang::En) => format!("end of {y}"),
-        (binzhou_core::model::YearView::Latest, Lang::Zh) => "最新".into(),
-        (binzhou_core::model::YearView::Latest, Lang::En) => "latest".into(),
     }
 }
