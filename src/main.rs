@@ -2,7 +2,7 @@
 
 use clap::Parser;
 
-use binzhou_sites::cli::{Cli, run};
+use binzhou_sites::cli::{Cli, CliLang, run};
 
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
@@ -12,7 +12,10 @@ fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(cmd) => run(cmd, &mut std::io::stdout().lock()),
+        Some(cmd) => {
+            let lang = CliLang::resolve(cli.lang, |k| std::env::var(k).ok());
+            run(cmd, lang, &mut std::io::stdout().lock())
+        }
         None => open_app(cli.data, cli.gnss),
     };
     match result {

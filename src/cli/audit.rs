@@ -7,11 +7,17 @@ use binzhou_core::index::SiteIndex;
 use binzhou_core::load::{LoadOptions, load_paths};
 use binzhou_core::model::{Severity, YearView};
 
-pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &[PathBuf], json: bool) -> anyhow::Result<i32> {
+pub fn run(
+    out: &mut dyn std::io::Write,
+    year: Option<i32>,
+    data: &[PathBuf],
+    json: bool,
+    zh: bool,
+) -> anyhow::Result<i32> {
     let view = year.map(YearView::EndOf).unwrap_or(YearView::Latest);
     let ds = load_paths(data, &LoadOptions::default());
     for p in ds.problems.iter().filter(|p| p.severity == Severity::Error) {
-        eprintln!("{p}");
+        eprintln!("{}", p.line(zh));
     }
     let index = SiteIndex::build(&ds.sites);
     let entries = audit(&ds, &index, view);
@@ -26,9 +32,13 @@ pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &[PathBuf], js
         }
         writeln!(out, "{} / {} ({})", kind.name_zh(), kind.name_en(), of_kind.len())?;
         for e in of_kind {
-            writeln!(out, "  [{}] {}", e.ids.join(", "), e.message_zh)?;
+            writeln!(out, "  [{}] {}", e.ids.join(", "), if zh { &e.message_zh } else { &e.message_en })?;
         }
     }
-    writeln!(out, "{} findings in {} sites", entries.len(), ds.sites.len())?;
+    if zh {
+        writeln!(out, "共 {} 项发现，涉及 {} 个项目", entries.len(), ds.sites.len())?;
+    } else {
+        writeln!(out, "{} findings in {} sites", entries.len(), ds.sites.len())?;
+    }
     Ok(0)
 }

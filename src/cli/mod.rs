@@ -29,6 +29,39 @@ pub struct Cli {
     /// gpsd, gpsd:HOST:PORT, or replay:LOG.nmea.
     #[arg(long, value_name = "SOURCE")]
     pub gnss: Option<String>,
+    /// The language of messages: zh or en (default: from LC_ALL / LC_MESSAGES /
+    /// LANG, Chinese when they name zh_*).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<CliLang>,
+}
+
+/// The command line's languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CliLang {
+    /// 简体中文
+    Zh,
+    /// English
+    En,
+}
+
+impl CliLang {
+    /// `--lang` when given, else the locale: the first of `LC_ALL`,
+    /// `LC_MESSAGES` and `LANG` that is set decides (`zh_CN.UTF-8` → Chinese).
+    pub fn resolve(given: Option<CliLang>, env: impl Fn(&str) -> Option<String>) -> CliLang {
+        if let Some(l) = given {
+            return l;
+        }
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(|k| env(k).filter(|v| !v.is_empty()));
+        match locale {
+            Some(l) if l.to_ascii_lowercase().starts_with("zh") => CliLang::Zh,
+            _ => CliLang::En,
+        }
+    }
+
+    /// Whether messages are in Chinese.
+    pub fn zh(self) -> bool {
+        self == CliLang::Zh
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -40,7 +73,7 @@ pub enum Command {
         /// Read coordinates as this system: gcj02 or epsg:NNNN.
         #[arg(long)]
         from: Option<String>,
-        /// Print the problems in Chinese (用中文列出问题).
+        /// Print the problems in Chinese (用中文列出问题); the same as `--lang zh`.
         #[arg(long)]
         zh: bool,
     },
@@ -106,17 +139,44 @@ pub fn parse_from(s: Option<&str>) -> anyhow::Result<Option<binzhou_core::crs::C
     }
 }
 
-/// Runs a subcommand; returns the process exit code.
-pub fn run(cmd: Command, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
+/// Runs a subcommand in `lang`; returns the process exit code.
+pub fn run(cmd: Command, lang: CliLang, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
     match cmd {
-        Command::Validate { files, from, zh } => validate::run(out, &files, parse_from(from.as_deref())?, zh),
+        Command::Validate { files, from, zh } => {
+            validate::run(out, &files, parse_from(from.as_deref())?, zh || lang.zh())
+        }
         Command::Stats { year, data, json } => stats::run(out, year, &data, json),
-        Command::Audit { year, data, json } => audit::run(out, year, &data, json),
+        Command::Audit { year, data, json } => audit::run(out, year, &data, json, lang.zh()),
         Command::Convert { input, from, out } => convert::run(&input, parse_from(from.as_deref())?, &out),
         Command::Gen { features, seed, out } => {
             gen_data::run(&GenOptions { features, seed }, &out)?;
             Ok(0)
         }
         Command::Bench { file, threads } => bench::run(out, &file, threads),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn a_chinese_locale_makes_the_command_line_speak_chinese_unless_told_otherwise() {
+        assert_eq!(CliLang::resolve(None, env(&[("LANG", "zh_CN.UTF-8")])), CliLang::Zh);
+        assert_eq!(CliLang::resolve(None, env(&[("LANG", "C.UTF-8")])), CliLang::En);
+        assert_eq!(CliLang::resolve(None, env(&[])), CliLang::En);
+        assert_eq!(CliLang::resolve(Some(CliLang::En), env(&[("LANG", "zh_CN.UTF-8")])), CliLang::En);
+    }
+
+    #[test]
+    fn lc_all_outranks_lang() {
+        let vars = [("LC_ALL", "en_US.UTF-8"), ("LANG", "zh_CN.UTF-8")];
+        assert_eq!(CliLang::resolve(None, env(&vars)), CliLang::En);
+        let vars = [("LC_ALL", ""), ("LC_MESSAGES", "zh_TW.UTF-8"), ("LANG", "en_US.UTF-8")];
+        assert_eq!(CliLang::resolve(None, env(&vars)), CliLang::Zh);
     }
 }

@@ -27,12 +27,17 @@ pub fn run(out: &mut dyn std::io::Write, files: &[PathBuf], from: Option<Crs>, z
         writeln!(out, "{k:<28} {n:>8}")?;
     }
     let read: usize = ds.files.iter().map(|f| f.features_read).sum();
-    writeln!(
-        out,
-        "{} files, {} features read, {} sites loaded; {errors} errors, {warnings} warnings, {notices} notices",
-        ds.files.len(),
-        read,
-        ds.sites.len()
-    )?;
+    let (files, sites) = (ds.files.len(), ds.sites.len());
+    if zh {
+        writeln!(
+            out,
+            "{files} 个文件，读取 {read} 个要素，载入 {sites} 个项目；{errors} 个错误，{warnings} 个警告，{notices} 个提示"
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{files} files, {read} features read, {sites} sites loaded; {errors} errors, {warnings} warnings, {notices} notices"
+        )?;
+    }
     Ok(if errors > 0 { 1 } else { 0 })
 }

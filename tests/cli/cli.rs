@@ -7,7 +7,8 @@ use binzhou_core::load::{LoadOptions, load_file};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_binzhou-sites"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    // An English locale unless a test says otherwise: the CLI follows it.
+    c.current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C.UTF-8");
     c
 }
 
@@ -28,6 +29,22 @@ fn validate_prints_each_problem_with_file_feature_id_and_field_and_fails_on_erro
     assert!(out.contains("null_geometry.geojson:feature 1#NULL-2:geometry: error: geometry is null"), "{out}");
     assert!(out.contains("pocket_park"), "per-layer summary: {out}");
     assert!(out.contains("1 sites loaded"), "{out}");
+}
+
+#[test]
+fn validate_speaks_chinese_with_lang_zh_or_a_chinese_locale() {
+    let f = fixture("bad/null_geometry.geojson");
+    let (_, out, _) = run(&["validate", "--lang", "zh", f.to_str().unwrap()]);
+    assert!(out.contains("null_geometry.geojson:feature 1#NULL-2:geometry: 错误: geometry 为 null"), "{out}");
+    assert!(out.contains("载入 1 个项目"), "the summary too: {out}");
+    let Output { stdout, .. } =
+        bin().env("LANG", "zh_CN.UTF-8").args(["validate", f.to_str().unwrap()]).output().unwrap();
+    let out = String::from_utf8(stdout).unwrap();
+    assert!(out.contains("错误: geometry 为 null"), "the locale decides: {out}");
+    let Output { stdout, .. } =
+        bin().env("LANG", "zh_CN.UTF-8").args(["validate", "--lang", "en", f.to_str().unwrap()]).output().unwrap();
+    let out = String::from_utf8(stdout).unwrap();
+    assert!(out.contains("error: geometry is null"), "--lang outranks the locale: {out}");
 }
 
 #[test]
