@@ -10,20 +10,13 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// The folder for cached tiles inside the platform's cache folder:
-/// `$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS,
-/// `%LOCALAPPDATA%` on Windows, each followed by `binzhou-sites/tiles`.
+/// The folder for cached tiles inside the program's cache folder, as the
+/// platform has it (`directories`): `$XDG_CACHE_HOME/binzhou-sites` or
+/// `~/.cache/binzhou-sites` on Linux, `~/Library/Caches/binzhou-sites` on
+/// macOS, `%LOCALAPPDATA%\binzhou-sites\cache` on Windows; then `tiles`.
 /// `None` if the platform folder cannot be found.
 pub fn default_cache_dir() -> Option<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-    let base = if cfg!(windows) {
-        var("LOCALAPPDATA")
-    } else if cfg!(target_os = "macos") {
-        var("HOME").map(|h| h.join("Library").join("Caches"))
-    } else {
-        var("XDG_CACHE_HOME").filter(|p| p.is_absolute()).or_else(|| var("HOME").map(|h| h.join(".cache")))
-    }?;
-    Some(base.join("binzhou-sites").join("tiles"))
+    directories::ProjectDirs::from("", "", "binzhou-sites").map(|d| d.cache_dir().join("tiles"))
 }
 
 /// Total size in bytes of the files under `dir` (0 if it does not exist).
@@ -109,7 +102,8 @@ mod tests {
     #[test]
     fn the_default_cache_folder_is_named_after_the_program() {
         if let Some(dir) = default_cache_dir() {
-            assert!(dir.ends_with("binzhou-sites/tiles"), "{}", dir.display());
+            assert!(dir.ends_with("tiles"), "{}", dir.display());
+            assert!(dir.to_string_lossy().contains("binzhou-sites"), "{}", dir.display());
             assert!(dir.is_absolute());
         }
     }

@@ -6,7 +6,6 @@
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::coord::TileCoord;
@@ -109,14 +108,15 @@ fn read_cached(path: &Path) -> Option<(Vec<u8>, Duration)> {
 /// Writes a tile to the cache (through a temporary file, so a reader never
 /// sees half a tile). Failures only cost a later download.
 fn write_cached(path: &Path, bytes: &[u8]) {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    use std::io::Write as _;
     let Some(dir) = path.parent() else {
         return;
     };
-    let tmp = path.with_extension(format!("part{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
-    let result = fs::create_dir_all(dir).and_then(|()| fs::write(&tmp, bytes)).and_then(|()| fs::rename(&tmp, path));
+    let result = fs::create_dir_all(dir).and_then(|()| tempfile::NamedTempFile::new_in(dir)).and_then(|mut tmp| {
+        tmp.write_all(bytes)?;
+        tmp.persist(path).map(drop).map_err(|e| e.error)
+    });
     if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
         tracing::debug!("cannot cache a tile in {}: {e}", dir.display());
     }
 }

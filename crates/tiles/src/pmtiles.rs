@@ -12,8 +12,7 @@ use std::future::Future;
 use std::io::{BufWriter, Read, Seek, SeekFrom};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Wake, Waker};
+use std::sync::Mutex;
 
 use ::pmtiles::{
     AsyncBackend, AsyncPmTilesReader, BackendResponse, Compression, PmTilesWriter, PmtError, PmtResult, TileType,
@@ -78,7 +77,7 @@ impl PmTilesReader {
         check_header(&header, len).map_err(not_pmtiles)?;
 
         let backend = FileBackend { file: Mutex::new(file), len };
-        let reader = guarded(|| block_on(AsyncPmTilesReader::try_from_source(backend)))
+        let reader = guarded(|| pollster::block_on(AsyncPmTilesReader::try_from_source(backend)))
             .map_err(|reason| not_pmtiles(&reason))?;
         let h = reader.get_header();
         let format = match h.tile_type {
@@ -116,7 +115,7 @@ impl PmTilesReader {
         let Ok(coord) = ::pmtiles::TileCoord::new(tile.z, tile.x, tile.y) else {
             return Ok(None);
         };
-        guarded(|| block_on(self.reader.get_tile_decompressed(coord)))
+        guarded(|| pollster::block_on(self.reader.get_tile_decompressed(coord)))
             .map(|t| t.map(|b| b.to_vec()))
             .map_err(|reason| TileFileError::Read { path: self.path.clone(), reason })
     }
@@ -195,28 +194,6 @@ impl FileBackend {
 impl AsyncBackend for FileBackend {
     fn read(&self, offset: usize, length: usize) -> impl Future<Output = PmtResult<BackendResponse>> + Send {
         std::future::ready(self.read_range(offset, length))
-    }
-}
-
-/// Wakes the thread blocked in [`block_on`].
-struct ThreadWaker(std::thread::Thread);
-
-impl Wake for ThreadWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-}
-
-/// Runs a future to completion on this thread.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    loop {
-        match future.as_mut().poll(&mut cx) {
-            Poll::Ready(v) => return v,
-            Poll::Pending => std::thread::park(),
-        }
     }
 }
 
