@@ -2,7 +2,7 @@
 
 use clap::Parser;
 
-use binzhou_sites::cli::{Cli, CliLang, run};
+use binzhou_sites::cli::{Cli, CliLang, check_first_path, run};
 
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
@@ -11,12 +11,10 @@ fn main() -> std::process::ExitCode {
         .with_writer(binzhou_tiles::logging::redacting(std::io::stderr))
         .init();
     let cli = Cli::parse();
+    let lang = CliLang::resolve(cli.lang, |k| std::env::var(k).ok());
     let result = match cli.command {
-        Some(cmd) => {
-            let lang = CliLang::resolve(cli.lang, |k| std::env::var(k).ok());
-            run(cmd, lang, &mut std::io::stdout().lock())
-        }
-        None => open_app(cli.data, cli.gnss),
+        Some(cmd) => run(cmd, lang, &mut std::io::stdout().lock()),
+        None => check_first_path(&cli.data, lang).and_then(|()| open_app(cli.data, cli.gnss)),
     };
     match result {
         Ok(code) => std::process::ExitCode::from(code as u8),

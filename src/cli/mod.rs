@@ -139,6 +139,34 @@ pub fn parse_from(s: Option<&str>) -> anyhow::Result<Option<binzhou_core::crs::C
     }
 }
 
+/// Refuses to open the app on a first argument that names neither a
+/// subcommand nor an existing file or folder (a mistyped command would
+/// otherwise open a window on nothing), suggesting the nearest command.
+pub fn check_first_path(data: &[PathBuf], lang: CliLang) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let Some(first) = data.first() else {
+        return Ok(());
+    };
+    if first.exists() {
+        return Ok(());
+    }
+    let word = first.to_string_lossy();
+    let commands = Cli::command();
+    let nearest = commands
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .map(|name| (strsim::damerau_levenshtein(&word, &name), name))
+        .filter(|(d, name)| *d <= 2.max(name.len() / 3))
+        .min();
+    let zh = lang.zh();
+    Err(match nearest {
+        Some((_, name)) if zh => anyhow::anyhow!("没有这个命令或文件：{word}；您是想用 {name} 吗？"),
+        Some((_, name)) => anyhow::anyhow!("no such command or file: {word}; did you mean {name}?"),
+        None if zh => anyhow::anyhow!("没有这个命令或文件：{word}（命令列表：binzhou-sites --help）"),
+        None => anyhow::anyhow!("no such command or file: {word} (commands: binzhou-sites --help)"),
+    })
+}
+
 /// Runs a subcommand in `lang`; returns the process exit code.
 pub fn run(cmd: Command, lang: CliLang, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
     match cmd {

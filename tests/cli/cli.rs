@@ -48,6 +48,19 @@ fn validate_speaks_chinese_with_lang_zh_or_a_chinese_locale() {
 }
 
 #[test]
+fn a_mistyped_command_is_an_error_with_a_suggestion_not_an_empty_window() {
+    let (code, out, err) = run(&["stast"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("no such command or file: stast; did you mean stats?"), "{err}");
+    let (code, _, err) = run(&["--lang", "zh", "vaildate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("没有这个命令或文件：vaildate；您是想用 validate 吗？"), "{err}");
+    let (code, _, err) = run(&["no-such-thing.geojson"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no such command or file: no-such-thing.geojson"), "{err}");
+}
+
+#[test]
 fn validate_passes_files_with_only_warnings() {
     let f = fixture("bad/unclosed_ring.geojson");
     let (code, out, _) = run(&["validate", f.to_str().unwrap()]);
