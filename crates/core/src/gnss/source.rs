@@ -1,10 +1,12 @@
 //! Where NMEA comes from, read on a named worker thread (`gnss`) that hands
 //! the UI [`GnssEvent`]s over a bounded channel and wakes it.
 //!
-//! * a serial device (`/dev/ttyACM0`, `/dev/ttyUSB0`, `COM3`): read as it
-//!   is; USB receivers (CDC-ACM) ignore the line speed, and other serial
-//!   ports start at Linux's default 9600 baud, the usual NMEA speed (set
-//!   another with `stty -F DEVICE 38400` first);
+//! * a serial device (`/dev/ttyACM0`, `/dev/ttyUSB0`, `COM3`), opened as a
+//!   serial port (`serialport`) at 9600 baud, the usual NMEA speed, or the
+//!   speed given after `@` (`/dev/ttyUSB0@38400`); USB receivers (CDC-ACM)
+//!   ignore the speed. Reads time out every second, so a silent receiver
+//!   never keeps the thread from stopping. A path that is not a serial
+//!   port (a named pipe, a file) is read as it is;
 //! * gpsd (`gpsd`, or `gpsd:HOST:PORT`; 127.0.0.1:2947 by default), asked for
 //!   raw NMEA;
 //! * a recorded log (`replay:FILE`), one epoch a second, for rehearsing a
@@ -25,8 +27,9 @@ use crate::model::{Bilingual, Msg};
 /// Where to read NMEA from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GnssSource {
-    /// A serial device or anything else that reads as lines.
-    Device(PathBuf),
+    /// A serial device at `baud` bits per second, or anything else that
+    /// reads as lines.
+    Device { path: PathBuf, baud: u32 },
     /// A gpsd daemon at `host:port`.
     Gpsd(String),
     /// A recorded NMEA log, replayed one epoch (GGA) per `interval`.
@@ -36,14 +39,21 @@ pub enum GnssSource {
 /// gpsd's usual address.
 pub const GPSD_DEFAULT: &str = "127.0.0.1:2947";
 
+/// The line speed of NMEA 0183 receivers unless told otherwise.
+pub const DEFAULT_BAUD: u32 = 9600;
+
+/// How long a serial read waits before the stop flag gets a look.
+const SERIAL_TIMEOUT: Duration = Duration::from_secs(1);
+
 impl GnssSource {
     /// From what a user types: `gpsd`, `gpsd:HOST:PORT`, `replay:FILE`, or a
-    /// device path.
+    /// device path with an optional speed (`/dev/ttyUSB0@38400`).
     ///
     /// ```
     /// use binzhou_core::gnss::source::GnssSource;
     /// assert_eq!(GnssSource::parse("gpsd").unwrap(), GnssSource::Gpsd("127.0.0.1:2947".into()));
-    /// assert!(matches!(GnssSource::parse("/dev/ttyACM0").unwrap(), GnssSource::Device(_)));
+    /// assert!(matches!(GnssSource::parse("/dev/ttyACM0").unwrap(), GnssSource::Device { baud: 9600, .. }));
+    /// assert!(matches!(GnssSource::parse("COM3@38400").unwrap(), GnssSource::Device { baud: 38400, .. }));
     /// ```
     pub fn parse(text: &str) -> Result<GnssSource, Msg> {
         let t = text.trim();
@@ -62,13 +72,23 @@ impl GnssSource {
         if let Some(path) = t.strip_prefix("replay:") {
             return Ok(GnssSource::Replay { path: path.into(), interval: Duration::from_secs(1) });
         }
-        Ok(GnssSource::Device(t.into()))
+        if let Some((path, speed)) = t.rsplit_once('@') {
+            return match speed.trim().parse::<u32>() {
+                Ok(baud) if (300..=4_000_000).contains(&baud) => Ok(GnssSource::Device { path: path.into(), baud }),
+                _ => Err(Msg::new(
+                    format!("{speed} is not a serial line speed (e.g. {path}@9600 or @38400)"),
+                    format!("{speed} 不是串口波特率（例如 {path}@9600 或 @38400）"),
+                )),
+            };
+        }
+        Ok(GnssSource::Device { path: t.into(), baud: DEFAULT_BAUD })
     }
 
     /// For the status bar and the settings.
     pub fn label(&self) -> String {
         match self {
-            GnssSource::Device(p) => p.display().to_string(),
+            GnssSource::Device { path, baud } if *baud == DEFAULT_BAUD => path.display().to_string(),
+            GnssSource::Device { path, baud } => format!("{}@{baud}", path.display()),
             GnssSource::Gpsd(addr) => format!("gpsd {addr}"),
             GnssSource::Replay { path, .. } => format!("replay:{}", path.display()),
         }
@@ -159,8 +179,8 @@ impl Reader {
             (Msg::io(format!("GNSS: cannot open {label}"), format!("GNSS：无法打开 {label}"), &e), true)
         };
         match source {
-            GnssSource::Device(path) => match std::fs::File::open(path) {
-                Ok(f) => self.lines(f, None, &label),
+            GnssSource::Device { path, baud } => match open_device(path, *baud) {
+                Ok(input) => self.lines(input, None, &label),
                 Err(e) => cannot_open(e),
             },
             GnssSource::Replay { path, interval } => match std::fs::File::open(path) {
@@ -230,6 +250,18 @@ impl Reader {
     }
 }
 
+/// Opens a serial port at `baud` with read timeouts; a path that is no
+/// serial port (a pipe, a file) is opened as it is.
+fn open_device(path: &std::path::Path, baud: u32) -> std::io::Result<Box<dyn Read + Send>> {
+    let name = path.to_string_lossy();
+    match serialport::new(name.as_ref(), baud).timeout(SERIAL_TIMEOUT).open() {
+        Ok(port) => Ok(Box::new(port)),
+        // Not a serial port: read it as a file. When that fails too, the
+        // file's error says it best (no such file, no permission).
+        Err(_) => Ok(Box::new(std::fs::File::open(path)?)),
+    }
+}
+
 /// Connects to gpsd and asks it for raw NMEA.
 fn connect_gpsd(addr: &str) -> std::io::Result<std::net::TcpStream> {
     use std::net::ToSocketAddrs;
@@ -288,8 +320,47 @@ garbage line
     }
 
     #[test]
+    fn a_speed_after_the_device_is_the_baud_rate_and_a_bad_one_is_refused() {
+        assert_eq!(
+            GnssSource::parse("/dev/ttyUSB0@38400").unwrap(),
+            GnssSource::Device { path: "/dev/ttyUSB0".into(), baud: 38400 }
+        );
+        assert_eq!(GnssSource::parse("/dev/ttyUSB0@38400").unwrap().label(), "/dev/ttyUSB0@38400");
+        assert_eq!(GnssSource::parse("/dev/ttyACM0").unwrap().label(), "/dev/ttyACM0");
+        let e = GnssSource::parse("/dev/ttyUSB0@fast").unwrap_err();
+        assert!(e.zh.contains("波特率"), "{e:?}");
+        assert!(GnssSource::parse("/dev/ttyUSB0@12").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_receiver_on_a_serial_port_is_read_and_a_silent_one_still_lets_the_thread_stop() {
+        use serialport::SerialPort as _;
+        let (mut master, slave) = serialport::TTYPort::pair().unwrap();
+        let path = slave.name().unwrap();
+        let source = GnssSource::Device { path: path.clone().into(), baud: 38400 };
+        let rx = GnssReceiver::start(source, || {}).unwrap();
+        master.write_all(EPOCHS.as_bytes()).unwrap();
+        let events = collect(&rx, |e| states(e) >= 3);
+        assert_eq!(states(&events), 3, "{events:?}");
+        // Now nothing more comes: dropping the receiver must still end the
+        // reader, within a read timeout or two.
+        let events_rx = rx.events.clone();
+        drop(rx);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut closed = false;
+        while Instant::now() < deadline && !closed {
+            closed = events_rx.try_iter().any(|e| matches!(e, GnssEvent::Closed { error: false, .. }));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(closed, "a silent serial port kept the gnss thread from stopping");
+        drop(slave);
+    }
+
+    #[test]
     fn a_missing_device_closes_with_a_reason_naming_it() {
-        let rx = GnssReceiver::start(GnssSource::Device("/nonexistent/ttyACM9".into()), || {}).unwrap();
+        let source = GnssSource::Device { path: "/nonexistent/ttyACM9".into(), baud: DEFAULT_BAUD };
+        let rx = GnssReceiver::start(source, || {}).unwrap();
         let events = collect(&rx, |e| !e.is_empty());
         let GnssEvent::Closed { why, error: true } = &events[0] else { panic!("{events:?}") };
         assert!(why.en.contains("/nonexistent/ttyACM9") && why.zh.contains("不存在"), "{why:?}");
