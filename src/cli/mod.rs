@@ -1,4 +1,4 @@
-//! The command line: `validate`, `stats`, `convert`, `gen`, `bench`. With no
+//! The command line: `validate`, `stats`, `audit`, `convert`, `gen`, `bench`. With no
 //! subcommand the binary opens the desktop app.
 
 mod audit;

@@ -8,6 +8,8 @@
 //! dataset for the panels and the command line. [`gnss`] turns a receiver's
 //! NMEA sentences into fixes.
 
+#![warn(missing_docs)]
+
 pub mod audit;
 pub mod crs;
 pub mod export;
