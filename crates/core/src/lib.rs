@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod basemap;
 pub mod crs;
 pub mod export;
 pub mod gnss;

@@ -12,11 +12,11 @@ use std::sync::Arc;
 
 use egui::{Color32, Painter, Pos2, Shape, Stroke, epaint::Vertex};
 use geo::Geometry;
-use serde_json::Value;
 
 use super::labels::{LabelCandidate, LabelKind};
 use super::project::{ScreenTransform, SiteGeom};
 use crate::app::i18n::Lang;
+use binzhou_core::basemap::{BaseKind, read_basemap};
 use binzhou_core::mercator::{Unit, to_unit};
 
 /// The built-in basemap, compiled in so the app always has one.
@@ -184,46 +184,36 @@ impl VectorBasemap {
         Self::from_geojson(BUILTIN_BASEMAP)
     }
 
-    /// Reads a basemap FeatureCollection; features it does not understand are skipped.
+    /// A basemap of the features of a FeatureCollection
+    /// ([`binzhou_core::basemap::read_basemap`]), made ready to draw.
     pub fn from_geojson(bytes: &[u8]) -> Self {
         let mut map = VectorBasemap::default();
-        let Ok(root) = serde_json::from_slice::<Value>(bytes) else {
-            return map;
-        };
-        let Some(features) = root.get("features").and_then(Value::as_array) else {
-            return map;
-        };
-        for f in features {
-            let props = f.get("properties");
-            let prop = |k: &str| props.and_then(|p| p.get(k)).and_then(Value::as_str);
-            let name: Option<Arc<str>> = prop("name").map(Arc::from);
-            let Some(geom) = f.get("geometry").and_then(parse_geometry) else {
-                continue;
-            };
-            match (prop("kind").unwrap_or(""), &geom) {
-                ("river", _) => map.water.push(Area { geom: SiteGeom::from_geometry(&geom), name }),
-                ("wetland", _) => map.wetlands.push(Area { geom: SiteGeom::from_geometry(&geom), name }),
-                ("river_minor", Geometry::LineString(l)) => {
+        for f in read_basemap(bytes) {
+            let name: Option<Arc<str>> = f.name.as_deref().map(Arc::from);
+            match (f.kind, &f.geometry) {
+                (BaseKind::River, g) => map.water.push(Area { geom: SiteGeom::from_geometry(g), name }),
+                (BaseKind::Wetland, g) => map.wetlands.push(Area { geom: SiteGeom::from_geometry(g), name }),
+                (BaseKind::RiverMinor, Geometry::LineString(l)) => {
                     map.rivers.push(River { pts: l.0.iter().map(|c| to_unit(c.x, c.y)).collect(), name })
                 }
-                ("road", Geometry::LineString(l)) => {
+                (BaseKind::Road { ring }, Geometry::LineString(l)) => {
                     let pts: Vec<Unit> = l.0.iter().map(|c| to_unit(c.x, c.y)).collect();
                     let bbox = unit_bbox(&pts);
                     map.roads.push(Road {
                         pts,
-                        class: if prop("class") == Some("ring") { RoadClass::Ring } else { RoadClass::Main },
+                        class: if ring { RoadClass::Ring } else { RoadClass::Main },
                         name: name.unwrap_or_else(|| Arc::from("")),
                         bbox,
                     });
                 }
-                (kind @ ("city_label" | "district_label" | "poi"), Geometry::Point(p)) => {
+                (kind @ (BaseKind::CityLabel | BaseKind::DistrictLabel | BaseKind::Poi), Geometry::Point(p)) => {
                     if let Some(name) = name {
                         map.points.push(PointLabel {
                             at: to_unit(p.x(), p.y()),
                             name,
                             kind: match kind {
-                                "city_label" => PointKind::City,
-                                "district_label" => PointKind::District,
+                                BaseKind::CityLabel => PointKind::City,
+                                BaseKind::DistrictLabel => PointKind::District,
                                 _ => PointKind::Poi,
                             },
                         });
@@ -284,27 +274,6 @@ impl VectorBasemap {
 }
 
 /// Reads the three geometry types the basemap uses (Point, LineString, Polygon).
-fn parse_geometry(g: &Value) -> Option<Geometry<f64>> {
-    fn coord(v: &Value) -> Option<geo::Coord<f64>> {
-        let a = v.as_array()?;
-        Some(geo::Coord { x: a.first()?.as_f64()?, y: a.get(1)?.as_f64()? })
-    }
-    fn line(v: &Value) -> Option<geo::LineString<f64>> {
-        v.as_array()?.iter().map(coord).collect::<Option<Vec<_>>>().map(geo::LineString::from)
-    }
-    let c = g.get("coordinates")?;
-    match g.get("type")?.as_str()? {
-        "Point" => coord(c).map(|c| Geometry::Point(c.into())),
-        "LineString" => line(c).map(Geometry::LineString),
-        "Polygon" => {
-            let mut rings = c.as_array()?.iter().map(line).collect::<Option<Vec<_>>>()?.into_iter();
-            let exterior = rings.next()?;
-            Some(Geometry::Polygon(geo::Polygon::new(exterior, rings.collect())))
-        }
-        _ => None,
-    }
-}
-
 fn unit_bbox(pts: &[Unit]) -> [f64; 4] {
     pts.iter().fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |b, p| {
         [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])]
