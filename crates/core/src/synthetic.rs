@@ -7,7 +7,9 @@ use std::io::Write;
 /// What to generate.
 #[derive(Clone, Debug)]
 pub struct GenOptions {
+    /// How many features to write.
     pub features: usize,
+    /// Seed of the random generator: the same seed writes the same file.
     pub seed: u64,
 }
 

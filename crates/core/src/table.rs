@@ -10,24 +10,40 @@ use crate::model::{Dataset, LayerKey, Site, StatusClass, YearView};
 /// A column of the table: a model field, or an extra property by name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Column {
+    /// The site's id.
     Id,
+    /// The site's name.
     Name,
+    /// The site's layer, by name.
     Layer,
+    /// The `kind` property.
     Kind,
+    /// The plan task number.
     Task,
+    /// The lead unit (牵头单位).
     LeadUnit,
+    /// The county-level division.
     District,
+    /// Main city or county.
     Scope,
+    /// The plan year.
     PlanYear,
+    /// The start date.
     Started,
+    /// The completion date.
     Completed,
+    /// The status class at the viewed year (empty for sites without plan dates).
     Status,
+    /// The computed geodesic length in km (empty when 0).
     LengthKm,
+    /// The computed geodesic area in m² (empty when 0).
     AreaM2,
+    /// A property the model does not know, by key.
     Extra(String),
 }
 
 impl Column {
+    /// The model's columns, in display order (extra properties follow them).
     pub const MODEL: [Column; 14] = [
         Column::Id,
         Column::Name,
@@ -135,13 +151,18 @@ fn nonzero(v: f64, decimals: usize) -> String {
 pub struct Filter {
     /// Case-insensitive text matched against id, name, district, lead unit, kind.
     pub text: String,
+    /// Only sites in this status class at the view (sites without plan dates never match).
     pub status: Option<StatusClass>,
+    /// Only sites of the layer with this key (as [`LayerKey::key`] gives it).
     pub layer: Option<String>,
+    /// Only sites naming this district.
     pub district: Option<String>,
+    /// Only sites with this plan year.
     pub plan_year: Option<i32>,
 }
 
 impl Filter {
+    /// Whether the site passes every condition at the view.
     pub fn accepts(&self, s: &Site, view: YearView) -> bool {
         if let Some(c) = self.status
             && (!s.has_schedule() || s.status(view).class() != c)
@@ -172,7 +193,9 @@ impl Filter {
 /// Sort order.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sort {
+    /// The column sorted by.
     pub column: Column,
+    /// Largest (or latest) first when true.
     pub descending: bool,
 }
 

@@ -27,6 +27,7 @@ pub enum AuditKind {
 }
 
 impl AuditKind {
+    /// Every kind, in the order findings are sorted and listed.
     pub const ALL: [AuditKind; 6] = [
         AuditKind::Overdue,
         AuditKind::CompletedBeforeStarted,
@@ -36,6 +37,7 @@ impl AuditKind {
         AuditKind::InvalidGeometry,
     ];
 
+    /// The kind's name in Chinese.
     pub fn name_zh(self) -> &'static str {
         match self {
             AuditKind::Overdue => "逾期未完成",
@@ -47,6 +49,7 @@ impl AuditKind {
         }
     }
 
+    /// The kind's name in English.
     pub fn name_en(self) -> &'static str {
         match self {
             AuditKind::Overdue => "Overdue",
@@ -62,11 +65,16 @@ impl AuditKind {
 /// One finding, naming the sites (indices into `Dataset::sites`) it is about.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct AuditEntry {
+    /// What kind of question it raises.
     pub kind: AuditKind,
+    /// Indices into `Dataset::sites` of the sites concerned (one, or two for a pair); not serialised.
     #[serde(skip)]
     pub sites: Vec<usize>,
+    /// The ids of those sites, in the same order.
     pub ids: Vec<String>,
+    /// The finding, in Chinese.
     pub message_zh: String,
+    /// The finding, in English.
     pub message_en: String,
 }
 

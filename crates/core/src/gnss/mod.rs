@@ -12,14 +12,23 @@ use nmea::{FixQuality, Sentence, UtcTime};
 /// The receiver's latest position (WGS84).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fix {
+    /// Longitude in degrees WGS84 (east positive).
     pub lon: f64,
+    /// Latitude in degrees WGS84 (north positive).
     pub lat: f64,
+    /// What kind of fix it is (`Gps` when only `RMC` gave it).
     pub quality: FixQuality,
+    /// Satellites in use, when the receiver says (`GGA`).
     pub satellites: Option<u8>,
+    /// Horizontal dilution of precision, when the receiver says (`GGA`).
     pub hdop: Option<f64>,
+    /// Altitude above mean sea level in metres, when the receiver says (`GGA`).
     pub altitude_m: Option<f64>,
+    /// Speed over ground in km/h, from the latest `RMC` (`None` when that was not valid).
     pub speed_kmh: Option<f64>,
+    /// Course over ground in degrees clockwise from true north, from the latest `RMC` (`None` when that was not valid).
     pub course_deg: Option<f64>,
+    /// UTC time of day of the fix, when given.
     pub time: Option<UtcTime>,
 }
 
@@ -54,8 +63,10 @@ impl Fix {
 pub enum GnssState {
     /// It talks but has no position (indoors, just switched on).
     NoFix {
+        /// Satellites in use, when the receiver says.
         satellites: Option<u8>,
     },
+    /// It has a position.
     Fix(Fix),
 }
 

@@ -18,10 +18,22 @@ pub enum NmeaError {
     NotASentence(String),
     /// The checksum after `*` does not match the sentence.
     #[error("checksum mismatch (says {stated:02X}, is {computed:02X})")]
-    Checksum { stated: u8, computed: u8 },
+    Checksum {
+        /// The checksum the sentence gives after `*`.
+        stated: u8,
+        /// The XOR of the characters between `$` and `*`.
+        computed: u8,
+    },
     /// A field the sentence needs could not be read.
     #[error("{sentence}: field {field} \"{value}\" is not valid")]
-    Field { sentence: &'static str, field: &'static str, value: String },
+    Field {
+        /// The sentence type, `GGA` or `RMC`.
+        sentence: &'static str,
+        /// The field's name (`latitude`, `hdop`, …).
+        field: &'static str,
+        /// The field's text as received.
+        value: String,
+    },
 }
 
 impl Bilingual for NmeaError {
@@ -69,6 +81,7 @@ impl FixQuality {
         }
     }
 
+    /// The fix quality's name in Chinese.
     pub fn name_zh(self) -> &'static str {
         match self {
             FixQuality::Invalid => "无定位",
@@ -81,6 +94,7 @@ impl FixQuality {
         }
     }
 
+    /// The fix quality's name in English.
     pub fn name_en(self) -> &'static str {
         match self {
             FixQuality::Invalid => "no fix",
@@ -97,19 +111,26 @@ impl FixQuality {
 /// UTC time of day as the receiver gives it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct UtcTime {
+    /// Hour, 0–23.
     pub hour: u8,
+    /// Minute, 0–59.
     pub minute: u8,
+    /// Seconds with their fraction, from 0 up to (not including) 61 to allow a leap second.
     pub second: f64,
 }
 
 /// A `GGA` sentence.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Gga {
+    /// UTC time of the fix, when given.
     pub time: Option<UtcTime>,
     /// (lon, lat) in degrees; `None` without a fix.
     pub position: Option<(f64, f64)>,
+    /// The fix quality field.
     pub quality: FixQuality,
+    /// Satellites in use, when given.
     pub satellites: Option<u8>,
+    /// Horizontal dilution of precision, when given.
     pub hdop: Option<f64>,
     /// Above mean sea level, metres.
     pub altitude_m: Option<f64>,
@@ -118,10 +139,13 @@ pub struct Gga {
 /// An `RMC` sentence.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rmc {
+    /// UTC time of the fix, when given.
     pub time: Option<UtcTime>,
     /// Status `A`: the position is valid.
     pub valid: bool,
+    /// (lon, lat) in degrees; `None` when the status is not `A` or the fields are empty.
     pub position: Option<(f64, f64)>,
+    /// Speed over ground in km/h (the sentence gives knots), when given.
     pub speed_kmh: Option<f64>,
     /// Degrees clockwise from true north.
     pub course_deg: Option<f64>,
@@ -130,7 +154,9 @@ pub struct Rmc {
 /// One parsed line.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Sentence {
+    /// A `GGA` sentence: the fix.
     Gga(Gga),
+    /// An `RMC` sentence: position, speed and course.
     Rmc(Rmc),
     /// A well-formed sentence of another type (GSV, GSA, VTG, TXT…).
     Other(String),

@@ -29,11 +29,21 @@ use crate::model::{Bilingual, Msg};
 pub enum GnssSource {
     /// A serial device at `baud` bits per second, or anything else that
     /// reads as lines.
-    Device { path: PathBuf, baud: u32 },
+    Device {
+        /// The device (or a file or named pipe) to read.
+        path: PathBuf,
+        /// Serial line speed in bits per second (9600 unless given).
+        baud: u32,
+    },
     /// A gpsd daemon at `host:port`.
     Gpsd(String),
     /// A recorded NMEA log, replayed one epoch (GGA) per `interval`.
-    Replay { path: PathBuf, interval: Duration },
+    Replay {
+        /// The recorded log file.
+        path: PathBuf,
+        /// Time between replayed epochs (one second from `replay:FILE`).
+        interval: Duration,
+    },
 }
 
 /// gpsd's usual address.
@@ -104,7 +114,12 @@ pub enum GnssEvent {
     BadLine(Msg),
     /// The source ended (`error` false: a replay came to its end, or the
     /// receiver was dropped) or failed; the thread has stopped.
-    Closed { why: Msg, error: bool },
+    Closed {
+        /// Why the reader stopped, in both languages.
+        why: Msg,
+        /// Whether that was a failure rather than a normal end.
+        error: bool,
+    },
 }
 
 /// A running reader. Dropping it stops the thread (at the next line or
@@ -141,6 +156,7 @@ impl GnssReceiver {
         self.events.try_iter().collect()
     }
 
+    /// The source being read.
     pub fn source(&self) -> &GnssSource {
         &self.source
     }

@@ -16,11 +16,15 @@ use super::geometry::{GeomNote, KeyStr, geometry_seed};
 /// properties borrow from the input where they can.
 #[derive(Debug, Default)]
 pub struct RawFeature<'de> {
+    /// 0-based position in the file's `features` array.
     pub index: usize,
     /// The Feature's own `"id"` member (GeoJSON puts it beside `properties`).
     pub member_id: Option<String>,
+    /// The geometry in the file's own coordinates; `None` when the member is absent or null.
     pub geometry: Option<Geometry<f64>>,
+    /// Whether the feature has a `geometry` member at all (even a null one).
     pub geometry_member: bool,
+    /// What the geometry parser changed, such as rings it closed.
     pub geom_notes: Vec<GeomNote>,
     /// Properties; empty when `properties` is null.
     pub props: Props<'de>,
@@ -35,6 +39,7 @@ pub struct RawFeature<'de> {
 pub struct FeatureError {
     /// The member the error came from, when known.
     pub field: Option<&'static str>,
+    /// What is wrong, in English.
     pub message: String,
     /// The same in Chinese.
     pub message_zh: String,

@@ -12,13 +12,16 @@ use super::problem::Problem;
 /// A file that contributed to the dataset.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
+    /// The file's path, as given.
     pub path: PathBuf,
     /// Features read from the file, kept or not.
     pub features_read: usize,
+    /// Sites kept from the file, after validation and the duplicate-id check.
     pub sites_loaded: usize,
 }
 
 impl SourceFile {
+    /// The file's name without its folders (the whole path when it has no name).
     pub fn display_name(&self) -> String {
         self.path
             .file_name()
@@ -30,16 +33,22 @@ impl SourceFile {
 /// One layer as the dataset has it.
 #[derive(Clone, Debug)]
 pub struct LayerInfo {
+    /// Which layer.
     pub key: LayerKey,
+    /// How many sites it has.
     pub count: usize,
+    /// The box around all its sites (WGS84 lon/lat degrees).
     pub bbox: Option<Rect<f64>>,
 }
 
 /// Everything loaded: the app swaps a finished one in whole.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
+    /// Every site kept, from all files, in load order.
     pub sites: Vec<Site>,
+    /// The files read, in order; `Origin::file` indexes this.
     pub files: Vec<SourceFile>,
+    /// Everything found wrong with (or done to) the input.
     pub problems: Vec<Problem>,
 }
 
@@ -58,14 +67,17 @@ impl Dataset {
         map.into_values().collect()
     }
 
+    /// The box around every site (WGS84 lon/lat degrees), or `None` when there are no sites.
     pub fn bbox(&self) -> Option<Rect<f64>> {
         self.sites.iter().map(|s| s.bbox).reduce(union)
     }
 
+    /// How many of the problems are errors.
     pub fn error_count(&self) -> usize {
         self.problems.iter().filter(|p| p.severity == super::Severity::Error).count()
     }
 
+    /// The index in `sites` of the first site with this id.
     pub fn find_by_id(&self, id: &str) -> Option<usize> {
         self.sites.iter().position(|s| s.id() == id)
     }

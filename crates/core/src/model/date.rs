@@ -14,12 +14,16 @@ use std::str::FromStr;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PlanDate {
+    /// The year.
     pub year: i32,
+    /// The month, 1–12, when given.
     pub month: Option<u8>,
+    /// The day of the month, when given (only with a month).
     pub day: Option<u8>,
 }
 
 impl PlanDate {
+    /// A date precise to the day.
     pub fn ymd(year: i32, month: u8, day: u8) -> Self {
         Self { year, month: Some(month), day: Some(day) }
     }
@@ -55,12 +59,16 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 /// Why a date string was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
+    /// Not of the form `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (holds the text as given).
     #[error("'{0}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")]
     Form(String),
+    /// The month is outside 1–12 (holds the text as given).
     #[error("'{0}' has a month outside 1-12")]
     Month(String),
+    /// The day does not exist in that month (holds the text as given).
     #[error("'{0}' has a day that month does not have")]
     Day(String),
+    /// The year is outside 1900–2100 (holds the text as given).
     #[error("'{0}' has a year outside 1900-2100")]
     Year(String),
 }

@@ -18,6 +18,7 @@ impl<'a> Extras<'a> {
         Extras(text)
     }
 
+    /// Whether the site has no extra properties.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -44,10 +45,12 @@ impl<'a> Extras<'a> {
         map.into_iter()
     }
 
+    /// The property names, in file order.
     pub fn keys(&self) -> impl Iterator<Item = String> + 'a {
         self.iter().map(|(k, _)| k)
     }
 
+    /// The value of one property, or `None` when there is none of that name (parses the text on each call).
     pub fn get(&self, key: &str) -> Option<Value> {
         self.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }

@@ -7,14 +7,20 @@ use std::sync::Arc;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanLayer {
+    /// Dead-end roads and bridges to open up (断头路/断头桥, task 14).
     DeadEndRoad,
+    /// Pocket parks and node green spaces (口袋公园/节点绿地, task 8).
     PocketPark,
+    /// Greenways, counted in kilometres (绿道, task 8).
     Greenway,
+    /// Zones whose overhead lines go underground (架空线路入地, task 3).
     OverheadLineZone,
+    /// Urban villages to rebuild (城中村改造, task 16).
     UrbanVillage,
 }
 
 impl PlanLayer {
+    /// All five, in display order.
     pub const ALL: [PlanLayer; 5] = [
         PlanLayer::DeadEndRoad,
         PlanLayer::PocketPark,
@@ -34,10 +40,12 @@ impl PlanLayer {
         }
     }
 
+    /// The layer whose `layer` property value is `s`, if any.
     pub fn from_key(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|l| l.key() == s)
     }
 
+    /// The layer's name in Chinese.
     pub fn name_zh(self) -> &'static str {
         match self {
             PlanLayer::DeadEndRoad => "断头路/断头桥",
@@ -48,6 +56,7 @@ impl PlanLayer {
         }
     }
 
+    /// The layer's name in English.
     pub fn name_en(self) -> &'static str {
         match self {
             PlanLayer::DeadEndRoad => "Dead-end roads & bridges",
@@ -87,6 +96,7 @@ pub enum LayerKey {
 }
 
 impl LayerKey {
+    /// The plan layer, when this is one of the five.
     pub fn plan(&self) -> Option<PlanLayer> {
         match self {
             LayerKey::Plan(p) => Some(*p),
@@ -103,6 +113,7 @@ impl LayerKey {
         }
     }
 
+    /// The layer's name in Chinese (reference layers as `参考图层：<file>`).
     pub fn name_zh(&self) -> String {
         match self {
             LayerKey::Plan(p) => p.name_zh().to_string(),
@@ -111,6 +122,7 @@ impl LayerKey {
         }
     }
 
+    /// The layer's name in English (reference layers as `Reference: <file>`).
     pub fn name_en(&self) -> String {
         match self {
             LayerKey::Plan(p) => p.name_en().to_string(),
@@ -130,11 +142,14 @@ impl fmt::Display for LayerKey {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
+    /// The main city (市主城区).
     MainCity,
+    /// The county-level divisions (各县(市、区)).
     County,
 }
 
 impl Scope {
+    /// The value of the `scope` property: `main_city` or `county`.
     pub fn key(self) -> &'static str {
         match self {
             Scope::MainCity => "main_city",
@@ -142,6 +157,7 @@ impl Scope {
         }
     }
 
+    /// The scope whose `scope` property value is `s`, if any.
     pub fn from_key(s: &str) -> Option<Self> {
         match s {
             "main_city" => Some(Scope::MainCity),
@@ -150,6 +166,7 @@ impl Scope {
         }
     }
 
+    /// The scope's name in Chinese.
     pub fn name_zh(self) -> &'static str {
         match self {
             Scope::MainCity => "市主城区",

@@ -9,11 +9,14 @@ use std::fmt;
 /// One message, in English and in Chinese.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Msg {
+    /// The English text.
     pub en: String,
+    /// The Chinese text.
     pub zh: String,
 }
 
 impl Msg {
+    /// A message from its English and Chinese texts.
     pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
         Msg { en: en.into(), zh: zh.into() }
     }

@@ -53,15 +53,24 @@ impl Severity {
 pub enum Code {
     // ---- Paths and files
     /// A folder could not be listed.
-    FolderUnreadable { detail: Msg },
+    FolderUnreadable {
+        /// Why the folder could not be listed (the I/O error).
+        detail: Msg,
+    },
     /// A path names a file of another kind.
     NotGeoJsonFile,
     /// A path names nothing.
     NoSuchPath,
     /// A file could not be opened.
-    CannotOpen { detail: Msg },
+    CannotOpen {
+        /// Why the file could not be opened (the I/O error).
+        detail: Msg,
+    },
     /// Reading a file failed part-way.
-    ReadError { detail: Msg },
+    ReadError {
+        /// The I/O error that stopped the read.
+        detail: Msg,
+    },
     /// The file has no bytes.
     EmptyFile,
     /// The file is a JSON array.
@@ -71,45 +80,103 @@ pub enum Code {
     /// Bytes follow the end of the GeoJSON object.
     DataAfterEnd,
     /// The file ends between or after complete features.
-    Truncated { features: usize },
+    Truncated {
+        /// How many complete features were read before the end.
+        features: usize,
+    },
     /// The file ends inside a feature.
-    TruncatedInFeature { feature: usize },
+    TruncatedInFeature {
+        /// 0-based index of the feature the file ends in (also how many complete features precede it).
+        feature: usize,
+    },
     /// The top-level object does not parse.
-    TopLevelInvalid { detail: String },
+    TopLevelInvalid {
+        /// The JSON parser's message, in English only.
+        detail: String,
+    },
     /// The top-level object has neither `type` nor `features`.
     NoTypeNoFeatures,
     /// The top-level `type` is not a GeoJSON type.
-    NotGeoJsonType { found: String },
+    NotGeoJsonType {
+        /// The top-level `type` value found.
+        found: String,
+    },
 
     // ---- Coordinate systems
     /// `--from` told how to read the coordinates.
-    CrsForced { crs: String },
+    CrsForced {
+        /// Label of the coordinate system the user named (e.g. `CGCS2000 (EPSG:4490)`).
+        crs: String,
+    },
     /// The `crs` member names an unknown system.
-    CrsUnknown { name: String },
+    CrsUnknown {
+        /// The system name the `crs` member gives.
+        name: String,
+    },
     /// The `crs` member names no system.
-    CrsUnreadable { raw: String },
+    CrsUnreadable {
+        /// The `crs` member as written, in JSON.
+        raw: String,
+    },
     /// The file declares a system other than WGS84.
-    CrsDeclared { crs: String },
+    CrsDeclared {
+        /// Label of the declared coordinate system.
+        crs: String,
+    },
     /// Gauss–Krüger metres were recognised by their magnitude.
-    CrsDetected { crs: String, swapped: bool },
+    CrsDetected {
+        /// Label of the Gauss–Krüger system recognised.
+        crs: String,
+        /// Whether easting and northing were given the other way round.
+        swapped: bool,
+    },
     /// A feature's coordinates could not be converted.
-    CrsConversionFailed { crs: String, detail: Msg },
+    CrsConversionFailed {
+        /// Label of the system converted from.
+        crs: String,
+        /// Why the conversion failed.
+        detail: Msg,
+    },
     /// A coordinate lies outside lon/lat ranges.
-    OutOfRange { x: f64, y: f64, metres: bool },
+    OutOfRange {
+        /// The offending position's first value (longitude, or easting), as given.
+        x: f64,
+        /// The offending position's second value (latitude, or northing), as given.
+        y: f64,
+        /// Whether the values look like projected metres (more than 1000 in magnitude).
+        metres: bool,
+    },
     /// How many features were converted.
-    Converted { features: usize, crs: String },
+    Converted {
+        /// How many features were converted.
+        features: usize,
+        /// Label of the system they were converted from.
+        crs: String,
+    },
 
     // ---- One feature
     /// The feature does not parse.
-    FeatureUnreadable { detail: Msg },
+    FeatureUnreadable {
+        /// The parser's message.
+        detail: Msg,
+    },
     /// `type` is not `"Feature"`.
-    NotAFeature { found: String },
+    NotAFeature {
+        /// The feature's `type` value found.
+        found: String,
+    },
     /// `properties` is not an object.
     PropertiesNotObject,
     /// `layer` names no plan layer.
-    UnknownLayer { layer: String },
+    UnknownLayer {
+        /// The `layer` value as given.
+        layer: String,
+    },
     /// `layer` is not text.
-    LayerNotText { value: String },
+    LayerNotText {
+        /// The `layer` value, as JSON.
+        value: String,
+    },
     /// No `geometry` member.
     NoGeometry,
     /// `geometry` is null.
@@ -117,39 +184,93 @@ pub enum Code {
     /// `geometry` has no coordinates.
     EmptyGeometry,
     /// A ring was closed by the loader (1-based).
-    RingClosed { ring: usize },
+    RingClosed {
+        /// Which ring of the geometry, counting from 1.
+        ring: usize,
+    },
     /// A polygon is invalid.
-    InvalidPolygon { detail: Msg },
+    InvalidPolygon {
+        /// What the geometry check found wrong.
+        detail: Msg,
+    },
     /// No id: the loader made one up.
-    NoId { generated: String },
+    NoId {
+        /// The id made up for the feature (`<file>#<index>`).
+        generated: String,
+    },
     /// No name: the id stands in.
     NoName,
     /// A text field holds something else.
-    NotText { key: String, value: String },
+    NotText {
+        /// The property's name.
+        key: String,
+        /// The property's value, as JSON.
+        value: String,
+    },
     /// `task` is not 1–28.
-    BadTask { value: String },
+    BadTask {
+        /// The `task` value, as JSON.
+        value: String,
+    },
     /// `scope` is neither value.
-    BadScope { value: String },
+    BadScope {
+        /// The `scope` value, as JSON.
+        value: String,
+    },
     /// `plan_year` outside 2020–2022.
-    PlanYearOutsidePlan { year: i64 },
+    PlanYearOutsidePlan {
+        /// The year given (kept, though outside the plan).
+        year: i64,
+    },
     /// `plan_year` is not a year.
-    PlanYearNotAYear { value: String },
+    PlanYearNotAYear {
+        /// The `plan_year` value, as JSON.
+        value: String,
+    },
     /// A date field does not parse.
-    BadDate { detail: Msg },
+    BadDate {
+        /// Why the date was refused.
+        detail: Msg,
+    },
     /// A date field holds something other than text or a number.
-    DateNotADate { value: String },
+    DateNotADate {
+        /// The date field's value, as JSON.
+        value: String,
+    },
     /// `completed` comes before `started`.
-    CompletedBeforeStarted { completed: String, started: String },
+    CompletedBeforeStarted {
+        /// The `completed` date (`YYYY[-MM[-DD]]`).
+        completed: String,
+        /// The `started` date (`YYYY[-MM[-DD]]`).
+        started: String,
+    },
     /// A measure is negative or not a number.
-    NotNonNegative { key: String, value: String },
+    NotNonNegative {
+        /// The measure's property name (`length_km` or `area_m2`).
+        key: String,
+        /// The value given, as JSON.
+        value: String,
+    },
     /// No `plan_year`: never overdue.
     NoPlanYear,
     /// The id was used before, by feature `first_feature` (of `first_file`
     /// when that is another file).
-    DuplicateId { id: String, first_feature: usize, first_file: Option<String> },
+    DuplicateId {
+        /// The repeated id.
+        id: String,
+        /// 0-based index, in its file, of the feature that has the id first.
+        first_feature: usize,
+        /// That feature's file, when it is not this one.
+        first_file: Option<String>,
+    },
 
     /// More problems of one code in one file than are kept in full.
-    MoreOfTheSame { of: String, count: usize },
+    MoreOfTheSame {
+        /// The repeated code's name, as [`Code::name`] gives it.
+        of: String,
+        /// How many more of them there are, beyond those kept.
+        count: usize,
+    },
 }
 
 impl Code {

@@ -17,7 +17,9 @@ use super::{Extras, LayerKey, PlanDate, PlanLayer, Scope, SiteTags, measure};
 /// position in that file's `features` array.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Origin {
+    /// Index into `Dataset::files` of the file the feature came from.
     pub file: u16,
+    /// 0-based position in that file's `features` array.
     pub index: u32,
 }
 
@@ -25,7 +27,9 @@ pub struct Origin {
 /// computed ones. Few files give them, so a site holds them only when given.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Declared {
+    /// Length in kilometres, as the file's `length_km` declares it.
     pub length_km: Option<f64>,
+    /// Area in square metres, as the file's `area_m2` declares it.
     pub area_m2: Option<f64>,
 }
 
@@ -34,6 +38,7 @@ pub struct Declared {
 pub struct Site {
     /// WGS84 lon/lat, whatever the file was in.
     pub geometry: Geometry<f64>,
+    /// Bounding box of `geometry` (WGS84 lon/lat degrees); a zero box at 0,0 when the geometry has none.
     pub bbox: Rect<f64>,
     /// id, name and the properties the model does not know (in file order).
     text: SiteText,
@@ -44,11 +49,17 @@ pub struct Site {
     /// Geodesic (length km, area m²), computed on first use: the loader stays
     /// fast on millions of features and most are never measured.
     measures: OnceLock<(f64, f64)>,
+    /// When work started (`started`), at the precision given.
     pub started: Option<PlanDate>,
+    /// When work was completed (`completed`), at the precision given.
     pub completed: Option<PlanDate>,
+    /// The year the plan wants the site done by (`plan_year`).
     pub plan_year: Option<i32>,
+    /// Which file and feature the site came from.
     pub origin: Origin,
+    /// The plan task number, 1–28 (`task`).
     pub task: Option<u8>,
+    /// Main city or county, as the plan's targets are split (`scope`).
     pub scope: Option<Scope>,
 }
 
@@ -96,18 +107,22 @@ impl Site {
         )
     }
 
+    /// The site's id: its `id` property, the feature's `id` member, or one the loader made up.
     pub fn id(&self) -> &str {
         self.text.id()
     }
 
+    /// The site's name (its id when the file gives none).
     pub fn name(&self) -> &str {
         self.text.name()
     }
 
+    /// The layer the site belongs to.
     pub fn layer(&self) -> &LayerKey {
         &self.tags.layer
     }
 
+    /// The `kind` property (e.g. `road` or `bridge`), when given.
     pub fn kind(&self) -> Option<&str> {
         self.tags.kind.as_deref()
     }
@@ -117,10 +132,12 @@ impl Site {
         self.tags.lead_unit.as_deref()
     }
 
+    /// The county-level division the site names (`district`), when given.
     pub fn district(&self) -> Option<&str> {
         self.tags.district.as_deref()
     }
 
+    /// Where the data came from (`source`; `illustrative` for the bundled data), when given.
     pub fn source(&self) -> Option<&str> {
         self.tags.source.as_deref()
     }
@@ -136,6 +153,7 @@ impl Site {
         self.text.extras()
     }
 
+    /// One property the model does not know, by key; `None` when the site has none of that name.
     pub fn extra(&self, key: &str) -> Option<serde_json::Value> {
         self.extras().get(key)
     }
@@ -155,6 +173,7 @@ impl Site {
         self.declared.as_ref().and_then(|d| d.area_m2)
     }
 
+    /// Sets the declared `length_km` and `area_m2` (nothing is stored when neither is given).
     pub fn set_declared(&mut self, declared: Declared) {
         self.declared = (declared != Declared::default()).then(|| Box::new(declared));
     }

@@ -5,12 +5,15 @@ use super::{PlanDate, Site};
 /// Which moment the map shows: the end of a plan year, or the latest known state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, Default)]
 pub enum YearView {
+    /// The state on 31 December of that year: only dates up to that year count.
     EndOf(i32),
+    /// The latest known state: every recorded date counts.
     #[default]
     Latest,
 }
 
 impl YearView {
+    /// The views to choose from: the end of each plan year 2020–2022, then the latest state.
     pub const PLAN_YEARS: [YearView; 4] =
         [YearView::EndOf(2020), YearView::EndOf(2021), YearView::EndOf(2022), YearView::Latest];
 
@@ -36,14 +39,18 @@ impl YearView {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Progress {
+    /// Neither started nor completed by the view.
     NotStarted,
+    /// Started by the view, not yet completed.
     InProgress,
+    /// Completed by the view.
     Done,
 }
 
 /// Progress plus whether the plan wanted it done already.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Status {
+    /// How far the work has got at the view.
     pub progress: Progress,
     /// `plan_year <= Y` and not done.
     pub overdue: bool,
@@ -53,16 +60,22 @@ pub struct Status {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusClass {
+    /// Completed by the view.
     Done,
+    /// Started, not completed, and not overdue.
     InProgress,
+    /// Not started, and not overdue.
     NotStarted,
+    /// Not completed although the plan year is the viewed year or earlier.
     Overdue,
 }
 
 impl StatusClass {
+    /// Every class, in legend order.
     pub const ALL: [StatusClass; 4] =
         [StatusClass::Done, StatusClass::InProgress, StatusClass::NotStarted, StatusClass::Overdue];
 
+    /// The class's name in Chinese.
     pub fn name_zh(self) -> &'static str {
         match self {
             StatusClass::Done => "已完成",
@@ -72,6 +85,7 @@ impl StatusClass {
         }
     }
 
+    /// The class's name in English.
     pub fn name_en(self) -> &'static str {
         match self {
             StatusClass::Done => "Done",
@@ -134,11 +148,15 @@ impl Site {
 /// What changed for one site between the previous view and this one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Change {
+    /// Done now, and not done at the previous view.
     NewlyDone,
+    /// Overdue now, and not overdue at the previous view (and not done).
     NewlyOverdue,
 }
 
 impl Site {
+    /// What changed for this site since the previous view ([`YearView::previous`]);
+    /// `None` when nothing did, or there is no previous view.
     pub fn change_since_previous(&self, view: YearView) -> Option<Change> {
         let prev = view.previous()?;
         let (a, b) = (self.status(prev), self.status(view));

@@ -10,7 +10,9 @@ use super::LayerKey;
 /// One combination of shared fields.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SiteTags {
+    /// The layer the sites belong to.
     pub layer: LayerKey,
+    /// The `kind` property (e.g. `road` or `bridge`).
     pub kind: Option<Arc<str>>,
     /// 牵头单位.
     pub lead_unit: Option<Arc<str>>,

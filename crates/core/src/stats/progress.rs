@@ -6,25 +6,35 @@ use crate::model::{Dataset, PlanLayer, Progress, Scope, Site, StatusClass, YearV
 /// One line of the progress table: a target and where it stands.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct StatRow {
+    /// The plan layer the target counts.
     pub layer: PlanLayer,
+    /// The `kind` the target is restricted to (e.g. `road` or `bridge`), if any.
     pub kind: Option<String>,
+    /// Main city or county.
     pub scope: Scope,
     /// The county, for rows of a per-county target.
     pub district: Option<String>,
+    /// The plan years the target is counted over.
     pub period: Period,
     /// The plan's figure, or `None` where it names an area.
     pub target: Option<f64>,
+    /// The target's unit (条, 座, 处, km, 个, 片).
     pub unit: String,
     /// Sites (or km) the data plans for this period.
     pub planned: f64,
+    /// Sites (or km) of `planned` completed by the view.
     pub done: f64,
+    /// Sites (or km) of `planned` started but not completed by the view.
     pub in_progress: f64,
+    /// Sites (or km) of `planned` not started by the view.
     pub not_started: f64,
     /// Not done although the plan year has passed (a subset of the two above).
     pub overdue: f64,
     /// done / target (or done / planned where there is no figure), in percent.
     pub percent: Option<f64>,
+    /// The plan's sentence for the target, in Chinese.
     pub sentence: String,
+    /// The same sentence in English (empty when the targets file gives none).
     pub sentence_en: String,
     /// Indices into `Dataset::sites` of the sites counted in `planned`.
     #[serde(skip)]

@@ -7,15 +7,19 @@ use crate::model::{PlanLayer, Scope};
 /// A span of plan years a target is counted over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Period {
+    /// 2020 alone.
     #[serde(rename = "2020")]
     Y2020,
+    /// 2021 and 2022.
     #[serde(rename = "2021-2022")]
     Y2021To2022,
+    /// The whole plan, 2020 to 2022.
     #[serde(rename = "2020-2022")]
     Y2020To2022,
 }
 
 impl Period {
+    /// The plan years it spans, inclusive.
     pub fn years(self) -> std::ops::RangeInclusive<i32> {
         match self {
             Period::Y2020 => 2020..=2020,
@@ -24,6 +28,7 @@ impl Period {
         }
     }
 
+    /// As the targets file writes it: `2020`, `2021-2022` or `2020-2022`.
     pub fn label(self) -> &'static str {
         match self {
             Period::Y2020 => "2020",
@@ -32,6 +37,7 @@ impl Period {
         }
     }
 
+    /// Whether a site with this `plan_year` counts towards the period.
     pub fn contains(self, plan_year: i32) -> bool {
         self.years().contains(&plan_year)
     }
@@ -40,21 +46,27 @@ impl Period {
 /// One target sentence of the plan.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct Target {
+    /// The plan layer the target counts.
     pub layer: PlanLayer,
     /// Restricts the target to sites of this `kind` (roads vs bridges).
     #[serde(default)]
     pub kind: Option<String>,
+    /// Main city or counties.
     pub scope: Scope,
+    /// The plan years the target is counted over.
     pub period: Period,
     /// The figure, or `None` where the plan names an area rather than a count.
     pub value: Option<f64>,
     /// 条, 座, 处, km, 个, 片.
     pub unit: String,
+    /// The plan task number (1–28) the target belongs to.
     pub task: u8,
     /// Applies to each county separately.
     #[serde(default)]
     pub per_county: bool,
+    /// The plan's own sentence for the target, in Chinese.
     pub sentence: String,
+    /// The same sentence in English (empty when not given).
     #[serde(default)]
     pub sentence_en: String,
 }
@@ -62,18 +74,34 @@ pub struct Target {
 /// All targets, and the county-level divisions that "each county" means.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct PlanTargets {
+    /// The plan's title, issuer and date (empty when not given).
     #[serde(default)]
     pub plan: String,
+    /// The county-level divisions a per-county target applies to.
     pub counties: Vec<String>,
+    /// Every target.
     pub targets: Vec<Target>,
 }
 
+/// Why a targets file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum TargetsError {
+    /// The file could not be read.
     #[error("{file}: cannot read: {source}")]
-    Io { file: String, source: std::io::Error },
+    Io {
+        /// The file's path, as displayed.
+        file: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid JSON of the targets form.
     #[error("{file}: not a valid targets file: {source}")]
-    Parse { file: String, source: serde_json::Error },
+    Parse {
+        /// The file's path, as displayed.
+        file: String,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
 }
 
 const BUNDLED: &str = include_str!("../../../../data/plan_targets.json");
@@ -84,6 +112,7 @@ impl PlanTargets {
         serde_json::from_str(BUNDLED).expect("the bundled plan_targets.json is valid (checked by a test)")
     }
 
+    /// Reads targets from a JSON file shaped like `data/plan_targets.json`.
     pub fn from_file(path: &Path) -> Result<Self, TargetsError> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| TargetsError::Io { file: file.clone(), source })?;
