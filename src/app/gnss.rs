@@ -6,10 +6,8 @@
 
 use egui::{Color32, Pos2, Stroke, Ui, vec2};
 
-use crate::app::i18n::Lang;
-use crate::app::i18n::tr;
+use crate::app::i18n::{Lang, bilingual};
 use crate::app::map::project::ScreenTransform;
-use crate::app::panels::status_bar::distance_text;
 use binzhou_core::gnss::source::{GnssEvent, GnssReceiver, GnssSource};
 use binzhou_core::gnss::{Fix, GnssState};
 use binzhou_core::mercator::to_unit;
@@ -41,9 +39,8 @@ impl GnssView {
         let source = GnssSource::parse(text)?;
         let label = source.label();
         let ctx = ctx.clone();
-        let receiver = GnssReceiver::start(source, move || ctx.request_repaint()).map_err(|e| {
-            Msg::new(format!("GNSS: cannot start reading {label}: {e}"), format!("GNSS：无法开始读取 {label}：{e}"))
-        })?;
+        let receiver = GnssReceiver::start(source, move || ctx.request_repaint())
+            .map_err(|e| bilingual(|l| l.gnss_cannot_start(&label, &e.to_string())))?;
         tracing::info!("gnss: reading {label}");
         *self = GnssView { receiver: Some(receiver), ..GnssView::default() };
         Ok(())
@@ -95,47 +92,36 @@ impl GnssView {
     /// The status-bar line, and whether it is a problem; `None` when no
     /// receiver was ever connected.
     pub fn status(&self, lang: Lang) -> Option<(String, bool)> {
-        let zh = lang == Lang::Zh;
+        let t = lang.text();
         if self.receiver.is_none() {
             return self.closed.as_ref().map(|(m, error)| (lang.pick(m).to_owned(), *error));
         }
         let mut text = match &self.state {
-            None => tr(lang, "GNSS：等待数据……", "GNSS: waiting for data…").to_owned(),
-            Some(GnssState::NoFix { satellites }) => match (lang, satellites) {
-                (Lang::Zh, Some(n)) => format!("GNSS：尚未定位（{n} 颗卫星）"),
-                (Lang::Zh, None) => "GNSS：尚未定位".to_owned(),
-                (Lang::En, Some(n)) => format!("GNSS: no fix yet ({n} satellites)"),
-                (Lang::En, None) => "GNSS: no fix yet".to_owned(),
+            None => t.gnss_waiting.to_owned(),
+            Some(GnssState::NoFix { satellites }) => match satellites {
+                Some(n) => lang.gnss_no_fix_satellites(*n),
+                None => t.gnss_no_fix.to_owned(),
             },
             Some(GnssState::Fix(f)) => {
-                let mut s = if zh {
-                    format!("GNSS：{}", f.quality.name_zh())
-                } else {
-                    format!("GNSS: {}", f.quality.name_en())
-                };
+                let mut s = lang.gnss_fix(f.quality);
                 if let Some(n) = f.satellites {
-                    s.push_str(&if zh { format!(" · {n} 颗卫星") } else { format!(" · {n} satellites") });
+                    s.push_str(&lang.gnss_satellites(n));
                 }
                 if let Some(a) = f.accuracy_m() {
                     let a = if a < 1.0 { format!("{a:.2}") } else { format!("{a:.0}") };
-                    s.push_str(&if zh { format!(" · 精度约 ±{a} 米") } else { format!(" · about ±{a} m") });
+                    s.push_str(&lang.gnss_accuracy(&a));
                 }
                 s
             }
         };
         if let (Some((name, d)), Some(_)) = (&self.nearest, self.fix()) {
             // Inside a site's polygon (or on its line) the distance is 0.
-            let part = match (zh, *d < 1.0) {
-                (true, true) => format!(" · 所在：{name}"),
-                (false, true) => format!(" · at: {name}"),
-                (true, false) => format!(" · 最近：{name} {}", distance_text(lang, d.round())),
-                (false, false) => format!(" · nearest: {name} {}", distance_text(lang, d.round())),
-            };
+            let part = if *d < 1.0 { lang.gnss_at_site(name) } else { lang.gnss_nearest_site(name, d.round()) };
             text.push_str(&part);
         }
         if self.bad_lines > 0 {
             let n = self.bad_lines;
-            text.push_str(&if zh { format!(" · {n} 行无法识别") } else { format!(" · {n} unreadable lines") });
+            text.push_str(&lang.gnss_bad_lines(n));
         }
         Some((text, false))
     }
@@ -178,28 +164,21 @@ impl GnssView {
         let mut text = self.dialog.take()?;
         let mut open = true;
         let mut connected = None;
-        egui::Window::new(tr(lang, "连接 GNSS 接收机", "Connect a GNSS receiver"))
-            .collapsible(false)
-            .resizable(false)
-            .open(&mut open)
-            .show(ctx, |ui| {
-                ui.label(tr(
-                    lang,
-                    "串口设备（如 /dev/ttyACM0、/dev/ttyUSB0）、gpsd，或 replay:记录文件.nmea",
-                    "A serial device (e.g. /dev/ttyACM0, /dev/ttyUSB0), gpsd, or replay:LOG.nmea",
-                ));
-                let edit = ui.add(egui::TextEdit::singleline(&mut text).hint_text("/dev/ttyACM0").desired_width(320.0));
-                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if let Some(e) = &self.dialog_error {
-                    ui.colored_label(ui.visuals().error_fg_color, lang.pick(e));
+        let t = lang.text();
+        egui::Window::new(t.gnss_connect_title).collapsible(false).resizable(false).open(&mut open).show(ctx, |ui| {
+            ui.label(t.gnss_connect_hint);
+            let edit = ui.add(egui::TextEdit::singleline(&mut text).hint_text("/dev/ttyACM0").desired_width(320.0));
+            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if let Some(e) = &self.dialog_error {
+                ui.colored_label(ui.visuals().error_fg_color, lang.pick(e));
+            }
+            if ui.button(t.gnss_connect).clicked() || enter {
+                match self.connect(&text, ctx) {
+                    Ok(()) => connected = Some(text.trim().to_owned()),
+                    Err(e) => self.dialog_error = Some(e),
                 }
-                if ui.button(tr(lang, "连接", "Connect")).clicked() || enter {
-                    match self.connect(&text, ctx) {
-                        Ok(()) => connected = Some(text.trim().to_owned()),
-                        Err(e) => self.dialog_error = Some(e),
-                    }
-                }
-            });
+            }
+        });
         if open && connected.is_none() {
             self.dialog = Some(text);
         } else {

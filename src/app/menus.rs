@@ -4,21 +4,19 @@ use super::*;
 
 impl App {
     pub(super) fn gnss_menu(&mut self, ui: &mut Ui) {
-        let lang = self.state.lang;
-        let tr = i18n::tr;
-        if ui.button(tr(lang, "连接 GNSS 接收机…", "Connect a GNSS receiver…")).clicked() {
+        let t = self.state.lang.text();
+        if ui.button(t.gnss_connect_menu).clicked() {
             self.gnss.dialog = Some(self.state.gnss_source.clone());
             ui.close();
         }
-        if self.gnss.is_connected() && ui.button(tr(lang, "断开", "Disconnect")).clicked() {
+        if self.gnss.is_connected() && ui.button(t.gnss_disconnect).clicked() {
             self.gnss.disconnect();
             ui.close();
         }
         ui.separator();
-        ui.checkbox(&mut self.state.gnss_follow, tr(lang, "地图跟随我的位置", "Map follows my position"));
+        ui.checkbox(&mut self.state.gnss_follow, t.gnss_follow);
         let here = self.gnss.fix().map(|f| (f.lon, f.lat));
-        if ui.add_enabled(here.is_some(), egui::Button::new(tr(lang, "转到我的位置", "Go to my position"))).clicked()
-        {
+        if ui.add_enabled(here.is_some(), egui::Button::new(t.gnss_go_to_me)).clicked() {
             if let Some((lon, lat)) = here {
                 self.map.fly_to(lon, lat, self.map.camera().zoom.max(16.0), true);
             }
@@ -72,7 +70,7 @@ impl App {
             ui.menu_button(t.menu_basemap, |ui| {
                 panels::basemap_settings::menu(ui, &mut self.state, &mut self.tiles);
             });
-            ui.menu_button(i18n::tr(lang, "定位", "GNSS"), |ui| self.gnss_menu(ui));
+            ui.menu_button(t.menu_gnss, |ui| self.gnss_menu(ui));
             ui.menu_button(t.menu_language, |ui| {
                 for l in [Lang::Zh, Lang::En] {
                     ui.radio_value(&mut self.state.lang, l, l.native_name());

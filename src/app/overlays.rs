@@ -28,13 +28,13 @@ impl App {
             .show(&ctx, |ui| {
                 egui::Frame::popup(ui.style()).inner_margin(4.0).show(ui, |ui| {
                     ui.vertical(|ui| {
-                        if ui.button(RichText::new("＋").size(16.0)).on_hover_text(t.zoom_in).clicked() {
+                        if ui.button(RichText::new(t.zoom_in_glyph).size(16.0)).on_hover_text(t.zoom_in).clicked() {
                             self.map.zoom_by(1.0);
                         }
-                        if ui.button(RichText::new("－").size(16.0)).on_hover_text(t.zoom_out).clicked() {
+                        if ui.button(RichText::new(t.zoom_out_glyph).size(16.0)).on_hover_text(t.zoom_out).clicked() {
                             self.map.zoom_by(-1.0);
                         }
-                        if ui.button(RichText::new("⊙").size(16.0)).on_hover_text(t.home).clicked() {
+                        if ui.button(RichText::new(t.home_glyph).size(16.0)).on_hover_text(t.home).clicked() {
                             self.map.fit(main_city_bounds(), 16.0, true);
                         }
                     });

@@ -10,7 +10,6 @@ use binzhou_core::model::{Dataset, PlanLayer, Scope, Site, StatusClass, YearView
 use binzhou_core::stats::{Figure, Period, PlanTargets, figure_sites, is_behind, progress};
 use binzhou_core::table::{Column, Filter, Sort, cell, rows};
 use binzhou_sites::app::i18n::Lang;
-use binzhou_sites::app::i18n::view_label;
 use binzhou_sites::app::panels::audit::{self, AuditState};
 use binzhou_sites::app::panels::ctx::{PanelAction, PanelCtx};
 use binzhou_sites::app::panels::dashboard::{self, DashboardState, figure_label, row_title};
@@ -81,7 +80,7 @@ fn the_dashboard_shows_the_figures_of_stats_progress_for_each_year() {
     for view in [YearView::EndOf(2020), YearView::EndOf(2021), YearView::EndOf(2022), YearView::Latest] {
         h.state_mut().view = view;
         h.run();
-        let heading = format!("规划目标完成情况 · {}", view_label(view, Lang::Zh));
+        let heading = format!("规划目标完成情况 · {}", Lang::Zh.view_label(view));
         assert!(h.query_by_label(&heading).is_some(), "the heading names the year: {heading}");
         let expected = progress(&d.ds, &d.targets, view);
         assert!(!expected.is_empty());

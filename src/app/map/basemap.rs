@@ -44,10 +44,7 @@ impl BasemapChoice {
         match self {
             BasemapChoice::Vector => lang.text().basemap_vector,
             BasemapChoice::None => lang.text().basemap_none,
-            BasemapChoice::Tiles => match lang {
-                Lang::Zh => "瓦片底图",
-                Lang::En => "Tile basemap",
-            },
+            BasemapChoice::Tiles => lang.text().basemap_tiles,
         }
     }
 }
@@ -422,10 +419,7 @@ impl BasemapSource for VectorBasemap {
     }
 
     fn attribution(&self, lang: Lang) -> Option<Cow<'static, str>> {
-        Some(Cow::Borrowed(match lang {
-            Lang::Zh => "底图：内置离线矢量底图（示意）",
-            Lang::En => "Basemap: built-in offline vector basemap (illustrative)",
-        }))
+        Some(Cow::Borrowed(lang.text().vector_basemap_credit))
     }
 }
 

@@ -12,7 +12,6 @@ use egui::{RichText, Sense, Ui};
 use super::background::{Background, Poll};
 use super::ctx::{DataKey, PanelAction, PanelCtx};
 use crate::app::i18n::Lang;
-use crate::app::i18n::{tr, view_label};
 use binzhou_core::audit::{AuditEntry, AuditKind, audit};
 use binzhou_core::model::YearView;
 
@@ -94,33 +93,26 @@ impl AuditState {
     }
 }
 
-fn kind_name(kind: AuditKind, lang: Lang) -> &'static str {
-    tr(lang, kind.name_zh(), kind.name_en())
-}
-
 /// The accessible name (and text) of a group's header: "逾期未完成 (12)".
 pub fn group_title(kind: AuditKind, count: usize, lang: Lang) -> String {
-    format!("{} ({count})", kind_name(kind, lang))
+    format!("{} ({count})", lang.audit_kind(kind))
 }
 
 /// Draws the audit. Returns the sites of a clicked entry (or of a whole group).
 pub fn show(ui: &mut Ui, state: &mut AuditState, ctx: &PanelCtx) -> Option<PanelAction> {
     let lang = ctx.lang;
     state.refresh(ctx);
-    ui.heading(format!("{} · {}", tr(lang, "规划一致性检查", "Plan-consistency audit"), view_label(ctx.view, lang)));
+    ui.heading(format!("{} · {}", lang.text().audit_heading, lang.view_label(ctx.view)));
     let Some(cache) = state.current(ctx) else {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(tr(lang, "正在检查……", "Checking…"));
+            ui.label(lang.text().audit_checking);
         });
         return None;
     };
     let mut action = None;
     let total = cache.entries.len();
-    ui.label(match lang {
-        Lang::Zh => format!("共 {total} 条问题，点击条目在地图上查看"),
-        Lang::En => format!("{total} findings; click one to see it on the map"),
-    });
+    ui.label(lang.audit_summary(total));
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     egui::ScrollArea::vertical().id_salt("audit-groups").auto_shrink([false, true]).show(ui, |ui| {
         for (kind, members) in &cache.groups {
@@ -133,10 +125,7 @@ pub fn show(ui: &mut Ui, state: &mut AuditState, ctx: &PanelCtx) -> Option<Panel
                 .id_salt(("audit-group", *kind))
                 .default_open(*kind == AuditKind::Overdue || members.len() <= 20)
                 .show(ui, |ui| {
-                    let all = match lang {
-                        Lang::Zh => format!("选择全部 {} 条所涉项目", members.len()),
-                        Lang::En => format!("Select the sites of all {}", members.len()),
-                    };
+                    let all = lang.audit_select_all(members.len());
                     if ui.small_button(all).clicked() {
                         let mut sites: Vec<usize> =
                             members.iter().flat_map(|&e| cache.entries[e].sites.iter().copied()).collect();

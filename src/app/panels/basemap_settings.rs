@@ -14,7 +14,7 @@ use egui::{Color32, RichText, Ui};
 
 use super::prefetch::{PrefetchAction, PrefetchDialog};
 use crate::app::data::MapData;
-use crate::app::i18n::{Lang, tr};
+use crate::app::i18n::Lang;
 use crate::app::map::MapView;
 use crate::app::map::basemap::BasemapChoice;
 use crate::app::map::tiles_source::TileBasemap;
@@ -22,31 +22,6 @@ use crate::app::state::ViewState;
 use binzhou_tiles::cache::{cache_size, clear_cache, human_size};
 use binzhou_tiles::settings::offline_spec_for;
 use binzhou_tiles::source::{SourceSpec, TIANDITU_KEY_ENV, TiandituKey, TiandituLayer};
-
-/// A source's name in the interface language.
-pub fn source_name(spec: &SourceSpec, lang: Lang) -> String {
-    let file = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    match (spec, lang) {
-        (SourceSpec::Tianditu { layer, with_labels }, Lang::Zh) => {
-            let base = tianditu_name(*layer, lang);
-            if *with_labels { format!("{base}（含注记）") } else { base.to_owned() }
-        }
-        (SourceSpec::MbTiles(p), Lang::Zh) => format!("离线 MBTiles：{}", file(p)),
-        (SourceSpec::PmTiles(p), Lang::Zh) => format!("离线 PMTiles：{}", file(p)),
-        (SourceSpec::Folder(p), Lang::Zh) => format!("瓦片文件夹：{}", file(p)),
-        (SourceSpec::CustomXyz { name, .. }, Lang::Zh) if name.trim().is_empty() => "自定义 XYZ 瓦片".to_owned(),
-        _ => spec.display_name(),
-    }
-}
-
-fn tianditu_name(layer: TiandituLayer, lang: Lang) -> &'static str {
-    match (layer, lang) {
-        (TiandituLayer::Vec, Lang::Zh) => "天地图 矢量",
-        (TiandituLayer::Img, Lang::Zh) => "天地图 影像",
-        (TiandituLayer::Ter, Lang::Zh) => "天地图 地形",
-        (l, Lang::En) => l.name(),
-    }
-}
 
 /// What the cache folder holds, measured off the UI thread.
 #[derive(Debug, Default)]
@@ -164,7 +139,7 @@ impl BasemapPanel {
 
     /// Asks for an offline file (or folder) and opens it.
     fn pick_offline(&mut self, state: &mut ViewState, folder: bool) {
-        let lang = state.lang;
+        let t = state.lang.text();
         let picked = if folder {
             rfd::FileDialog::new().pick_folder().map(|p| match offline_spec_for(&p) {
                 Some(spec) => spec,
@@ -172,10 +147,7 @@ impl BasemapPanel {
             })
         } else {
             rfd::FileDialog::new()
-                .add_filter(
-                    tr(lang, "离线底图（MBTiles、PMTiles）", "Offline basemap (MBTiles, PMTiles)"),
-                    &["mbtiles", "pmtiles"],
-                )
+                .add_filter(t.offline_basemap_filter, &["mbtiles", "pmtiles"])
                 .pick_file()
                 .and_then(|p| offline_spec_for(&p))
         };
@@ -186,9 +158,8 @@ impl BasemapPanel {
     }
 
     fn settings_window(&mut self, ctx: &egui::Context, state: &mut ViewState, basemap: &TileBasemap) {
-        let lang = state.lang;
         let mut open = self.settings_open;
-        egui::Window::new(tr(lang, "底图设置", "Basemap settings"))
+        egui::Window::new(state.lang.text().basemap_settings_title)
             .id(egui::Id::unique("basemap-settings"))
             .open(&mut open)
             .resizable(false)
@@ -199,73 +170,63 @@ impl BasemapPanel {
 
     fn settings_ui(&mut self, ui: &mut Ui, state: &mut ViewState, basemap: &TileBasemap) {
         let lang = state.lang;
+        let t = lang.text();
         // What is shown now, and what is wrong with it.
         if state.basemap == BasemapChoice::Tiles {
-            ui.label(format!(
-                "{}{}",
-                tr(lang, "当前底图：", "Current basemap: "),
-                source_name(&state.tiles.source, lang)
-            ));
+            ui.label(format!("{}{}", t.current_basemap, lang.source_name(&state.tiles.source)));
             for (text, problem) in basemap.status(lang) {
                 let colour = if problem { Color32::from_rgb(190, 50, 30) } else { ui.visuals().weak_text_color() };
                 ui.label(RichText::new(text).color(colour).small());
             }
         } else {
-            ui.label(format!("{}{}", tr(lang, "当前底图：", "Current basemap: "), state.basemap.label(lang)));
+            ui.label(format!("{}{}", t.current_basemap, state.basemap.label(lang)));
         }
         ui.separator();
 
-        ui.strong(tr(lang, "天地图密钥（tk）", "Tianditu key (tk)"));
+        ui.strong(t.tianditu_key_heading);
         let tiles = &mut state.tiles;
         ui.horizontal(|ui| {
             ui.add(
                 egui::TextEdit::singleline(&mut tiles.tianditu_key.0)
                     .password(true)
                     .desired_width(300.0)
-                    .hint_text(tr(lang, "在天地图网站申请的密钥", "the key from the Tianditu website")),
+                    .hint_text(t.tianditu_key_hint),
             );
-            if !tiles.tianditu_key.0.is_empty() && ui.small_button(tr(lang, "清除", "Clear")).clicked() {
+            if !tiles.tianditu_key.0.is_empty() && ui.small_button(t.tianditu_key_clear).clicked() {
                 tiles.tianditu_key.0.clear();
             }
         });
         let key_state = if !tiles.tianditu_key.0.trim().is_empty() {
             match TiandituKey::new(&tiles.tianditu_key.0) {
-                Ok(_) => tr(lang, "已在设置中填写。", "Set here."),
-                Err(_) => tr(lang, "密钥只能包含字母和数字。", "The key may only contain letters and digits."),
+                Ok(_) => t.tianditu_key_set,
+                Err(_) => t.tianditu_key_invalid,
             }
         } else if std::env::var(TIANDITU_KEY_ENV).is_ok_and(|v| !v.trim().is_empty()) {
-            tr(lang, "使用环境变量 TIANDITU_TK 中的密钥。", "Using the key in the TIANDITU_TK environment variable.")
+            t.tianditu_key_from_env
         } else {
-            tr(lang, "未设置：也可以用环境变量 TIANDITU_TK 提供。", "Not set: it can also come from TIANDITU_TK.")
+            t.tianditu_key_unset
         };
         ui.label(RichText::new(key_state).small().weak());
         ui.separator();
 
-        ui.strong(tr(lang, "自定义 XYZ 瓦片", "Custom XYZ tiles"));
+        ui.strong(t.custom_xyz_heading);
         egui::Grid::new("custom-xyz").num_columns(2).show(ui, |ui| {
-            ui.label(tr(lang, "名称", "Name"));
+            ui.label(t.custom_xyz_name);
             ui.add(egui::TextEdit::singleline(&mut tiles.custom_name).desired_width(320.0));
             ui.end_row();
-            ui.label(tr(lang, "地址模板", "URL template"));
+            ui.label(t.custom_xyz_template);
             ui.add(
                 egui::TextEdit::singleline(&mut tiles.custom_template)
                     .desired_width(320.0)
                     .hint_text("https://{s}.example.com/{z}/{x}/{y}.png"),
             );
             ui.end_row();
-            ui.label(tr(lang, "子域名 {s}", "Subdomains {s}"));
+            ui.label(t.custom_xyz_subdomains);
             ui.add(egui::TextEdit::singleline(&mut tiles.custom_subdomains).desired_width(320.0).hint_text("a,b,c"));
             ui.end_row();
         });
-        ui.checkbox(
-            &mut tiles.custom_gcj02,
-            tr(
-                lang,
-                "瓦片为 GCJ-02 坐标（高德等）：偏移项目位置以对齐",
-                "Tiles are in GCJ-02 (AMap style): shift the sites to line up",
-            ),
-        );
-        if ui.button(tr(lang, "使用此瓦片源", "Use this tile source")).clicked() {
+        ui.checkbox(&mut tiles.custom_gcj02, t.custom_xyz_gcj02);
+        if ui.button(t.use_tile_source).clicked() {
             let spec = tiles.custom_spec();
             match spec.remote_layers(None) {
                 Ok(_) => {
@@ -282,43 +243,27 @@ impl BasemapPanel {
         }
         ui.separator();
 
-        ui.strong(tr(lang, "图层叠加", "Layers"));
-        ui.add(egui::Slider::new(&mut tiles.base_opacity, 0.0..=1.0).text(tr(
-            lang,
-            "底图不透明度",
-            "Base layer opacity",
-        )));
-        ui.add(egui::Slider::new(&mut tiles.overlay_opacity, 0.0..=1.0).text(tr(
-            lang,
-            "注记层不透明度",
-            "Label layer opacity",
-        )));
-        ui.checkbox(
-            &mut tiles.underlay,
-            tr(
-                lang,
-                "瓦片下方显示内置矢量底图（瓦片缺失时仍有地图）",
-                "Built-in vector map under the tiles (a map even where tiles are missing)",
-            ),
-        );
+        ui.strong(t.tile_layers_heading);
+        ui.add(egui::Slider::new(&mut tiles.base_opacity, 0.0..=1.0).text(t.base_layer_opacity));
+        ui.add(egui::Slider::new(&mut tiles.overlay_opacity, 0.0..=1.0).text(t.label_layer_opacity));
+        ui.checkbox(&mut tiles.underlay, t.vector_underlay);
         ui.separator();
 
-        ui.strong(tr(lang, "离线底图", "Offline basemaps"));
+        ui.strong(t.offline_basemaps);
         ui.horizontal(|ui| {
-            if ui.button(tr(lang, "打开 MBTiles / PMTiles 文件…", "Open an MBTiles / PMTiles file…")).clicked()
-            {
+            if ui.button(t.open_tile_package).clicked() {
                 self.pick_offline(state, false);
             }
-            if ui.button(tr(lang, "打开瓦片文件夹…", "Open a tile folder…")).clicked() {
+            if ui.button(t.open_tile_folder).clicked() {
                 self.pick_offline(state, true);
             }
         });
-        if ui.button(tr(lang, "下载离线底图…", "Download for offline use…")).clicked() {
+        if ui.button(t.download_offline_menu).clicked() {
             self.prefetch.open = true;
         }
         ui.separator();
 
-        ui.strong(tr(lang, "瓦片缓存", "Tile cache"));
+        ui.strong(t.tile_cache_heading);
         match basemap.cache_root().map(Path::to_path_buf) {
             Some(dir) => {
                 ui.label(RichText::new(dir.display().to_string()).small().monospace());
@@ -327,19 +272,19 @@ impl BasemapPanel {
                 }
                 ui.horizontal(|ui| {
                     let size = match &self.cache.size {
-                        _ if self.cache.job.is_some() => tr(lang, "正在计算…", "measuring…").to_owned(),
+                        _ if self.cache.job.is_some() => t.cache_measuring.to_owned(),
                         Some(Ok(bytes)) => human_size(*bytes),
                         Some(Err(e)) => e.clone(),
                         None => "—".to_owned(),
                     };
-                    ui.label(format!("{}{size}", tr(lang, "占用：", "Size: ")));
+                    ui.label(format!("{}{size}", t.cache_size));
                     let idle = self.cache.job.is_none();
-                    if ui.add_enabled(idle, egui::Button::new(tr(lang, "刷新", "Refresh"))).clicked() {
+                    if ui.add_enabled(idle, egui::Button::new(t.cache_refresh)).clicked() {
                         self.cache.start(dir.clone(), false);
                     }
-                    if ui.add_enabled(idle, egui::Button::new(tr(lang, "清空缓存", "Clear cache"))).clicked() {
+                    if ui.add_enabled(idle, egui::Button::new(t.cache_clear)).clicked() {
                         self.cache.start(dir.clone(), true);
-                        self.cache.message = Some(tr(lang, "缓存已清空。", "Cache cleared.").to_owned());
+                        self.cache.message = Some(t.cache_cleared.to_owned());
                     }
                 });
                 if let Some(m) = &self.cache.message {
@@ -347,11 +292,7 @@ impl BasemapPanel {
                 }
             }
             None => {
-                ui.label(tr(
-                    lang,
-                    "找不到系统缓存文件夹：在线瓦片不缓存。",
-                    "No cache folder on this system: tiles are not cached.",
-                ));
+                ui.label(t.no_cache_dir);
             }
         }
     }
@@ -371,11 +312,12 @@ fn source_radio(ui: &mut Ui, state: &mut ViewState, spec: SourceSpec, label: Str
 /// The basemap menu's entries.
 pub fn menu(ui: &mut Ui, state: &mut ViewState, panel: &mut BasemapPanel) {
     let lang = state.lang;
+    let t = lang.text();
     for c in BasemapChoice::ALL {
         ui.radio_value(&mut state.basemap, c, c.label(lang));
     }
     ui.separator();
-    ui.label(RichText::new(tr(lang, "在线瓦片", "Online tiles")).small().weak());
+    ui.label(RichText::new(t.online_tiles).small().weak());
     source_radio(ui, state, SourceSpec::Osm, "OpenStreetMap".to_owned());
     let with_labels = match state.tiles.source {
         SourceSpec::Tianditu { with_labels, .. } => with_labels,
@@ -383,46 +325,45 @@ pub fn menu(ui: &mut Ui, state: &mut ViewState, panel: &mut BasemapPanel) {
     };
     for layer in TiandituLayer::ALL {
         let spec = SourceSpec::Tianditu { layer, with_labels };
-        if source_radio(ui, state, spec, tianditu_name(layer, lang).to_owned()) && state.tiles.tianditu_key().is_none()
-        {
+        if source_radio(ui, state, spec, lang.tianditu_name(layer).to_owned()) && state.tiles.tianditu_key().is_none() {
             // Without a key Tianditu shows nothing: say where it goes.
             panel.settings_open = true;
         }
     }
     if let SourceSpec::Tianditu { with_labels, .. } = &mut state.tiles.source {
-        ui.checkbox(with_labels, tr(lang, "天地图叠加注记层", "Tianditu label layer on top"));
+        ui.checkbox(with_labels, t.tianditu_labels);
     }
     if !state.tiles.custom_template.trim().is_empty() {
         let spec = state.tiles.custom_spec();
-        let name = source_name(&spec, lang);
+        let name = lang.source_name(&spec);
         source_radio(ui, state, spec, name);
     }
-    if ui.button(tr(lang, "自定义 XYZ 瓦片…", "Custom XYZ tiles…")).clicked() {
+    if ui.button(t.custom_xyz_menu).clicked() {
         panel.settings_open = true;
         ui.close();
     }
     ui.separator();
-    ui.label(RichText::new(tr(lang, "离线底图", "Offline basemaps")).small().weak());
+    ui.label(RichText::new(t.offline_basemaps).small().weak());
     for spec in state.tiles.recent.clone() {
-        let name = source_name(&spec, lang);
+        let name = lang.source_name(&spec);
         if source_radio(ui, state, spec.clone(), name) {
             state.tiles.use_offline(spec);
         }
     }
-    if ui.button(tr(lang, "打开 MBTiles / PMTiles 文件…", "Open an MBTiles / PMTiles file…")).clicked() {
+    if ui.button(t.open_tile_package).clicked() {
         ui.close();
         panel.pick_offline(state, false);
     }
-    if ui.button(tr(lang, "打开瓦片文件夹…", "Open a tile folder…")).clicked() {
+    if ui.button(t.open_tile_folder).clicked() {
         ui.close();
         panel.pick_offline(state, true);
     }
     ui.separator();
-    if ui.button(tr(lang, "下载离线底图…", "Download for offline use…")).clicked() {
+    if ui.button(t.download_offline_menu).clicked() {
         panel.prefetch.open = true;
         ui.close();
     }
-    if ui.button(tr(lang, "底图设置…", "Basemap settings…")).clicked() {
+    if ui.button(t.basemap_settings_menu).clicked() {
         panel.settings_open = true;
         ui.close();
     }

@@ -10,10 +10,8 @@ use std::time::Duration;
 
 use egui::{Align2, Color32, Pos2, Rect, RichText, Stroke, StrokeKind, Ui};
 
-use super::basemap_settings::source_name;
 use crate::app::data::MapData;
 use crate::app::i18n::Lang;
-use crate::app::i18n::tr;
 use crate::app::map::MapView;
 use crate::app::map::basemap::BasemapChoice;
 use crate::app::map::project::ScreenTransform;
@@ -137,29 +135,13 @@ pub fn clock(d: Duration) -> String {
 pub fn progress_text(p: &ProgressSnapshot, lang: Lang) -> String {
     let eta = p.eta.map(clock).unwrap_or_else(|| "—".to_owned());
     let speed = human_size(p.bytes_per_second.max(0.0) as u64);
-    match lang {
-        Lang::Zh => format!("{} / {} 块 · {:.1} 块/秒 · {speed}/秒 · 剩余 {eta}", p.done, p.total, p.tiles_per_second),
-        Lang::En => {
-            format!("{} / {} tiles · {:.1} tiles/s · {speed}/s · {eta} left", p.done, p.total, p.tiles_per_second)
-        }
-    }
+    lang.prefetch_progress(p, &speed, &eta)
 }
 
 /// The estimate as one line.
 pub fn estimate_text(e: &Estimate, lang: Lang) -> String {
     let time = clock(e.duration_at(DEFAULT_REQUESTS_PER_SECOND));
-    match lang {
-        Lang::Zh => format!(
-            "约 {} 块瓦片，约 {}；按每秒 {DEFAULT_REQUESTS_PER_SECOND} 块约需 {time}",
-            e.tiles,
-            human_size(e.bytes)
-        ),
-        Lang::En => format!(
-            "about {} tiles, about {}; about {time} at {DEFAULT_REQUESTS_PER_SECOND} tiles a second",
-            e.tiles,
-            human_size(e.bytes)
-        ),
-    }
+    lang.prefetch_estimate(e.tiles, e.bytes, DEFAULT_REQUESTS_PER_SECOND, &time)
 }
 
 /// Where packages go unless the user says otherwise: `~/binzhou-offline/`,
@@ -218,13 +200,7 @@ impl PrefetchDialog {
     pub fn status(&self, lang: Lang) -> Vec<(String, bool)> {
         match self.progress() {
             Some(p) => vec![(
-                format!(
-                    "{} {:.0}% ({}/{})",
-                    tr(lang, "离线下载", "Offline download"),
-                    p.fraction() * 100.0,
-                    p.done,
-                    p.total
-                ),
+                format!("{} {:.0}% ({}/{})", lang.text().prefetch_status, p.fraction() * 100.0, p.done, p.total),
                 false,
             )],
             None => Vec::new(),
@@ -233,12 +209,9 @@ impl PrefetchDialog {
 
     /// The area chosen, in the basemap's frame, or why there is none.
     fn chosen_box(&self, data: &MapData, map: &MapView, gcj02: bool, lang: Lang) -> Result<LonLatBox, String> {
+        let t = lang.text();
         match self.area {
-            AreaChoice::View => map
-                .transform
-                .as_ref()
-                .and_then(view_box)
-                .ok_or_else(|| tr(lang, "地图尚未显示。", "The map is not shown yet.").to_owned()),
+            AreaChoice::View => map.transform.as_ref().and_then(view_box).ok_or_else(|| t.no_map_yet.to_owned()),
             AreaChoice::Layer => {
                 let layer = data.layers.get(self.layer_slot).and_then(|l| l.bbox);
                 let b =
@@ -249,12 +222,9 @@ impl PrefetchDialog {
                     let c = r.center();
                     LonLatBox::from_corners((c.x - 0.006, c.y - 0.005), (c.x + 0.006, c.y + 0.005)).ok()
                 });
-                b.map(|b| into_frame(b, gcj02))
-                    .ok_or_else(|| tr(lang, "没有可用的图层范围。", "No layer extent to use.").to_owned())
+                b.map(|b| into_frame(b, gcj02)).ok_or_else(|| t.no_layer_extent.to_owned())
             }
-            AreaChoice::Drawn => {
-                self.drawn.ok_or_else(|| tr(lang, "请先在地图上框选范围。", "Draw a box on the map first.").to_owned())
-            }
+            AreaChoice::Drawn => self.drawn.ok_or_else(|| t.draw_box_first.to_owned()),
         }
     }
 
@@ -319,7 +289,7 @@ impl PrefetchDialog {
         }
         let mut action = None;
         let mut open = self.open;
-        egui::Window::new(tr(lang, "下载离线底图", "Download for offline use"))
+        egui::Window::new(lang.text().prefetch_title)
             .id(egui::Id::unique("prefetch-dialog"))
             .open(&mut open)
             .resizable(false)
@@ -331,26 +301,16 @@ impl PrefetchDialog {
 
     fn ui(&mut self, ui: &mut Ui, state: &ViewState, data: &MapData, map: &MapView) -> Option<PrefetchAction> {
         let lang = state.lang;
+        let t = lang.text();
         let red = Color32::from_rgb(190, 50, 30);
         let spec = &state.tiles.source;
         let online = state.basemap == BasemapChoice::Tiles && spec.is_remote();
-        ui.label(tr(
-            lang,
-            "把一个范围的在线底图下载成 MBTiles 离线包，外业时无网络也能显示底图。",
-            "Downloads an area of the online basemap into an MBTiles package, for a basemap without network.",
-        ));
+        ui.label(t.prefetch_intro);
         if !online {
-            ui.label(
-                RichText::new(tr(
-                    lang,
-                    "请先在“底图”菜单中选择在线瓦片源（天地图或自定义 XYZ）。",
-                    "First choose an online tile source (Tianditu or a custom XYZ server) in the Basemap menu.",
-                ))
-                .color(red),
-            );
+            ui.label(RichText::new(t.prefetch_needs_online).color(red));
             return None;
         }
-        ui.label(format!("{}{}", tr(lang, "瓦片源：", "Source: "), source_name(spec, lang)));
+        ui.label(format!("{}{}", t.prefetch_source, lang.source_name(spec)));
         if let Err(refusal) = spec.check_bulk_download() {
             ui.label(RichText::new(lang.say(&refusal)).color(red));
             return None;
@@ -359,7 +319,7 @@ impl PrefetchDialog {
             Ok(l) => l,
             Err(e) => {
                 ui.label(RichText::new(redact(&lang.say(&e))).color(red));
-                if ui.button(tr(lang, "打开底图设置", "Open the basemap settings")).clicked() {
+                if ui.button(t.open_basemap_settings).clicked() {
                     return Some(PrefetchAction::OpenSettings);
                 }
                 return None;
@@ -370,10 +330,10 @@ impl PrefetchDialog {
 
         ui.add_enabled_ui(!running, |ui| {
             ui.horizontal(|ui| {
-                ui.label(tr(lang, "范围：", "Area: "));
-                ui.radio_value(&mut self.area, AreaChoice::View, tr(lang, "当前视图", "Current view"));
-                ui.radio_value(&mut self.area, AreaChoice::Layer, tr(lang, "图层范围", "A layer's extent"));
-                ui.radio_value(&mut self.area, AreaChoice::Drawn, tr(lang, "框选", "Drawn box"));
+                ui.label(t.prefetch_area);
+                ui.radio_value(&mut self.area, AreaChoice::View, t.area_view);
+                ui.radio_value(&mut self.area, AreaChoice::Layer, t.area_layer);
+                ui.radio_value(&mut self.area, AreaChoice::Drawn, t.area_drawn);
             });
             match self.area {
                 AreaChoice::Layer => {
@@ -389,11 +349,7 @@ impl PrefetchDialog {
                 }
                 AreaChoice::Drawn => {
                     ui.horizontal(|ui| {
-                        let label = if self.drawn.is_some() {
-                            tr(lang, "重新框选…", "Draw again…")
-                        } else {
-                            tr(lang, "在地图上框选…", "Draw on the map…")
-                        };
+                        let label = if self.drawn.is_some() { t.draw_again } else { t.draw_on_map };
                         if ui.button(label).clicked() {
                             self.drawing = true;
                         }
@@ -409,7 +365,7 @@ impl PrefetchDialog {
                 AreaChoice::View => {}
             }
             ui.horizontal(|ui| {
-                ui.label(tr(lang, "缩放级别：", "Zoom levels: "));
+                ui.label(t.prefetch_zooms);
                 ui.add(egui::DragValue::new(&mut self.min_zoom).range(0..=MAX_PREFETCH_ZOOM));
                 ui.label("—");
                 ui.add(egui::DragValue::new(&mut self.max_zoom).range(0..=MAX_PREFETCH_ZOOM));
@@ -418,7 +374,7 @@ impl PrefetchDialog {
                 }
             });
             ui.horizontal(|ui| {
-                ui.label(tr(lang, "保存为：", "Save as: "));
+                ui.label(t.prefetch_save_as);
                 if self.output.trim().is_empty() {
                     self.output = default_output(spec).display().to_string();
                 }
@@ -442,24 +398,10 @@ impl PrefetchDialog {
                 let colour = if too_many { red } else { ui.visuals().text_color() };
                 ui.label(RichText::new(estimate_text(e, lang)).color(colour));
                 if too_many {
-                    ui.label(
-                        RichText::new(format!(
-                            "{} {MAX_TILES}",
-                            tr(lang, "范围过大：一次最多下载", "Too large: at most this many tiles at once:")
-                        ))
-                        .color(red),
-                    );
+                    ui.label(RichText::new(format!("{} {MAX_TILES}", t.prefetch_too_large)).color(red));
                 }
                 if layers.len() > 1 {
-                    ui.label(
-                        RichText::new(tr(
-                            lang,
-                            "注记层另存为同名的 “-labels.mbtiles” 文件，打开底图包时一并叠加。",
-                            "The label layer goes into a “-labels.mbtiles” file beside it, drawn over it when opened.",
-                        ))
-                        .small()
-                        .weak(),
-                    );
+                    ui.label(RichText::new(t.prefetch_labels_note).small().weak());
                 }
             }
             (Err(e), _) => {
@@ -490,10 +432,7 @@ impl PrefetchDialog {
                     ui.label(
                         RichText::new(format!(
                             "{} {} · {} {}",
-                            tr(lang, "失败", "failed"),
-                            p.failed,
-                            tr(lang, "服务器没有", "not on the server"),
-                            p.missing
+                            t.tiles_failed, p.failed, t.tiles_not_on_server, p.missing
                         ))
                         .small(),
                     );
@@ -501,14 +440,14 @@ impl PrefetchDialog {
                 if let Some(e) = &p.last_error {
                     ui.label(RichText::new(e).small().color(red));
                 }
-                if ui.button(tr(lang, "取消", "Cancel")).clicked() {
+                if ui.button(t.prefetch_cancel).clicked() {
                     run.prefetch.cancel();
                 }
             }
             None => {
                 let can_start = estimate.is_some_and(|e| e.tiles <= MAX_TILES) && !self.output.trim().is_empty();
                 ui.horizontal(|ui| {
-                    if ui.add_enabled(can_start, egui::Button::new(tr(lang, "开始下载", "Start"))).clicked()
+                    if ui.add_enabled(can_start, egui::Button::new(t.prefetch_start)).clicked()
                         && let Ok(area) = plan
                     {
                         self.start(targets, area, lang);
@@ -516,7 +455,7 @@ impl PrefetchDialog {
                     let resumable = self.finished.as_ref().is_some_and(|f| f.resumable);
                     if resumable
                         && let Some((targets, area)) = self.last.clone()
-                        && ui.button(tr(lang, "继续下载", "Resume")).clicked()
+                        && ui.button(t.prefetch_resume).clicked()
                     {
                         self.start(targets, area, lang);
                     }
@@ -529,7 +468,7 @@ impl PrefetchDialog {
         if let Some(f) = &self.finished {
             ui.label(RichText::new(&f.text).color(if f.ok { ui.visuals().text_color() } else { red }));
             if let Some(base) = &f.base
-                && ui.button(tr(lang, "使用此离线底图", "Use this offline basemap")).clicked()
+                && ui.button(t.use_offline_basemap).clicked()
             {
                 action = Some(PrefetchAction::UseOffline(SourceSpec::MbTiles(base.clone())));
             }
@@ -563,7 +502,7 @@ impl PrefetchDialog {
         painter.text(
             t.rect.center_top() + egui::vec2(0.0, 40.0),
             Align2::CENTER_TOP,
-            tr(lang, "按住鼠标拖出下载范围（Esc 取消）", "Drag a box over the area to download (Esc cancels)"),
+            lang.text().drag_box_hint,
             egui::FontId::proportional(16.0),
             Color32::from_rgb(20, 60, 140),
         );
@@ -592,27 +531,6 @@ impl PrefetchDialog {
 fn finished_text(r: &PrefetchReport, base: Option<PathBuf>, lang: Lang) -> Finished {
     let base = base.filter(|b| b.is_file());
     let where_ = base.as_deref().map(Path::display).map(|d| d.to_string()).unwrap_or_default();
-    let text = match lang {
-        Lang::Zh => format!(
-            "{}：新下载 {} 块（{}），已有 {} 块，服务器没有 {} 块，失败 {} 块。{}",
-            if r.cancelled { "已取消" } else { "完成" },
-            r.fetched,
-            human_size(r.bytes),
-            r.skipped,
-            r.missing,
-            r.failed,
-            where_
-        ),
-        Lang::En => format!(
-            "{}: {} tiles fetched ({}), {} already there, {} not on the server, {} failed. {}",
-            if r.cancelled { "Cancelled" } else { "Done" },
-            r.fetched,
-            human_size(r.bytes),
-            r.skipped,
-            r.missing,
-            r.failed,
-            where_
-        ),
-    };
+    let text = lang.prefetch_finished(r, &where_);
     Finished { text, ok: r.failed == 0, resumable: r.cancelled || r.failed > 0, base }
 }

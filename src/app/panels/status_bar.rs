@@ -38,22 +38,12 @@ pub fn nice_scale(metres_per_px: f64, max_px: f64) -> Option<(f64, f64)> {
     Some((m, m / metres_per_px))
 }
 
-/// A distance for the scale bar.
-pub fn distance_text(lang: Lang, m: f64) -> String {
-    match (lang, m >= 1000.0) {
-        (Lang::Zh, true) => format!("{} 公里", m / 1000.0),
-        (Lang::Zh, false) => format!("{m} 米"),
-        (Lang::En, true) => format!("{} km", m / 1000.0),
-        (Lang::En, false) => format!("{m} m"),
-    }
-}
-
 fn scale_bar(ui: &mut Ui, t: &ScreenTransform, lang: Lang) {
     let (_, lat) = t.centre();
     let Some((m, px)) = nice_scale(t.metres_per_pixel(lat), 110.0) else {
         return;
     };
-    let label = distance_text(lang, m);
+    let label = lang.distance(m);
     ui.label(RichText::new(label).small());
     let (rect, _) = ui.allocate_exact_size(vec2(px as f32 + 4.0, 14.0), Sense::hover());
     let y = rect.center().y + 3.0;
@@ -137,7 +127,7 @@ mod tests {
         assert_eq!(m, 1000.0);
         assert!((px - 83.33).abs() < 0.1);
         assert_eq!(nice_scale(0.0, 100.0), None);
-        assert_eq!(distance_text(Lang::Zh, 500.0), "500 米");
-        assert_eq!(distance_text(Lang::En, 2000.0), "2 km");
+        assert_eq!(Lang::Zh.distance(500.0), "500 米");
+        assert_eq!(Lang::En.distance(2000.0), "2 km");
     }
 }

@@ -20,7 +20,6 @@ use egui_extras::{Column as TableColumn, TableBuilder};
 
 use super::ctx::{DataKey, PanelAction, PanelCtx};
 use crate::app::i18n::Lang;
-use crate::app::i18n::{tr, view_label};
 use crate::app::map::style::status_colour;
 use binzhou_core::model::{Dataset, LayerKey, StatusClass, YearView};
 use binzhou_core::table::{Column, Filter, Sort, cell, columns_for, rows};
@@ -209,21 +208,18 @@ impl TableState {
 
 fn filter_bar(ui: &mut Ui, state: &mut TableState, lang: Lang) {
     let Some(ch) = state.choices.as_ref() else { return };
-    let any = tr(lang, "全部", "All");
+    let t = lang.text();
+    let any = t.table_filter_all;
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label(tr(lang, "筛选", "Filter"));
-        ui.add(
-            egui::TextEdit::singleline(&mut state.filter.text)
-                .hint_text(tr(lang, "编号、名称、区县、牵头单位", "id, name, county, lead unit"))
-                .desired_width(160.0),
-        )
-        .labelled_by(label.id);
+        let label = ui.label(t.table_filter);
+        ui.add(egui::TextEdit::singleline(&mut state.filter.text).hint_text(t.table_filter_hint).desired_width(160.0))
+            .labelled_by(label.id);
         let f = &mut state.filter;
-        let status_text = f.status.map(|s| tr(lang, s.name_zh(), s.name_en())).unwrap_or(any);
-        egui::ComboBox::from_label(tr(lang, "按状态", "By status")).selected_text(status_text).show_ui(ui, |ui| {
+        let status_text = f.status.map(|s| lang.status(s)).unwrap_or(any);
+        egui::ComboBox::from_label(t.table_by_status).selected_text(status_text).show_ui(ui, |ui| {
             ui.selectable_value(&mut f.status, None, any);
             for s in StatusClass::ALL {
-                ui.selectable_value(&mut f.status, Some(s), tr(lang, s.name_zh(), s.name_en()));
+                ui.selectable_value(&mut f.status, Some(s), lang.status(s));
             }
         });
         let layer_text = f
@@ -232,27 +228,27 @@ fn filter_bar(ui: &mut Ui, state: &mut TableState, lang: Lang) {
             .and_then(|k| ch.layers.iter().find(|l| &l.1 == k))
             .map(|l| if lang == Lang::Zh { l.2.clone() } else { l.3.clone() })
             .unwrap_or_else(|| any.to_string());
-        egui::ComboBox::from_label(tr(lang, "按图层", "By layer")).selected_text(layer_text).show_ui(ui, |ui| {
+        egui::ComboBox::from_label(t.table_by_layer).selected_text(layer_text).show_ui(ui, |ui| {
             ui.selectable_value(&mut f.layer, None, any);
             for (_, key, zh, en) in &ch.layers {
                 ui.selectable_value(&mut f.layer, Some(key.clone()), if lang == Lang::Zh { zh } else { en });
             }
         });
         let district_text = f.district.clone().unwrap_or_else(|| any.to_string());
-        egui::ComboBox::from_label(tr(lang, "按区县", "By county")).selected_text(district_text).show_ui(ui, |ui| {
+        egui::ComboBox::from_label(t.table_by_county).selected_text(district_text).show_ui(ui, |ui| {
             ui.selectable_value(&mut f.district, None, any);
             for d in &ch.districts {
                 ui.selectable_value(&mut f.district, Some(d.clone()), d);
             }
         });
         let year_text = f.plan_year.map(|y| y.to_string()).unwrap_or_else(|| any.to_string());
-        egui::ComboBox::from_label(tr(lang, "按计划年份", "By plan year")).selected_text(year_text).show_ui(ui, |ui| {
+        egui::ComboBox::from_label(t.table_by_plan_year).selected_text(year_text).show_ui(ui, |ui| {
             ui.selectable_value(&mut f.plan_year, None, any);
             for &y in &ch.years {
                 ui.selectable_value(&mut f.plan_year, Some(y), y.to_string());
             }
         });
-        if *f != Filter::default() && ui.button(tr(lang, "清除筛选", "Clear filter")).clicked() {
+        if *f != Filter::default() && ui.button(t.table_clear_filter).clicked() {
             *f = Filter::default();
         }
     });
@@ -282,14 +278,8 @@ pub fn show(ui: &mut Ui, state: &mut TableState, ctx: &PanelCtx) -> Option<Panel
         let n = l.sites.len();
         let mut clear = false;
         ui.horizontal_wrapped(|ui| {
-            ui.label(
-                RichText::new(match lang {
-                    Lang::Zh => format!("仅列出所选的 {n} 个项目"),
-                    Lang::En => format!("Listing the {n} selected sites only"),
-                })
-                .strong(),
-            );
-            clear = ui.button(tr(lang, "显示全部", "Show all")).clicked();
+            ui.label(RichText::new(lang.table_listing_selected(n)).strong());
+            clear = ui.button(lang.text().table_show_all).clicked();
         });
         if clear {
             state.clear_list();
@@ -304,14 +294,11 @@ pub fn show(ui: &mut Ui, state: &mut TableState, ctx: &PanelCtx) -> Option<Panel
     let columns = cache.columns.clone();
 
     ui.horizontal_wrapped(|ui| {
-        ui.label(match lang {
-            Lang::Zh => format!("{} 行 · {}", list.len(), view_label(ctx.view, lang)),
-            Lang::En => format!("{} rows · {}", list.len(), view_label(ctx.view, lang)),
-        });
-        if ui.button(tr(lang, "导出 CSV…", "Export CSV…")).clicked() {
+        ui.label(lang.table_rows(list.len(), ctx.view));
+        if ui.button(lang.text().table_export_csv).clicked() {
             export_dialog(state, ctx, &list, &columns, false);
         }
-        if ui.button(tr(lang, "导出 GeoJSON…", "Export GeoJSON…")).clicked() {
+        if ui.button(lang.text().table_export_geojson).clicked() {
             export_dialog(state, ctx, &list, &columns, true);
         }
         if let Some((ok, msg)) = &state.message {
@@ -355,7 +342,7 @@ pub fn show(ui: &mut Ui, state: &mut TableState, ctx: &PanelCtx) -> Option<Panel
                         let title = if zh { t_zh } else { t_en };
                         let resp = ui
                             .add(egui::Button::new(RichText::new(&title).strong()).frame(false))
-                            .on_hover_text(tr(lang, "点击排序，再点击反向", "Click to sort, again to reverse"));
+                            .on_hover_text(lang.text().table_sort_hint);
                         resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &title));
                         if let Some(s) = state.sort.as_ref().filter(|s| &s.column == col) {
                             sort_mark(ui, s.descending);
@@ -410,8 +397,9 @@ fn sort_mark(ui: &mut Ui, descending: bool) {
 
 fn export_dialog(state: &mut TableState, ctx: &PanelCtx, list: &[usize], columns: &[Column], geojson: bool) {
     let lang = ctx.lang;
+    let t = lang.text();
     let (ext, filter) = if geojson { ("geojson", "GeoJSON") } else { ("csv", "CSV") };
-    let name = format!("{}.{ext}", tr(lang, "项目属性表", "sites"));
+    let name = format!("{}.{ext}", t.table_file_name);
     let Some(path) = rfd::FileDialog::new().add_filter(filter, &[ext]).set_file_name(name).save_file() else {
         return;
     };
@@ -422,16 +410,7 @@ fn export_dialog(state: &mut TableState, ctx: &PanelCtx, list: &[usize], columns
         export_csv(&path, ctx.dataset, list, columns, ctx.view, lang)
     };
     state.message = Some(match result {
-        Ok(()) => (
-            true,
-            format!(
-                "{}{} ({} {})",
-                tr(lang, "已导出：", "Exported: "),
-                path.display(),
-                list.len(),
-                tr(lang, "行", "rows")
-            ),
-        ),
-        Err(e) => (false, format!("{}{}: {e}", tr(lang, "导出失败：", "Export failed: "), path.display())),
+        Ok(()) => (true, format!("{}{} ({} {})", t.exported, path.display(), list.len(), t.table_rows_unit)),
+        Err(e) => (false, format!("{}{}: {e}", t.export_failed, path.display())),
     });
 }

@@ -38,7 +38,7 @@ use walkers::Tiles;
 use super::basemap::{BasemapSource, TileLayers, VectorBasemap};
 use super::labels::LabelCandidate;
 use super::project::ScreenTransform;
-use crate::app::i18n::Lang;
+use crate::app::i18n::{Lang, bilingual};
 use binzhou_core::model::{Bilingual, Msg};
 use binzhou_tiles::health::SourceHealth;
 use binzhou_tiles::http::{REQUEST_TIMEOUT, stable_hash};
@@ -210,7 +210,7 @@ impl TileBasemap {
         }
         for layer in &layers {
             let tiles = TileLayer::remote(ctx, layer, self.cache_root.as_deref(), self.request_timeout, health.clone())
-                .map_err(|e| Msg::new(e.clone(), format!("无法开始加载瓦片（{e}）")))?;
+                .map_err(|e| bilingual(|l| l.tiles_cannot_start(&e)))?;
             self.layers.push(Drawn { tiles, overlay: layer.role() == LayerRole::Labels });
         }
         Ok(())
@@ -224,7 +224,7 @@ impl TileBasemap {
             let tiles =
                 TileLayer::from_store(ctx, &spec.display_name(), store, health, &spec.credit()).map_err(|e| {
                     let name = spec.display_name();
-                    Msg::new(format!("cannot start reading {name}: {e}"), format!("无法开始读取 {name}（{e}）"))
+                    bilingual(|l| l.tiles_cannot_read(&name, &e.to_string()))
                 })?;
             this.layers.push(Drawn { tiles, overlay });
             Ok(())
@@ -289,35 +289,14 @@ impl TileBasemap {
 
     /// The status-bar items: failures first (flagged true), then notes.
     pub fn status(&self, lang: Lang) -> Vec<(String, bool)> {
-        let mut out: Vec<(String, bool)> = self
-            .problems_in(lang)
-            .into_iter()
-            .map(|p| {
-                let p = match lang {
-                    Lang::Zh => format!("底图故障：{p}"),
-                    Lang::En => format!("Basemap: {p}"),
-                };
-                (p, true)
-            })
-            .collect();
+        let mut out: Vec<(String, bool)> =
+            self.problems_in(lang).into_iter().map(|p| (lang.basemap_problem(&p), true)).collect();
         if self.gcj02 {
-            out.push((
-                match lang {
-                    Lang::Zh => "底图为 GCJ-02：项目位置和光标已偏移对齐".to_owned(),
-                    Lang::En => "GCJ-02 basemap: sites and cursor shifted to line up".to_owned(),
-                },
-                false,
-            ));
+            out.push((lang.text().basemap_gcj02_shifted.to_owned(), false));
         }
         let loading = self.loading();
         if loading > 0 {
-            out.push((
-                match lang {
-                    Lang::Zh => format!("正在加载 {loading} 块瓦片"),
-                    Lang::En => format!("loading {loading} tiles"),
-                },
-                false,
-            ));
+            out.push((lang.tiles_loading(loading), false));
         }
         out
     }

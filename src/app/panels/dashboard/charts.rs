@@ -8,7 +8,6 @@ use binzhou_core::model::{PlanLayer, StatusClass, YearView};
 use binzhou_core::stats::{CountySummary, LayerSummary, STACK_YEARS, YearStack};
 
 use super::labels::{amount_text, layer_name, layer_short_name};
-use crate::app::i18n::tr;
 use crate::app::map::style::status_colour;
 use crate::app::panels::ctx::{PanelAction, PanelCtx};
 
@@ -53,7 +52,7 @@ fn clicked_point(resp: &egui_plot::PlotResponse<()>) -> Option<PlotPoint> {
 /// layer's done sites (below the bar's top) or all its sites (above).
 pub(super) fn layers_chart(ui: &mut Ui, layers: &[LayerSummary], ctx: &PanelCtx) -> Option<PanelAction> {
     let lang = ctx.lang;
-    ui.label(RichText::new(tr(lang, "各图层完成率（已完成 / 目标）", "Done against target, per layer")).strong());
+    ui.label(RichText::new(lang.text().dash_layers_chart).strong());
     let target: Vec<Bar> = layers
         .iter()
         .enumerate()
@@ -82,9 +81,9 @@ pub(super) fn layers_chart(ui: &mut Ui, layers: &[LayerSummary], ctx: &PanelCtx)
         .include_y(0.0)
         .include_y(110.0)
         .show(ui, |pui| {
-            pui.bar_chart(BarChart::new(tr(lang, "目标", "Target"), target).allow_hover(false));
+            pui.bar_chart(BarChart::new(lang.text().dash_target, target).allow_hover(false));
             pui.bar_chart(
-                BarChart::new(tr(lang, "已完成", "Done"), done)
+                BarChart::new(lang.text().dash_done, done)
                     .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone())),
             );
         });
@@ -97,21 +96,17 @@ pub(super) fn layers_chart(ui: &mut Ui, layers: &[LayerSummary], ctx: &PanelCtx)
 pub(super) fn stack_chart(ui: &mut Ui, stack: &YearStack, layer: PlanLayer, ctx: &PanelCtx) -> Option<PanelAction> {
     let lang = ctx.lang;
     let km = layer.counts_km();
-    ui.label(
-        RichText::new(format!("{}{}", layer_name(layer, lang), tr(lang, " · 逐年状态", " · status by year"),)).strong(),
-    );
+    ui.label(RichText::new(format!("{}{}", layer_name(layer, lang), lang.text().dash_status_by_year)).strong());
     let mut charts: Vec<BarChart> = Vec::new();
     for (c, class) in StatusClass::ALL.into_iter().enumerate() {
         let bars: Vec<Bar> = STACK_YEARS
             .into_iter()
             .enumerate()
             .map(|(y, year)| {
-                let mut b =
-                    Bar::new(y as f64, stack.amounts[y][c]).width(0.6).fill(status_colour(class)).name(format!(
-                        "{year} · {}: {}",
-                        tr(lang, class.name_zh(), class.name_en()),
-                        amount_text(stack.amounts[y][c], km)
-                    ));
+                let mut b = Bar::new(y as f64, stack.amounts[y][c])
+                    .width(0.6)
+                    .fill(status_colour(class))
+                    .name(format!("{year} · {}: {}", lang.status(class), amount_text(stack.amounts[y][c], km)));
                 if ctx.view == YearView::EndOf(year) {
                     b = b.stroke(egui::Stroke::new(1.5, ui.visuals().strong_text_color()));
                 }
@@ -119,13 +114,13 @@ pub(super) fn stack_chart(ui: &mut Ui, stack: &YearStack, layer: PlanLayer, ctx:
             })
             .collect();
         let refs: Vec<&BarChart> = charts.iter().collect();
-        let chart = BarChart::new(tr(lang, class.name_zh(), class.name_en()), bars)
+        let chart = BarChart::new(lang.status(class), bars)
             .color(status_colour(class))
             .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone()))
             .stack_on(&refs);
         charts.push(chart);
     }
-    legend(ui, StatusClass::ALL.iter().map(|&c| (status_colour(c), tr(lang, c.name_zh(), c.name_en()))));
+    legend(ui, StatusClass::ALL.iter().map(|&c| (status_colour(c), lang.status(c))));
     let names: Vec<String> = STACK_YEARS.iter().map(|y| y.to_string()).collect();
     let resp = plot("dashboard-by-year", 150.0)
         .x_axis_formatter(index_axis(names))
@@ -158,9 +153,7 @@ pub(super) fn county_chart(
 ) -> Option<PanelAction> {
     let lang = ctx.lang;
     let km = layer.counts_km();
-    ui.label(
-        RichText::new(format!("{}{}", layer_name(layer, lang), tr(lang, " · 各县对比", " · per county"))).strong(),
-    );
+    ui.label(RichText::new(format!("{}{}", layer_name(layer, lang), lang.text().dash_per_county_chart)).strong());
     let target: Vec<Bar> = counties
         .iter()
         .enumerate()
@@ -168,7 +161,7 @@ pub(super) fn county_chart(
             Bar::new(x as f64 - 0.2, c.goal)
                 .width(0.38)
                 .fill(Color32::from_gray(128).gamma_multiply(0.6))
-                .name(format!("{} · {}: {}", c.district, tr(lang, "目标", "target"), amount_text(c.goal, km)))
+                .name(format!("{} · {}: {}", c.district, lang.text().dash_target_lower, amount_text(c.goal, km)))
         })
         .collect();
     let done: Vec<Bar> = counties
@@ -178,7 +171,7 @@ pub(super) fn county_chart(
             Bar::new(x as f64 + 0.2, c.done).width(0.38).fill(status_colour(StatusClass::Done)).name(format!(
                 "{} · {}: {}",
                 c.district,
-                tr(lang, "已完成", "done"),
+                lang.text().dash_done_lower,
                 amount_text(c.done, km)
             ))
         })
@@ -186,8 +179,8 @@ pub(super) fn county_chart(
     legend(
         ui,
         [
-            (Color32::from_gray(128).gamma_multiply(0.6), tr(lang, "目标", "Target")),
-            (status_colour(StatusClass::Done), tr(lang, "已完成", "Done")),
+            (Color32::from_gray(128).gamma_multiply(0.6), lang.text().dash_target),
+            (status_colour(StatusClass::Done), lang.text().dash_done),
         ],
     );
     let names: Vec<String> = counties.iter().map(|c| c.district.clone()).collect();
@@ -197,12 +190,12 @@ pub(super) fn county_chart(
         .include_y(0.0)
         .show(ui, |pui| {
             pui.bar_chart(
-                BarChart::new(tr(lang, "目标", "Target"), target)
+                BarChart::new(lang.text().dash_target, target)
                     .color(Color32::from_gray(128))
                     .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone())),
             );
             pui.bar_chart(
-                BarChart::new(tr(lang, "已完成", "Done"), done)
+                BarChart::new(lang.text().dash_done, done)
                     .color(status_colour(StatusClass::Done))
                     .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone())),
             );

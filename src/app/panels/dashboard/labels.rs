@@ -1,18 +1,18 @@
 //! How the dashboard names its rows and figures, in the interface's language.
 
-use binzhou_core::model::{PlanLayer, Scope, StatusClass};
+use binzhou_core::model::{PlanLayer, StatusClass};
 use binzhou_core::stats::{Figure, StatRow};
 
-use crate::app::i18n::{Lang, tr};
+use crate::app::i18n::Lang;
 
 /// A figure's column header.
 pub fn figure_name(figure: Figure, lang: Lang) -> &'static str {
     match figure {
-        Figure::Planned => tr(lang, "计划", "Planned"),
-        Figure::Done => tr(lang, StatusClass::Done.name_zh(), StatusClass::Done.name_en()),
-        Figure::InProgress => tr(lang, StatusClass::InProgress.name_zh(), StatusClass::InProgress.name_en()),
-        Figure::NotStarted => tr(lang, StatusClass::NotStarted.name_zh(), StatusClass::NotStarted.name_en()),
-        Figure::Overdue => tr(lang, StatusClass::Overdue.name_zh(), StatusClass::Overdue.name_en()),
+        Figure::Planned => lang.text().dash_planned,
+        Figure::Done => lang.status(StatusClass::Done),
+        Figure::InProgress => lang.status(StatusClass::InProgress),
+        Figure::NotStarted => lang.status(StatusClass::NotStarted),
+        Figure::Overdue => lang.status(StatusClass::Overdue),
     }
 }
 
@@ -23,33 +23,26 @@ pub fn amount_text(v: f64, km: bool) -> String {
 
 fn kind_name(kind: &str, lang: Lang) -> String {
     match kind {
-        "road" => tr(lang, "道路", "roads").into(),
-        "bridge" => tr(lang, "桥梁", "bridges").into(),
+        "road" => lang.text().dash_kind_road.into(),
+        "bridge" => lang.text().dash_kind_bridge.into(),
         k => k.into(),
     }
 }
 
 pub fn layer_name(layer: PlanLayer, lang: Lang) -> &'static str {
-    tr(lang, layer.name_zh(), layer.name_en())
+    lang.plan_layer(layer)
 }
 
 /// A short layer name for chart axes.
 pub fn layer_short_name(layer: PlanLayer, lang: Lang) -> &'static str {
-    match layer {
-        PlanLayer::DeadEndRoad => tr(lang, "断头路", "Dead ends"),
-        PlanLayer::PocketPark => tr(lang, "口袋公园", "Parks"),
-        PlanLayer::Greenway => tr(lang, "绿道", "Greenways"),
-        PlanLayer::OverheadLineZone => tr(lang, "架空线", "Overhead"),
-        PlanLayer::UrbanVillage => tr(lang, "城中村", "Villages"),
-    }
+    lang.plan_layer_short(layer)
 }
 
 /// "市主城区" / "Main city", a county's name, or "各县(市、区)" / "Each county".
 pub fn scope_name(row: &StatRow, lang: Lang) -> String {
     match (&row.district, row.scope) {
         (Some(d), _) => d.clone(),
-        (None, Scope::MainCity) => tr(lang, Scope::MainCity.name_zh(), "Main city").into(),
-        (None, Scope::County) => tr(lang, Scope::County.name_zh(), "Each county").into(),
+        (None, scope) => lang.target_scope(scope).into(),
     }
 }
 

@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use egui::{RichText, Ui};
 
 use super::background::{Background, Poll};
-use crate::app::i18n::{Lang, tr, view_label};
+use crate::app::i18n::Lang;
 use crate::app::panels::ctx::{DataKey, PanelAction, PanelCtx};
 use binzhou_core::model::{Dataset, PlanLayer, YearView};
 use binzhou_core::stats::{
@@ -218,18 +218,15 @@ impl DashboardState {
 /// Draws the dashboard. Returns the sites behind a clicked bar, row or number.
 pub fn show(ui: &mut Ui, state: &mut DashboardState, ctx: &PanelCtx) -> Option<PanelAction> {
     let lang = ctx.lang;
+    let t = lang.text();
     let mut action = None;
     state.refresh(ctx);
     poll_png(ui, state);
     let Some(figures) = state.current(ctx) else {
-        ui.heading(format!(
-            "{} · {}",
-            tr(lang, "规划目标完成情况", "Progress against the plan"),
-            view_label(ctx.view, lang)
-        ));
+        ui.heading(format!("{} · {}", t.dash_heading, lang.view_label(ctx.view)));
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(tr(lang, "正在统计……", "Counting…"));
+            ui.label(t.dash_counting);
         });
         return None;
     };
@@ -240,37 +237,33 @@ pub fn show(ui: &mut Ui, state: &mut DashboardState, ctx: &PanelCtx) -> Option<P
 
     let top = ui.min_rect().min;
     ui.horizontal_wrapped(|ui| {
-        ui.heading(format!(
-            "{} · {}",
-            tr(lang, "规划目标完成情况", "Progress against the plan"),
-            view_label(ctx.view, lang)
-        ));
+        ui.heading(format!("{} · {}", t.dash_heading, lang.view_label(ctx.view)));
     });
     ui.horizontal_wrapped(|ui| {
-        if ui.button(tr(lang, "导出表格 CSV…", "Export figures as CSV…")).clicked() {
+        if ui.button(t.dash_export_csv).clicked() {
             export_csv_dialog(state, &rows, ctx);
         }
-        if ui.button(tr(lang, "导出图片 PNG…", "Export as PNG image…")).clicked() {
-            let name = format!("{}-{}.png", tr(lang, "规划目标完成情况", "progress"), view_file_part(ctx.view));
+        if ui.button(t.dash_export_png).clicked() {
+            let name = format!("{}-{}.png", t.dash_file_name, view_file_part(ctx.view));
             if let Some(p) = rfd::FileDialog::new().add_filter("PNG", &["png"]).set_file_name(name).save_file() {
                 state.png.requested = Some(p);
                 ui.ctx().request_repaint();
             }
         }
-        ui.checkbox(&mut state.show_charts, tr(lang, "图表", "Charts"));
-        ui.checkbox(&mut state.show_counties, tr(lang, "分县明细", "Per-county rows"));
+        ui.checkbox(&mut state.show_charts, t.dash_charts);
+        ui.checkbox(&mut state.show_counties, t.dash_per_county_rows);
     });
     if let Some((ok, msg)) = state.message.clone() {
         let colour = if ok { ui.visuals().text_color() } else { ui.visuals().error_fg_color };
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(msg).color(colour));
-            if ui.small_button("×").on_hover_text(tr(lang, "关闭提示", "Dismiss")).clicked() {
+            if ui.small_button("×").on_hover_text(t.dash_dismiss_message).clicked() {
                 state.message = None;
             }
         });
     }
     if ctx.targets.targets.is_empty() || rows.is_empty() {
-        ui.label(tr(lang, "没有规划目标可以统计", "No plan targets to count"));
+        ui.label(t.dash_no_targets);
         return None;
     }
 
@@ -280,19 +273,20 @@ pub fn show(ui: &mut Ui, state: &mut DashboardState, ctx: &PanelCtx) -> Option<P
             action = Some(a);
         }
         ui.horizontal(|ui| {
-            egui::ComboBox::from_label(tr(lang, "图表图层", "Chart layer"))
-                .selected_text(layer_name(state.chart_layer, lang))
-                .show_ui(ui, |ui| {
+            egui::ComboBox::from_label(t.dash_chart_layer).selected_text(layer_name(state.chart_layer, lang)).show_ui(
+                ui,
+                |ui| {
                     for l in layers.iter().map(|s| s.layer) {
                         ui.selectable_value(&mut state.chart_layer, l, layer_name(l, lang));
                     }
-                });
+                },
+            );
         });
         if let Some(a) = stack_chart(ui, &stack, state.chart_layer, ctx) {
             action = Some(a);
         }
         if counties.is_empty() {
-            ui.weak(tr(lang, "该图层没有分县目标", "This layer has no per-county targets"));
+            ui.weak(t.dash_no_county_targets);
         } else if let Some(a) = county_chart(ui, &counties, state.chart_layer, ctx) {
             action = Some(a);
         }
@@ -315,13 +309,14 @@ fn view_file_part(view: YearView) -> String {
 
 fn export_csv_dialog(state: &mut DashboardState, rows: &[StatRow], ctx: &PanelCtx) {
     let lang = ctx.lang;
-    let name = format!("{}-{}.csv", tr(lang, "规划目标完成情况", "progress"), view_file_part(ctx.view));
+    let t = lang.text();
+    let name = format!("{}-{}.csv", t.dash_file_name, view_file_part(ctx.view));
     let Some(path) = rfd::FileDialog::new().add_filter("CSV", &["csv"]).set_file_name(name).save_file() else {
         return;
     };
     state.message = Some(match export_stats_csv(&path, rows, lang) {
-        Ok(()) => (true, format!("{}{}", tr(lang, "已导出：", "Exported: "), path.display())),
-        Err(e) => (false, format!("{}{}: {e}", tr(lang, "导出失败：", "Export failed: "), path.display())),
+        Ok(()) => (true, format!("{}{}", t.exported, path.display())),
+        Err(e) => (false, format!("{}{}: {e}", t.export_failed, path.display())),
     });
 }
 

@@ -9,7 +9,7 @@ use binzhou_core::model::{PlanLayer, StatusClass};
 use binzhou_core::stats::{Figure, StatRow, figure_sites, is_behind};
 
 use super::labels::{amount_text, figure_label, figure_name, layer_name, row_short_title, row_title};
-use crate::app::i18n::{Lang, tr};
+use crate::app::i18n::Lang;
 use crate::app::map::style::status_colour;
 use crate::app::panels::ctx::{PanelAction, PanelCtx};
 
@@ -23,6 +23,7 @@ fn clickable(ui: &mut Ui, text: RichText, name: String) -> egui::Response {
 /// The table of figures, grouped by layer.
 pub(super) fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, ctx: &PanelCtx) -> Option<PanelAction> {
     let lang = ctx.lang;
+    let txt = lang.text();
     let view = ctx.view;
     let mut action = None;
     let mut by_layer: BTreeMap<PlanLayer, Vec<&StatRow>> = BTreeMap::new();
@@ -35,12 +36,12 @@ pub(super) fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, 
     let overdue_colour = status_colour(StatusClass::Overdue);
     egui::ScrollArea::horizontal().id_salt("dashboard-figures").show(ui, |ui| {
         egui::Grid::new("dashboard-figures-grid").striped(true).num_columns(7).min_col_width(28.0).show(ui, |ui| {
-            ui.strong(tr(lang, "目标项", "Target"));
-            ui.strong(tr(lang, "目标", "Goal"));
+            ui.strong(txt.dash_col_target);
+            ui.strong(txt.dash_col_goal);
             for f in Figure::COLUMNS {
                 ui.strong(figure_name(f, lang));
             }
-            ui.strong(tr(lang, "完成率", "Done %"));
+            ui.strong(txt.dash_col_percent);
             ui.end_row();
             for (layer, rs) in &by_layer {
                 ui.label(RichText::new(layer_name(*layer, lang)).strong());
@@ -51,7 +52,7 @@ pub(super) fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, 
                     let title = row_title(r, lang);
                     let sentence =
                         if lang == Lang::Zh || r.sentence_en.is_empty() { &r.sentence } else { &r.sentence_en };
-                    let behind_word = tr(lang, "未达标", "behind");
+                    let behind_word = txt.dash_behind;
                     let mut text = RichText::new(if behind {
                         format!("{} · {behind_word}", row_short_title(r, lang))
                     } else {
@@ -60,11 +61,8 @@ pub(super) fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, 
                     if behind {
                         text = text.color(ui.visuals().error_fg_color).strong();
                     }
-                    let hover = if behind {
-                        format!("{sentence}\n\n{}", tr(lang, "时段已结束，目标未完成", "Period over, target not met"))
-                    } else {
-                        sentence.clone()
-                    };
+                    let hover =
+                        if behind { format!("{sentence}\n\n{}", txt.dash_period_over) } else { sentence.clone() };
                     let name = if behind { format!("{title} · {behind_word}") } else { title };
                     if clickable(ui, text, name).on_hover_text(hover).clicked() {
                         action = Some(PanelAction::Select(r.sites.clone()));
@@ -84,7 +82,7 @@ pub(super) fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, 
                         }
                         let resp = clickable(ui, t, figure_label(r, f, lang)).on_hover_text(format!(
                             "{}: {}",
-                            tr(lang, "点击选择这些项目", "Click to select these sites"),
+                            txt.dash_click_to_select,
                             figure_name(f, lang)
                         ));
                         if resp.clicked() {
@@ -96,11 +94,7 @@ pub(super) fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, 
                     if behind {
                         t = t.color(ui.visuals().error_fg_color);
                     }
-                    ui.label(t).on_hover_text(format!(
-                        "{}: {}",
-                        tr(lang, "计划", "Planned"),
-                        amount_text(r.planned, km)
-                    ));
+                    ui.label(t).on_hover_text(format!("{}: {}", txt.dash_planned, amount_text(r.planned, km)));
                     ui.end_row();
                 }
             }
