@@ -4,7 +4,6 @@
 
 use std::sync::OnceLock;
 
-use binzhou_core::export::read_csv;
 use binzhou_core::index::SiteIndex;
 use binzhou_core::model::{Dataset, PlanLayer, Scope, Site, StatusClass, YearView};
 use binzhou_core::stats::{Figure, Period, PlanTargets, figure_sites, is_behind, progress};
@@ -333,6 +332,8 @@ fn the_table_csv_export_round_trips_chinese_text_and_commas() {
     tricky.tags_mut().district = Some("滨城区".into());
     tricky.tags_mut().lead_unit = Some("市住建局, 市城管局".into());
     tricky.set_extra("备注", serde_json::json!("含,逗号\n和换行"));
+    tricky.set_extra("链接", serde_json::json!("=HYPERLINK(\"http://evil.example\",\"详情\")"));
+    tricky.set_extra("高差", serde_json::json!(-3.5));
     ds.sites.push(tricky);
     let view = YearView::EndOf(2021);
     let all: Vec<usize> = (0..ds.sites.len()).collect();
@@ -342,14 +343,27 @@ fn the_table_csv_export_round_trips_chinese_text_and_commas() {
     table_panel::export_csv(&path, &ds, &all, &columns, view, Lang::Zh).unwrap();
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 with BOM");
-    let back = read_csv(std::str::from_utf8(&bytes).unwrap());
+    // Read back by the csv crate, not by anything of ours.
+    let back: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes["\u{feff}".len()..])
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
     assert_eq!(back.len(), ds.sites.len() + 1);
-    assert_eq!(back[0], columns.iter().map(|c| c.title().0).collect::<Vec<_>>());
+    // A cell a spreadsheet would run as a formula comes out behind a `'`;
+    // plain numbers, negative ones too, do not.
+    let excel_safe = |v: String| {
+        if v.starts_with(['=', '+', '-', '@', '\t', '\r']) && v.parse::<f64>().is_err() { format!("'{v}") } else { v }
+    };
+    assert_eq!(back[0], columns.iter().map(|c| excel_safe(c.title().0)).collect::<Vec<_>>());
     for (k, &i) in all.iter().enumerate() {
-        let want: Vec<String> = columns.iter().map(|c| cell(&ds.sites[i], c, view, true)).collect();
+        let want: Vec<String> = columns.iter().map(|c| excel_safe(cell(&ds.sites[i], c, view, true))).collect();
         assert_eq!(back[k + 1], want);
     }
     assert_eq!(back[6][1], "黄河三路(渤海十六路—渤海十七路),打通工程\"一期\"");
+    assert!(back[6].contains(&"'=HYPERLINK(\"http://evil.example\",\"详情\")".to_string()), "{:?}", back[6]);
+    assert!(back[6].contains(&"-3.5".to_string()), "{:?}", back[6]);
 
     let geo = dir.path().join("sites.geojson");
     table_panel::export_geojson(&geo, &ds, &all, "sites").unwrap();
@@ -365,7 +379,14 @@ fn the_dashboard_csv_export_round_trips_the_figures_and_sentences() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("progress.csv");
     dashboard::export_stats_csv(&path, &rows, Lang::Zh).unwrap();
-    let back = read_csv(&std::fs::read_to_string(&path).unwrap());
+    let text = std::fs::read_to_string(&path).unwrap();
+    let body = text.strip_prefix('\u{feff}').expect("UTF-8 with BOM");
+    let back: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
     assert_eq!(back.len(), rows.len() + 1);
     assert_eq!(back[0][0], "图层");
     for (r, line) in rows.iter().zip(&back[1..]) {

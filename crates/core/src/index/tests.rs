@@ -1,7 +1,8 @@
 //! Tests of the site index on small hand-made layouts near Binzhou.
 
 use geo::{
-    Coord, Distance, Geometry, GeometryCollection, Haversine, LineString, MultiPoint, Point, Polygon, Rect, Triangle,
+    Coord, Distance, Euclidean, Geometry, GeometryCollection, Haversine, LineString, MapCoords, MultiPoint, Point,
+    Polygon, Rect, Triangle,
 };
 
 use super::SiteIndex;
@@ -53,6 +54,37 @@ fn sites(geometries: Vec<Geometry<f64>>) -> Vec<Site> {
 
 fn indices(found: &[(usize, f64)]) -> Vec<usize> {
     found.iter().map(|&(i, _)| i).collect()
+}
+
+/// Every site with its distance from `q` as `SiteIndex::nearest` and
+/// `SiteIndex::within` document it, by a plain scan that does not use the
+/// index: each geometry is mapped into the equirectangular frame centred on
+/// `q` (`x = Δlon·cos(lat_q)·R`, `y = Δlat·R`) and measured with geo's
+/// Euclidean distance (0 inside a polygon). Nearest first, ties to the
+/// earlier site.
+fn scan_by_distance(s: &[Site], q: Point<f64>) -> Vec<(usize, f64)> {
+    const R: f64 = 6_371_008.8;
+    let (lon0, lat0) = (q.x(), q.y());
+    let to_local = |c: Coord<f64>| Coord {
+        x: (c.x - lon0).to_radians() * lat0.to_radians().cos() * R,
+        y: (c.y - lat0).to_radians() * R,
+    };
+    let mut all: Vec<(usize, f64)> = s
+        .iter()
+        .enumerate()
+        .map(|(i, site)| (i, Euclidean.distance(&Point::new(0.0, 0.0), &site.geometry.map_coords(to_local))))
+        .collect();
+    all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    all
+}
+
+/// The same sites in the same order, at the same distances to a micrometre
+/// (the scan's arithmetic differs from the index's in the last bits).
+fn assert_same_sites_and_distances(got: &[(usize, f64)], want: &[(usize, f64)], what: &str) {
+    assert_eq!(indices(got), indices(want), "{what}");
+    for (&(i, d), &(_, e)) in got.iter().zip(want) {
+        assert!((d - e).abs() <= 1e-6 * e.max(1.0), "{what}: site {i} at {d} m, the scan says {e} m");
+    }
 }
 
 #[test]
@@ -209,10 +241,16 @@ fn nearest_agrees_with_a_brute_force_scan_of_exact_distances() {
     // Queries far north and south check the box lower bound at latitudes
     // other than the one the tree frame was scaled for.
     for q in [pt(0.0, 0.0), pt(1500.0, -700.0), pt(-2500.0, 2500.0), pt(500.0, 2.0e6), pt(-500.0, -2.0e6)] {
-        let mut brute = index.within(&s, q, f64::INFINITY);
+        let mut brute = scan_by_distance(&s, q);
         assert_eq!(brute.len(), s.len());
+        // With no limit on the radius, `within` finds every site, in the scan's order.
+        assert_same_sites_and_distances(&index.within(&s, q, f64::INFINITY), &brute, "within ∞");
+        for radius in [150.0, 600.0] {
+            let inside: Vec<(usize, f64)> = brute.iter().copied().filter(|&(_, d)| d <= radius).collect();
+            assert_same_sites_and_distances(&index.within(&s, q, radius), &inside, &format!("within {radius} m"));
+        }
         brute.truncate(12);
-        assert_eq!(index.nearest(&s, q, 12), brute);
+        assert_same_sites_and_distances(&index.nearest(&s, q, 12), &brute, "nearest 12");
     }
 }
 
