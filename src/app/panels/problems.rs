@@ -29,7 +29,7 @@ fn file_name(path: &str) -> &str {
 /// The text of a problem's message cell, in the interface's language: also
 /// its accessible name.
 pub fn message_text(p: &Problem, lang: Lang) -> String {
-    p.message_in(lang == Lang::Zh).to_string()
+    p.message_in(lang == Lang::Zh)
 }
 
 /// Draws the panel; returns the box to zoom to when a located problem was clicked.
