@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use binzhou_core::load::{LoadOptions, load_file};
+use binzhou_core::model::Severity;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_binzhou-sites"));
@@ -237,4 +238,46 @@ fn audit_finds_each_planted_problem_and_nothing_in_a_clean_file() {
     let (_, out, _) = run(&["audit", "--year", "2022", "--json", "--data", clean.to_str().unwrap(), "--data", d]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["entries"], serde_json::json!([]), "a clean file raises nothing");
+}
+
+/// Saves are atomic: `gen` writes through `binzhou_core::save::write_atomic`
+/// (as every export does). Killed with SIGKILL at a random moment, again and
+/// again, the file is always the old version or a complete new one, and
+/// parses. Rounds: `BINZHOU_KILL_ROUNDS` (default 12; `scripts/kill-test-saves`
+/// runs 100).
+#[cfg(unix)]
+#[test]
+fn a_save_killed_at_any_moment_leaves_the_old_file_or_the_new_one_never_half() {
+    let rounds: u64 = std::env::var("BINZHOU_KILL_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(12);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sites.geojson");
+    let out_s = out.to_str().unwrap();
+    let (code, _, err) = run(&["gen", "--features", "50", "--seed", "1", "--out", out_s]);
+    assert_eq!(code, 0, "{err}");
+    // How long one full save takes here, so the kills land before, during and after the rename.
+    let started = std::time::Instant::now();
+    let (code, _, err) = run(&["gen", "--features", "20000", "--seed", "2", "--out", out_s]);
+    assert_eq!(code, 0, "{err}");
+    let full = started.elapsed().as_millis().max(20) as u64;
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..rounds {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let wait = seed % (full + full / 4);
+        let mut child = bin()
+            .args(["gen", "--features", "20000", "--seed", &round.to_string(), "--out", out_s])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(wait));
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        let ds = load_file(&out, &LoadOptions::default(), &|_, _| {});
+        let errors: Vec<_> = ds.problems.iter().filter(|p| p.severity == Severity::Error).collect();
+        assert!(errors.is_empty(), "round {round} (killed after {wait} ms): {errors:?}");
+        let n = ds.files[0].features_read;
+        assert!(n == 50 || n == 20000, "round {round}: {n} features, neither the old file nor a whole new one");
+    }
 }
