@@ -183,9 +183,10 @@ pub enum Code {
     NullGeometry,
     /// `geometry` has no coordinates.
     EmptyGeometry,
-    /// A ring was closed by the loader (1-based).
+    /// A ring was closed by the loader.
     RingClosed {
-        /// Which ring of the geometry, counting from 1.
+        /// Which ring of the geometry, counting all its rings from 0 (the
+        /// first polygon's outer ring).
         ring: usize,
     },
     /// A polygon is invalid.
