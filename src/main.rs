@@ -2,7 +2,7 @@
 
 use clap::Parser;
 
-use binzhou_sites::cli::{Cli, CliLang, check_first_path, run};
+use binzhou_sites::cli::{Cli, check_first_path, resolve_lang, run};
 
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
@@ -11,7 +11,7 @@ fn main() -> std::process::ExitCode {
         .with_writer(binzhou_tiles::logging::redacting(std::io::stderr))
         .init();
     let cli = Cli::parse();
-    let lang = CliLang::resolve(cli.lang, |k| std::env::var(k).ok());
+    let lang = resolve_lang(cli.lang, |k| std::env::var(k).ok());
     let result = match cli.command {
         Some(cmd) => run(cmd, lang, &mut std::io::stdout().lock()),
         None => check_first_path(&cli.data, lang).and_then(|()| open_app(cli.data, cli.gnss)),

@@ -12,6 +12,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub use crate::app::i18n::Lang;
+
 use binzhou_core::synthetic::GenOptions;
 
 /// binzhou-sites: map viewer of the sites of Binzhou's City Quality
@@ -32,35 +34,20 @@ pub struct Cli {
     /// The language of messages: zh or en (default: from LC_ALL / LC_MESSAGES /
     /// LANG, Chinese when they name zh_*).
     #[arg(long, global = true, value_enum)]
-    pub lang: Option<CliLang>,
+    pub lang: Option<Lang>,
 }
 
-/// The command line's languages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum CliLang {
-    /// 简体中文
-    Zh,
-    /// English
-    En,
-}
-
-impl CliLang {
-    /// `--lang` when given, else the locale: the first of `LC_ALL`,
-    /// `LC_MESSAGES` and `LANG` that is set decides (`zh_CN.UTF-8` → Chinese).
-    pub fn resolve(given: Option<CliLang>, env: impl Fn(&str) -> Option<String>) -> CliLang {
-        if let Some(l) = given {
-            return l;
-        }
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(|k| env(k).filter(|v| !v.is_empty()));
-        match locale {
-            Some(l) if l.to_ascii_lowercase().starts_with("zh") => CliLang::Zh,
-            _ => CliLang::En,
-        }
+/// The command line's language: `--lang` when given, else the locale: the
+/// first of `LC_ALL`, `LC_MESSAGES` and `LANG` that is set decides
+/// (`zh_CN.UTF-8` → Chinese, anything else English).
+pub fn resolve_lang(given: Option<Lang>, env: impl Fn(&str) -> Option<String>) -> Lang {
+    if let Some(l) = given {
+        return l;
     }
-
-    /// Whether messages are in Chinese.
-    pub fn zh(self) -> bool {
-        self == CliLang::Zh
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(|k| env(k).filter(|v| !v.is_empty()));
+    match locale {
+        Some(l) if l.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
+        _ => Lang::En,
     }
 }
 
@@ -142,7 +129,7 @@ pub fn parse_from(s: Option<&str>) -> anyhow::Result<Option<binzhou_core::crs::C
 /// Refuses to open the app on a first argument that names neither a
 /// subcommand nor an existing file or folder (a mistyped command would
 /// otherwise open a window on nothing), suggesting the nearest command.
-pub fn check_first_path(data: &[PathBuf], lang: CliLang) -> anyhow::Result<()> {
+pub fn check_first_path(data: &[PathBuf], lang: Lang) -> anyhow::Result<()> {
     use clap::CommandFactory;
     let Some(first) = data.first() else {
         return Ok(());
@@ -158,7 +145,7 @@ pub fn check_first_path(data: &[PathBuf], lang: CliLang) -> anyhow::Result<()> {
         .map(|name| (strsim::damerau_levenshtein(&word, &name), name))
         .filter(|(d, name)| *d <= 2.max(name.len() / 3))
         .min();
-    let zh = lang.zh();
+    let zh = lang == Lang::Zh;
     Err(match nearest {
         Some((_, name)) if zh => anyhow::anyhow!("没有这个命令或文件：{word}；您是想用 {name} 吗？"),
         Some((_, name)) => anyhow::anyhow!("no such command or file: {word}; did you mean {name}?"),
@@ -168,13 +155,13 @@ pub fn check_first_path(data: &[PathBuf], lang: CliLang) -> anyhow::Result<()> {
 }
 
 /// Runs a subcommand in `lang`; returns the process exit code.
-pub fn run(cmd: Command, lang: CliLang, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
+pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
     match cmd {
         Command::Validate { files, from, zh } => {
-            validate::run(out, &files, parse_from(from.as_deref())?, zh || lang.zh())
+            validate::run(out, &files, parse_from(from.as_deref())?, zh || lang == Lang::Zh)
         }
         Command::Stats { year, data, json } => stats::run(out, year, &data, json),
-        Command::Audit { year, data, json } => audit::run(out, year, &data, json, lang.zh()),
+        Command::Audit { year, data, json } => audit::run(out, year, &data, json, lang == Lang::Zh),
         Command::Convert { input, from, out } => convert::run(&input, parse_from(from.as_deref())?, &out),
         Command::Gen { features, seed, out } => {
             gen_data::run(&GenOptions { features, seed }, &out)?;
@@ -194,17 +181,17 @@ mod tests {
 
     #[test]
     fn a_chinese_locale_makes_the_command_line_speak_chinese_unless_told_otherwise() {
-        assert_eq!(CliLang::resolve(None, env(&[("LANG", "zh_CN.UTF-8")])), CliLang::Zh);
-        assert_eq!(CliLang::resolve(None, env(&[("LANG", "C.UTF-8")])), CliLang::En);
-        assert_eq!(CliLang::resolve(None, env(&[])), CliLang::En);
-        assert_eq!(CliLang::resolve(Some(CliLang::En), env(&[("LANG", "zh_CN.UTF-8")])), CliLang::En);
+        assert_eq!(resolve_lang(None, env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
+        assert_eq!(resolve_lang(None, env(&[("LANG", "C.UTF-8")])), Lang::En);
+        assert_eq!(resolve_lang(None, env(&[])), Lang::En);
+        assert_eq!(resolve_lang(Some(Lang::En), env(&[("LANG", "zh_CN.UTF-8")])), Lang::En);
     }
 
     #[test]
     fn lc_all_outranks_lang() {
         let vars = [("LC_ALL", "en_US.UTF-8"), ("LANG", "zh_CN.UTF-8")];
-        assert_eq!(CliLang::resolve(None, env(&vars)), CliLang::En);
+        assert_eq!(resolve_lang(None, env(&vars)), Lang::En);
         let vars = [("LC_ALL", ""), ("LC_MESSAGES", "zh_TW.UTF-8"), ("LANG", "en_US.UTF-8")];
-        assert_eq!(CliLang::resolve(None, env(&vars)), CliLang::Zh);
+        assert_eq!(resolve_lang(None, env(&vars)), Lang::Zh);
     }
 }

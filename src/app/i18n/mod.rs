@@ -16,10 +16,10 @@ mod text;
 
 pub use text::Text;
 
-/// The language of the user interface.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// The language of the user interface (and of the command line's `--lang`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
 pub enum Lang {
-    /// Simplified Chinese (the default).
+    /// Simplified Chinese (the app's default).
     #[default]
     Zh,
     /// English.
