@@ -160,26 +160,10 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::source::SourceSpec;
-    use crate::testkit::{Mode, TileServer, png_tile};
+    use crate::testkit::{Mode, TileServer, city_tile, loopback_layer as remote_layer, png_tile};
 
     fn t(z: u8, x: u32, y: u32) -> TileCoord {
         TileCoord::new(z, x, y).unwrap()
-    }
-
-    /// Binzhou's main city at zoom 12.
-    fn city_tile() -> TileCoord {
-        t(12, 3390, 1588)
-    }
-
-    fn remote_layer(template: &str) -> RemoteLayer {
-        let spec = SourceSpec::CustomXyz {
-            name: "Loopback".into(),
-            template: template.into(),
-            subdomains: vec![],
-            gcj02: false,
-        };
-        spec.remote_layers(None).unwrap().remove(0)
     }
 
     fn health() -> Arc<SourceHealth> {

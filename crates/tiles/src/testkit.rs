@@ -215,3 +215,24 @@ impl LogCapture {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
+
+/// Binzhou's main city at zoom 12: tile 3390/1588 (see `coord`).
+pub fn city_tile() -> TileCoord {
+    TileCoord::new(12, 3390, 1588).unwrap()
+}
+
+/// A custom XYZ source (named "Loopback") for `template`, e.g. a
+/// [`TileServer::template`].
+pub fn loopback_spec(template: &str, gcj02: bool) -> crate::source::SourceSpec {
+    crate::source::SourceSpec::CustomXyz {
+        name: "Loopback".into(),
+        template: template.into(),
+        subdomains: vec![],
+        gcj02,
+    }
+}
+
+/// The one layer of [`loopback_spec`].
+pub fn loopback_layer(template: &str) -> crate::source::RemoteLayer {
+    loopback_spec(template, false).remote_layers(None).unwrap().remove(0)
+}

@@ -38,18 +38,7 @@ fn t(z: u8, x: u32, y: u32) -> TileCoord {
     TileCoord::new(z, x, y).unwrap()
 }
 
-/// Binzhou's main city at zoom 12: tile 3390/1588 (see `tiles::coord`).
-fn city_tile() -> TileCoord {
-    t(12, 3390, 1588)
-}
-
-fn custom(template: &str, gcj02: bool) -> SourceSpec {
-    SourceSpec::CustomXyz { name: "Loopback".into(), template: template.into(), subdomains: vec![], gcj02 }
-}
-
-fn remote_layer(template: &str) -> RemoteLayer {
-    custom(template, false).remote_layers(None).unwrap().remove(0)
-}
+use binzhou_tiles::testkit::{city_tile, loopback_layer as remote_layer, loopback_spec as custom};
 
 fn health() -> Arc<SourceHealth> {
     Arc::new(SourceHealth::new("test"))
