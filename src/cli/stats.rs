@@ -32,8 +32,8 @@ pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &Path, json: b
     writeln!(out, "Progress against the plan's targets at {when}  ({} sites)", ds.sites.len())?;
     writeln!(
         out,
-        "{:<20} {:<10} {:<8} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "layer", "scope", "kind", "period", "target", "done", "in prog", "not st", "overdue", "percent"
+        "{:<20} {:<10} {:<8} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "layer", "scope", "kind", "period", "target", "planned", "done", "in prog", "not st", "overdue", "percent"
     )?;
     let fmt = |v: f64, unit: &str| {
         if unit == "km" { format!("{v:.1}km") } else { format!("{v:.0}") }
@@ -42,12 +42,13 @@ pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &Path, json: b
         let scope = pad(&r.district.clone().unwrap_or_else(|| r.scope.key().to_string()), 10);
         writeln!(
             out,
-            "{:<20} {} {:<8} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            "{:<20} {} {:<8} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
             r.layer.key(),
             scope,
             r.kind.as_deref().unwrap_or("-"),
             r.period.label(),
-            r.target.map(|t| fmt(t, &r.unit)).unwrap_or_else(|| format!("({})", fmt(r.planned, &r.unit))),
+            r.target.map(|t| fmt(t, &r.unit)).unwrap_or_else(|| "-".into()),
+            fmt(r.planned, &r.unit),
             fmt(r.done, &r.unit),
             fmt(r.in_progress, &r.unit),
             fmt(r.not_started, &r.unit),
@@ -55,6 +56,10 @@ pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &Path, json: b
             r.percent.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "-".into()),
         )?;
     }
+    writeln!(
+        out,
+        "done + in prog + not st + overdue = planned; in prog and not st count only sites whose plan year has not passed"
+    )?;
     Ok(0)
 }
 

@@ -391,7 +391,7 @@ fn the_dashboard_csv_export_round_trips_the_figures_and_sentences() {
     assert_eq!(back[0][0], "图层");
     for (r, line) in rows.iter().zip(&back[1..]) {
         assert_eq!(line[0], r.layer.name_zh());
-        assert_eq!(line[13], r.sentence, "the plan's sentence survives, commas and all");
+        assert_eq!(line[14], r.sentence, "the plan's sentence survives, commas and all");
         let done: f64 = line[8].parse().unwrap();
         assert!((done - r.done).abs() < 0.006);
     }

@@ -125,7 +125,9 @@ pub fn write_sites_csv<W: Write>(
     )
 }
 
-/// The progress figures as CSV, one line per target row.
+/// The progress figures as CSV, one line per target row. Done, in progress
+/// (on time), not started (on time) and overdue add up to planned; the
+/// started part of overdue follows it.
 pub fn write_stats_csv<W: Write>(w: &mut W, rows: &[crate::stats::StatRow], zh: bool) -> std::io::Result<()> {
     let header: Vec<String> = if zh {
         [
@@ -138,9 +140,10 @@ pub fn write_stats_csv<W: Write>(w: &mut W, rows: &[crate::stats::StatRow], zh: 
             "单位",
             "计划",
             "已完成",
-            "在建",
-            "未开工",
-            "逾期",
+            "在建(未逾期)",
+            "未开工(未逾期)",
+            "逾期未完成",
+            "其中逾期已开工",
             "完成率%",
             "方案原文",
         ]
@@ -155,9 +158,10 @@ pub fn write_stats_csv<W: Write>(w: &mut W, rows: &[crate::stats::StatRow], zh: 
             "unit",
             "planned",
             "done",
-            "in_progress",
-            "not_started",
+            "in_progress_on_time",
+            "not_started_on_time",
             "overdue",
+            "overdue_started",
             "percent",
             "sentence",
         ]
@@ -183,6 +187,7 @@ pub fn write_stats_csv<W: Write>(w: &mut W, rows: &[crate::stats::StatRow], zh: 
                 num(r.in_progress),
                 num(r.not_started),
                 num(r.overdue),
+                num(r.overdue_started),
                 r.percent.map(|p| format!("{p:.1}")).unwrap_or_default(),
                 if zh { r.sentence.clone() } else { r.sentence_en.clone() },
             ]

@@ -2,6 +2,7 @@
 //! coordinate systems. One test binary for all of them keeps links small.
 #![allow(clippy::unwrap_used)]
 
+mod figures_agree;
 mod loading_bad_input;
 mod loading_crs;
 

@@ -8,7 +8,7 @@
 //! Nothing else in `src/app` spells out interface text: a test below makes
 //! sure no Chinese is left outside this module.
 
-use binzhou_core::model::{LayerKey, Msg, Severity, StatusClass, YearView};
+use binzhou_core::model::{LayerKey, Msg, Severity, StatusClass, YearView, names};
 
 mod basemap;
 mod panels;
@@ -171,31 +171,96 @@ impl Lang {
         }
     }
 
-    /// A length in km, with the unit.
+    /// A length, in metres below one kilometre and in kilometres above.
     pub fn km(self, km: f64) -> String {
+        let m = km * 1000.0;
         match self {
+            Lang::Zh if m < 1000.0 => format!("{m:.0} 米"),
             Lang::Zh => format!("{km:.2} 公里"),
+            Lang::En if m < 1000.0 => format!("{m:.0} m"),
             Lang::En => format!("{km:.2} km"),
         }
     }
 
-    /// An area in m², with the unit (and hectares when large).
+    /// An area: in m² up to one hectare, in hectares up to one km², and in
+    /// km² (with the hectares beside them) above.
     pub fn area(self, m2: f64) -> String {
         let ha = m2 / 10_000.0;
+        let km2 = m2 / 1_000_000.0;
         match self {
-            Lang::Zh if ha >= 1.0 => format!("{m2:.0} 平方米（{ha:.2} 公顷）"),
+            Lang::Zh if km2 >= 1.0 => format!("{km2:.2} 平方公里（{ha:.0} 公顷）"),
+            Lang::Zh if ha >= 1.0 => format!("{ha:.2} 公顷"),
             Lang::Zh => format!("{m2:.0} 平方米"),
-            Lang::En if ha >= 1.0 => format!("{m2:.0} m² ({ha:.2} ha)"),
+            Lang::En if km2 >= 1.0 => format!("{km2:.2} km² ({ha:.0} ha)"),
+            Lang::En if ha >= 1.0 => format!("{ha:.2} ha"),
             Lang::En => format!("{m2:.0} m²"),
+        }
+    }
+
+    /// A `kind` value by its name (unknown kinds as the data wrote them).
+    pub fn kind(self, code: &str) -> String {
+        names::or_raw(names::kind(code), code, self == Lang::Zh)
+    }
+
+    /// A county by its name in this language (unknown names as written).
+    pub fn district(self, name: &str) -> String {
+        names::or_raw(names::district(name), name, self == Lang::Zh)
+    }
+
+    /// A `source` value by its name.
+    pub fn source(self, code: &str) -> String {
+        names::or_raw(names::source(code), code, self == Lang::Zh)
+    }
+
+    /// An extra property's label: its name when known, else its key.
+    pub fn property(self, key: &str) -> String {
+        names::or_raw(names::property(key), key, self == Lang::Zh)
+    }
+
+    /// A geometry's type.
+    pub fn geometry_type(self, g: &geo::Geometry<f64>) -> &'static str {
+        names::geometry_type(g).pick(self == Lang::Zh)
+    }
+
+    /// What a chart's amount axis counts: sites, or kilometres.
+    pub fn axis_amount(self, km: bool) -> &'static str {
+        match (self, km) {
+            (Lang::Zh, true) => "长度（公里）",
+            (Lang::Zh, false) => "项目数（个）",
+            (Lang::En, true) => "Length (km)",
+            (Lang::En, false) => "Number of sites",
+        }
+    }
+
+    /// A feature by its 1-based number in its file.
+    pub fn feature_number(self, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("第 {n} 个要素"),
+            Lang::En => format!("Feature {n}"),
+        }
+    }
+
+    /// A file and the feature's 1-based number in it.
+    pub fn file_feature(self, file: &str, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("{file}（第 {n} 个要素）"),
+            Lang::En => format!("{file} (feature {n})"),
+        }
+    }
+
+    /// The started part of an overdue figure.
+    pub fn overdue_started(self, amount: &str) -> String {
+        match self {
+            Lang::Zh => format!("其中已开工 {amount}"),
+            Lang::En => format!("of which started: {amount}"),
         }
     }
 
     /// The scope of a site.
     pub fn scope(self, scope: binzhou_core::model::Scope) -> &'static str {
-        match (self, scope) {
-            (Lang::Zh, s) => s.name_zh(),
-            (Lang::En, binzhou_core::model::Scope::MainCity) => "Main city",
-            (Lang::En, binzhou_core::model::Scope::County) => "County",
+        match self {
+            Lang::Zh => scope.name_zh(),
+            Lang::En => scope.name_en(),
         }
     }
 
@@ -252,6 +317,23 @@ mod tests {
         }
         assert_eq!(Lang::Zh.year_short(YearView::Latest), "最新");
         assert_eq!(Lang::En.year_short(YearView::Latest), "Latest");
+    }
+
+    #[test]
+    fn areas_read_in_square_metres_hectares_or_square_kilometres_by_size() {
+        assert_eq!(Lang::Zh.area(3_500.0), "3500 平方米");
+        assert_eq!(Lang::Zh.area(52_000.0), "5.20 公顷");
+        assert_eq!(Lang::Zh.area(2_003_000_000.0), "2003.00 平方公里（200300 公顷）");
+        assert_eq!(Lang::En.area(52_000.0), "5.20 ha");
+        assert_eq!(Lang::En.area(1_500_000.0), "1.50 km² (150 ha)");
+    }
+
+    #[test]
+    fn lengths_read_in_metres_below_a_kilometre() {
+        assert_eq!(Lang::Zh.km(0.35), "350 米");
+        assert_eq!(Lang::Zh.km(2.5), "2.50 公里");
+        assert_eq!(Lang::En.km(0.999), "999 m");
+        assert_eq!(Lang::En.km(12.0), "12.00 km");
     }
 
     #[test]

@@ -264,6 +264,14 @@ pub struct Text {
     pub dash_click_to_select: &'static str,
     pub dash_kind_road: &'static str,
     pub dash_kind_bridge: &'static str,
+    pub dash_hint_planned: &'static str,
+    pub dash_hint_done: &'static str,
+    pub dash_hint_in_progress: &'static str,
+    pub dash_hint_not_started: &'static str,
+    pub dash_hint_overdue: &'static str,
+    pub dash_percent_hint: &'static str,
+    pub dash_axis_percent: &'static str,
+    pub dash_figures_add_up: &'static str,
 }
 
 pub(super) const ZH: Text = Text {
@@ -526,6 +534,14 @@ Install one and restart, e.g. `sudo apt install fonts-wqy-microhei` (Debian/Ubun
     dash_click_to_select: "点击选择这些项目",
     dash_kind_road: "道路",
     dash_kind_bridge: "桥梁",
+    dash_hint_planned: "数据中计入该目标的项目（或公里数）",
+    dash_hint_done: "到所选年份年底已完成",
+    dash_hint_in_progress: "已开工、未完成，且未过计划年份",
+    dash_hint_not_started: "未开工，且未过计划年份",
+    dash_hint_overdue: "计划年份已过仍未完成（含已开工和未开工）",
+    dash_percent_hint: "已完成 ÷ 目标（无目标数时 ÷ 计划）",
+    dash_axis_percent: "完成率（已完成 ÷ 目标）",
+    dash_figures_add_up: "已完成 + 在建 + 未开工 + 逾期 = 计划；与地图图例的四类相同。",
 };
 
 pub(super) const EN: Text = Text {
@@ -788,4 +804,12 @@ Install one and restart, e.g. `sudo apt install fonts-wqy-microhei` (Debian/Ubun
     dash_click_to_select: "Click to select these sites",
     dash_kind_road: "roads",
     dash_kind_bridge: "bridges",
+    dash_hint_planned: "Sites (or km) in the data that count towards the target",
+    dash_hint_done: "Completed by the end of the selected year",
+    dash_hint_in_progress: "Started, not completed, plan year not yet passed",
+    dash_hint_not_started: "Not started, plan year not yet passed",
+    dash_hint_overdue: "Plan year passed and still not completed (started or not)",
+    dash_percent_hint: "Done ÷ target (÷ planned where the plan gives no figure)",
+    dash_axis_percent: "Done as % of target",
+    dash_figures_add_up: "Done + in progress + not started + overdue = planned; the same four classes as the map legend.",
 };

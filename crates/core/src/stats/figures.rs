@@ -2,7 +2,7 @@
 //! which sites each figure of a row counts, whether a row is behind, and the
 //! per-layer, per-year and per-county sums the charts draw.
 
-use crate::model::{Dataset, PlanLayer, Progress, YearView};
+use crate::model::{Dataset, PlanLayer, StatusClass, YearView};
 use crate::stats::StatRow;
 use crate::stats::looks::class_slot;
 
@@ -13,17 +13,22 @@ pub enum Figure {
     Planned,
     /// Completed by the view.
     Done,
-    /// Started, not completed (overdue or not).
+    /// Started, not completed, still within the plan year.
     InProgress,
-    /// Not started (overdue or not).
+    /// Not started, still within the plan year.
     NotStarted,
-    /// Not done although the plan year has passed.
+    /// Not done although the plan year has passed, started or not.
     Overdue,
 }
 
 impl Figure {
-    /// The four figures shown as columns.
-    pub const COLUMNS: [Figure; 4] = [Figure::Done, Figure::InProgress, Figure::NotStarted, Figure::Overdue];
+    /// The figures shown as columns: what is planned, then the four parts
+    /// it splits into (which add up to it).
+    pub const COLUMNS: [Figure; 5] =
+        [Figure::Planned, Figure::Done, Figure::InProgress, Figure::NotStarted, Figure::Overdue];
+
+    /// The four parts of [`Figure::Planned`], one per status class.
+    pub const PARTS: [Figure; 4] = [Figure::Done, Figure::InProgress, Figure::NotStarted, Figure::Overdue];
 
     /// This figure of a row.
     pub fn of(self, row: &StatRow) -> f64 {
@@ -38,19 +43,20 @@ impl Figure {
 }
 
 /// The sites counted in one figure of a row, in dataset order. The same
-/// split as [`progress()`]: in progress and not started include overdue sites.
+/// split as [`progress()`](crate::stats::progress): the four columns are the
+/// map's four status classes, so they never overlap.
 pub fn figure_sites(ds: &Dataset, view: YearView, row: &StatRow, figure: Figure) -> Vec<usize> {
     row.sites
         .iter()
         .copied()
         .filter(|&i| {
-            let st = ds.sites[i].status(view);
+            let class = ds.sites[i].status(view).class();
             match figure {
                 Figure::Planned => true,
-                Figure::Done => st.progress == Progress::Done,
-                Figure::InProgress => st.progress == Progress::InProgress,
-                Figure::NotStarted => st.progress == Progress::NotStarted,
-                Figure::Overdue => st.overdue,
+                Figure::Done => class == StatusClass::Done,
+                Figure::InProgress => class == StatusClass::InProgress,
+                Figure::NotStarted => class == StatusClass::NotStarted,
+                Figure::Overdue => class == StatusClass::Overdue,
             }
         })
         .collect()
@@ -197,6 +203,7 @@ mod tests {
             in_progress: 0.0,
             not_started: planned - done,
             overdue: 0.0,
+            overdue_started: 0.0,
             percent: None,
             sentence: String::new(),
             sentence_en: String::new(),

@@ -24,12 +24,17 @@ pub struct StatRow {
     pub planned: f64,
     /// Sites (or km) of `planned` completed by the view.
     pub done: f64,
-    /// Sites (or km) of `planned` started but not completed by the view.
+    /// Sites (or km) of `planned` started, not completed, and still within
+    /// their plan year at the view.
     pub in_progress: f64,
-    /// Sites (or km) of `planned` not started by the view.
+    /// Sites (or km) of `planned` not started and still within their plan year.
     pub not_started: f64,
-    /// Not done although the plan year has passed (a subset of the two above).
+    /// Sites (or km) of `planned` not completed although their plan year has
+    /// passed, started or not. `done + in_progress + not_started + overdue`
+    /// is always `planned`: the four are the map's four status classes.
     pub overdue: f64,
+    /// The part of `overdue` that has at least started ("其中已开工").
+    pub overdue_started: f64,
     /// done / target (or done / planned where there is no figure), in percent.
     pub percent: Option<f64>,
     /// The plan's sentence for the target, in Chinese.
@@ -99,6 +104,7 @@ pub fn progress(ds: &Dataset, targets: &PlanTargets, view: YearView) -> Vec<Stat
                 in_progress: 0.0,
                 not_started: 0.0,
                 overdue: 0.0,
+                overdue_started: 0.0,
                 percent: None,
                 sentence: t.sentence.clone(),
                 sentence_en: t.sentence_en.clone(),
@@ -111,13 +117,16 @@ pub fn progress(ds: &Dataset, targets: &PlanTargets, view: YearView) -> Vec<Stat
                 let amount = s.amount();
                 let st = s.status(view);
                 row.planned += amount;
-                match st.progress {
-                    Progress::Done => row.done += amount,
-                    Progress::InProgress => row.in_progress += amount,
-                    Progress::NotStarted => row.not_started += amount,
-                }
-                if st.overdue {
-                    row.overdue += amount;
+                match st.class() {
+                    StatusClass::Done => row.done += amount,
+                    StatusClass::InProgress => row.in_progress += amount,
+                    StatusClass::NotStarted => row.not_started += amount,
+                    StatusClass::Overdue => {
+                        row.overdue += amount;
+                        if st.progress == Progress::InProgress {
+                            row.overdue_started += amount;
+                        }
+                    }
                 }
                 row.sites.push(i);
             }
@@ -166,6 +175,7 @@ mod tests {
         };
         let r = mc2020(&at(2020));
         assert_eq!((r.target, r.planned, r.done, r.overdue), (Some(36.0), 2.0, 1.0, 1.0));
+        assert_eq!(r.done + r.in_progress + r.not_started + r.overdue, r.planned, "the four figures add up");
         assert_eq!(r.sites, vec![0, 1]);
         let r = mc2020(&at(2021));
         assert_eq!((r.done, r.overdue), (2.0, 0.0));
@@ -181,6 +191,6 @@ mod tests {
             .find(|r| r.layer == PlanLayer::PocketPark && r.scope == Scope::MainCity && r.period == Period::Y2021To2022)
             .unwrap();
         assert_eq!((r21.planned, r21.overdue, r21.not_started), (1.0, 1.0, 0.0));
-        assert_eq!(r21.in_progress, 1.0);
+        assert_eq!((r21.in_progress, r21.overdue_started), (0.0, 1.0), "overdue is not also in progress");
     }
 }

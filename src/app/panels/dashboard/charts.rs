@@ -74,18 +74,30 @@ pub(super) fn layers_chart(ui: &mut Ui, layers: &[LayerSummary], ctx: &PanelCtx)
         })
         .collect();
     let names: Vec<String> = layers.iter().map(|s| layer_short_name(s.layer, lang).to_string()).collect();
-    let resp = plot("dashboard-layers", 150.0)
+    let text_colour = ui.visuals().strong_text_color();
+    let resp = plot("dashboard-layers", 170.0)
         .x_axis_formatter(index_axis(names))
         .x_grid_spacer(unit_spacer())
         .y_axis_formatter(|m, _| format!("{:.0}%", m.value))
+        .y_axis_label(lang.text().dash_axis_percent)
         .include_y(0.0)
-        .include_y(110.0)
+        .include_y(125.0)
         .show(ui, |pui| {
             pui.bar_chart(BarChart::new(lang.text().dash_target, target).allow_hover(false));
             pui.bar_chart(
                 BarChart::new(lang.text().dash_done, done)
                     .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone())),
             );
+            // Each bar says its percent and "done / target" above it.
+            for (x, s) in layers.iter().enumerate() {
+                let km = s.layer.counts_km();
+                let text = format!("{:.0}%\n{}/{}", s.percent(), amount_text(s.done, km), amount_text(s.goal, km));
+                let at = PlotPoint::new(x as f64, s.percent().max(100.0) + 2.0);
+                pui.text(
+                    egui_plot::Text::new("", at, RichText::new(text).small().color(text_colour))
+                        .anchor(egui::Align2::CENTER_BOTTOM),
+                );
+            }
         });
     let p = clicked_point(&resp)?;
     let s = layers.get(usize::try_from(p.x.round() as i64).ok()?)?;
@@ -122,13 +134,31 @@ pub(super) fn stack_chart(ui: &mut Ui, stack: &YearStack, layer: PlanLayer, ctx:
     }
     legend(ui, StatusClass::ALL.iter().map(|&c| (status_colour(c), lang.status(c))));
     let names: Vec<String> = STACK_YEARS.iter().map(|y| y.to_string()).collect();
-    let resp = plot("dashboard-by-year", 150.0)
+    let text_colour = ui.visuals().strong_text_color();
+    let top = (0..STACK_YEARS.len()).map(|y| stack.amounts[y].iter().sum::<f64>()).fold(0.0, f64::max);
+    let resp = plot("dashboard-by-year", 170.0)
         .x_axis_formatter(index_axis(names))
         .x_grid_spacer(unit_spacer())
+        .y_axis_label(lang.axis_amount(km))
         .include_y(0.0)
+        .include_y(top * 1.2)
         .show(ui, |pui| {
             for c in charts {
                 pui.bar_chart(c);
+            }
+            // Each year's bar says how much is done out of its total.
+            for y in 0..STACK_YEARS.len() {
+                let total: f64 = stack.amounts[y].iter().sum();
+                let done = stack.amounts[y][0];
+                let text = format!("{}/{}", amount_text(done, km), amount_text(total, km));
+                pui.text(
+                    egui_plot::Text::new(
+                        "",
+                        PlotPoint::new(y as f64, total),
+                        RichText::new(text).small().color(text_colour),
+                    )
+                    .anchor(egui::Align2::CENTER_BOTTOM),
+                );
             }
         });
     let p = clicked_point(&resp)?;
@@ -144,7 +174,8 @@ pub(super) fn stack_chart(ui: &mut Ui, stack: &YearStack, layer: PlanLayer, ctx:
     None
 }
 
-/// Done against target per county for the layer's per-county targets.
+/// Done against target per county for the layer's per-county targets, one
+/// row per county so every county is named.
 pub(super) fn county_chart(
     ui: &mut Ui,
     counties: &[CountySummary],
@@ -154,56 +185,75 @@ pub(super) fn county_chart(
     let lang = ctx.lang;
     let km = layer.counts_km();
     ui.label(RichText::new(format!("{}{}", layer_name(layer, lang), lang.text().dash_per_county_chart)).strong());
+    // The first county on top.
+    let row = |x: usize| (counties.len() - 1 - x) as f64;
+    let target_colour = Color32::from_gray(128).gamma_multiply(0.6);
     let target: Vec<Bar> = counties
         .iter()
         .enumerate()
         .map(|(x, c)| {
-            Bar::new(x as f64 - 0.2, c.goal)
-                .width(0.38)
-                .fill(Color32::from_gray(128).gamma_multiply(0.6))
-                .name(format!("{} · {}: {}", c.district, lang.text().dash_target_lower, amount_text(c.goal, km)))
+            Bar::new(row(x) + 0.2, c.goal).width(0.38).fill(target_colour).name(format!(
+                "{} · {}: {}",
+                lang.district(&c.district),
+                lang.text().dash_target_lower,
+                amount_text(c.goal, km)
+            ))
         })
         .collect();
     let done: Vec<Bar> = counties
         .iter()
         .enumerate()
         .map(|(x, c)| {
-            Bar::new(x as f64 + 0.2, c.done).width(0.38).fill(status_colour(StatusClass::Done)).name(format!(
+            Bar::new(row(x) - 0.2, c.done).width(0.38).fill(status_colour(StatusClass::Done)).name(format!(
                 "{} · {}: {}",
-                c.district,
+                lang.district(&c.district),
                 lang.text().dash_done_lower,
                 amount_text(c.done, km)
             ))
         })
         .collect();
-    legend(
-        ui,
-        [
-            (Color32::from_gray(128).gamma_multiply(0.6), lang.text().dash_target),
-            (status_colour(StatusClass::Done), lang.text().dash_done),
-        ],
-    );
-    let names: Vec<String> = counties.iter().map(|c| c.district.clone()).collect();
-    let resp = plot("dashboard-counties", 150.0)
-        .x_axis_formatter(index_axis(names))
-        .x_grid_spacer(unit_spacer())
-        .include_y(0.0)
+    legend(ui, [(target_colour, lang.text().dash_target), (status_colour(StatusClass::Done), lang.text().dash_done)]);
+    let mut names: Vec<String> = counties.iter().map(|c| lang.district(&c.district)).collect();
+    names.reverse();
+    let widest = counties.iter().map(|c| c.goal.max(c.done)).fold(0.0, f64::max);
+    let text_colour = ui.visuals().strong_text_color();
+    let height = 34.0 + 26.0 * counties.len() as f32;
+    let resp = plot("dashboard-counties", height)
+        .show_grid([true, false])
+        .y_axis_formatter(index_axis(names))
+        .y_grid_spacer(unit_spacer())
+        .y_axis_min_width(72.0)
+        .x_axis_label(lang.axis_amount(km))
+        .include_x(0.0)
+        .include_x(widest * 1.25)
         .show(ui, |pui| {
             pui.bar_chart(
                 BarChart::new(lang.text().dash_target, target)
+                    .horizontal()
                     .color(Color32::from_gray(128))
                     .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone())),
             );
             pui.bar_chart(
                 BarChart::new(lang.text().dash_done, done)
+                    .horizontal()
                     .color(status_colour(StatusClass::Done))
                     .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone())),
             );
+            for (x, c) in counties.iter().enumerate() {
+                let text = format!("{}/{}", amount_text(c.done, km), amount_text(c.goal, km));
+                let at = PlotPoint::new(c.goal.max(c.done), row(x));
+                pui.text(
+                    egui_plot::Text::new("", at, RichText::new(format!(" {text}")).small().color(text_colour))
+                        .anchor(egui::Align2::LEFT_CENTER),
+                );
+            }
         });
     let p = clicked_point(&resp)?;
-    let x = p.x.round();
-    let c = counties.get(usize::try_from(x as i64).ok()?)?;
-    Some(PanelAction::Select(if p.x < x { c.sites.clone() } else { c.done_sites.clone() }))
+    let y = p.y.round();
+    let x = counties.len().checked_sub(1)?.checked_sub(usize::try_from(y as i64).ok()?)?;
+    let c = counties.get(x)?;
+    // The upper bar of a row is the target (all its sites), the lower one what is done.
+    Some(PanelAction::Select(if p.y > y { c.sites.clone() } else { c.done_sites.clone() }))
 }
 
 /// A row of colour swatches with names, above a chart.

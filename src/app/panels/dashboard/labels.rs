@@ -16,6 +16,18 @@ pub fn figure_name(figure: Figure, lang: Lang) -> &'static str {
     }
 }
 
+/// What a figure's column counts, for its header's tooltip.
+pub fn figure_hint(figure: Figure, lang: Lang) -> &'static str {
+    let t = lang.text();
+    match figure {
+        Figure::Planned => t.dash_hint_planned,
+        Figure::Done => t.dash_hint_done,
+        Figure::InProgress => t.dash_hint_in_progress,
+        Figure::NotStarted => t.dash_hint_not_started,
+        Figure::Overdue => t.dash_hint_overdue,
+    }
+}
+
 /// A figure as shown: km with one decimal, counts as whole numbers.
 pub fn amount_text(v: f64, km: bool) -> String {
     if km { format!("{v:.1}") } else { format!("{v:.0}") }

@@ -273,14 +273,11 @@ pub fn show(ui: &mut Ui, state: &mut DashboardState, ctx: &PanelCtx) -> Option<P
             action = Some(a);
         }
         ui.horizontal(|ui| {
-            egui::ComboBox::from_label(t.dash_chart_layer).selected_text(layer_name(state.chart_layer, lang)).show_ui(
-                ui,
-                |ui| {
-                    for l in layers.iter().map(|s| s.layer) {
-                        ui.selectable_value(&mut state.chart_layer, l, layer_name(l, lang));
-                    }
-                },
-            );
+            crate::app::panels::labelled_combo(ui, t.dash_chart_layer, layer_name(state.chart_layer, lang), |ui| {
+                for l in layers.iter().map(|s| s.layer) {
+                    ui.selectable_value(&mut state.chart_layer, l, layer_name(l, lang));
+                }
+            });
         });
         if let Some(a) = stack_chart(ui, &stack, state.chart_layer, ctx) {
             action = Some(a);

@@ -8,7 +8,7 @@ use egui::{RichText, Sense, Ui};
 use binzhou_core::model::{PlanLayer, StatusClass};
 use binzhou_core::stats::{Figure, StatRow, figure_sites, is_behind};
 
-use super::labels::{amount_text, figure_label, figure_name, layer_name, row_short_title, row_title};
+use super::labels::{amount_text, figure_hint, figure_label, figure_name, layer_name, row_short_title, row_title};
 use crate::app::i18n::Lang;
 use crate::app::map::style::status_colour;
 use crate::app::panels::ctx::{PanelAction, PanelCtx};
@@ -35,11 +35,11 @@ pub(super) fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, 
     let done_colour = status_colour(StatusClass::Done);
     let overdue_colour = status_colour(StatusClass::Overdue);
     egui::ScrollArea::horizontal().id_salt("dashboard-figures").show(ui, |ui| {
-        egui::Grid::new("dashboard-figures-grid").striped(true).num_columns(7).min_col_width(28.0).show(ui, |ui| {
+        egui::Grid::new("dashboard-figures-grid").striped(true).num_columns(8).min_col_width(28.0).show(ui, |ui| {
             ui.strong(txt.dash_col_target);
             ui.strong(txt.dash_col_goal);
             for f in Figure::COLUMNS {
-                ui.strong(figure_name(f, lang));
+                ui.strong(figure_name(f, lang)).on_hover_text(figure_hint(f, lang));
             }
             ui.strong(txt.dash_col_percent);
             ui.end_row();
@@ -80,11 +80,11 @@ pub(super) fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, 
                         } else if f == Figure::Overdue && v > 0.0 {
                             t = t.color(overdue_colour).strong();
                         }
-                        let resp = clickable(ui, t, figure_label(r, f, lang)).on_hover_text(format!(
-                            "{}: {}",
-                            txt.dash_click_to_select,
-                            figure_name(f, lang)
-                        ));
+                        let mut hover = format!("{}: {}", txt.dash_click_to_select, figure_name(f, lang));
+                        if f == Figure::Overdue && v > 0.0 {
+                            hover = format!("{hover}\n{}", lang.overdue_started(&amount_text(r.overdue_started, km)));
+                        }
+                        let resp = clickable(ui, t, figure_label(r, f, lang)).on_hover_text(hover);
                         if resp.clicked() {
                             action = Some(PanelAction::Select(figure_sites(ctx.dataset, view, r, f)));
                         }
@@ -94,11 +94,12 @@ pub(super) fn figures_table(ui: &mut Ui, rows: &[StatRow], show_counties: bool, 
                     if behind {
                         t = t.color(ui.visuals().error_fg_color);
                     }
-                    ui.label(t).on_hover_text(format!("{}: {}", txt.dash_planned, amount_text(r.planned, km)));
+                    ui.label(t).on_hover_text(txt.dash_percent_hint);
                     ui.end_row();
                 }
             }
         });
     });
+    ui.label(RichText::new(txt.dash_figures_add_up).small().weak());
     action
 }
