@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use crate::model::{Dataset, LayerKey, Site, StatusClass, YearView};
+use crate::model::{Dataset, LayerKey, Site, StatusClass, YearView, names};
 
 /// A column of the table: a model field, or an extra property by name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -47,6 +47,7 @@ impl Column {
     pub const MODEL: [Column; 14] = [
         Column::Id,
         Column::Name,
+        Column::Status,
         Column::Layer,
         Column::Kind,
         Column::Task,
@@ -56,29 +57,34 @@ impl Column {
         Column::PlanYear,
         Column::Started,
         Column::Completed,
-        Column::Status,
         Column::LengthKm,
         Column::AreaM2,
     ];
 
-    /// The header: Chinese, English.
+    /// The header: Chinese, English. Known extra properties get a readable
+    /// name; other keys are shown as the data wrote them.
     pub fn title(&self) -> (String, String) {
         let (zh, en) = match self {
-            Column::Id => ("编号", "id"),
-            Column::Name => ("名称", "name"),
-            Column::Layer => ("图层", "layer"),
-            Column::Kind => ("类型", "kind"),
-            Column::Task => ("任务", "task"),
-            Column::LeadUnit => ("牵头单位", "lead_unit"),
-            Column::District => ("区县", "district"),
-            Column::Scope => ("范围", "scope"),
-            Column::PlanYear => ("计划年份", "plan_year"),
-            Column::Started => ("开工", "started"),
-            Column::Completed => ("完工", "completed"),
-            Column::Status => ("状态", "status"),
-            Column::LengthKm => ("长度(km)", "length_km"),
-            Column::AreaM2 => ("面积(m²)", "area_m2"),
-            Column::Extra(k) => return (k.clone(), k.clone()),
+            Column::Id => ("编号", "ID"),
+            Column::Name => ("名称", "Name"),
+            Column::Layer => ("图层", "Layer"),
+            Column::Kind => ("类型", "Kind"),
+            Column::Task => ("任务", "Task"),
+            Column::LeadUnit => ("牵头单位", "Lead unit"),
+            Column::District => ("区县", "County"),
+            Column::Scope => ("范围", "Scope"),
+            Column::PlanYear => ("计划年份", "Plan year"),
+            Column::Started => ("开工", "Started"),
+            Column::Completed => ("完工", "Completed"),
+            Column::Status => ("状态", "Status"),
+            Column::LengthKm => ("长度(km)", "Length (km)"),
+            Column::AreaM2 => ("面积(m²)", "Area (m²)"),
+            Column::Extra(k) => {
+                return match names::property(k) {
+                    Some(n) => (n.zh.into(), n.en.into()),
+                    None => (k.clone(), k.clone()),
+                };
+            }
         };
         (zh.into(), en.into())
     }
@@ -116,11 +122,11 @@ pub fn cell(site: &Site, col: &Column, view: YearView, zh: bool) -> String {
                 site.layer().name_en()
             }
         }
-        Column::Kind => opt(site.kind()),
+        Column::Kind => site.kind().map(|k| names::or_raw(names::kind(k), k, zh)).unwrap_or_default(),
         Column::Task => site.task.map(|t| t.to_string()).unwrap_or_default(),
         Column::LeadUnit => opt(site.lead_unit()),
-        Column::District => opt(site.district()),
-        Column::Scope => site.scope.map(|s| if zh { s.name_zh() } else { s.key() }.to_string()).unwrap_or_default(),
+        Column::District => site.district().map(|d| names::or_raw(names::district(d), d, zh)).unwrap_or_default(),
+        Column::Scope => site.scope.map(|s| if zh { s.name_zh() } else { s.name_en() }.to_string()).unwrap_or_default(),
         Column::PlanYear => site.plan_year.map(|y| y.to_string()).unwrap_or_default(),
         Column::Started => site.started.map(|d| d.to_string()).unwrap_or_default(),
         Column::Completed => site.completed.map(|d| d.to_string()).unwrap_or_default(),

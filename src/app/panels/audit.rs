@@ -142,7 +142,13 @@ pub fn show(ui: &mut Ui, state: &mut AuditState, ctx: &PanelCtx) -> Option<Panel
                                 let entry = &cache.entries[e];
                                 let msg = if lang == Lang::Zh { &entry.message_zh } else { &entry.message_en };
                                 let resp = ui
-                                    .add(egui::Label::new(msg.as_str()).sense(Sense::click()).truncate())
+                                    .add(
+                                        // One tooltip: ours, with the full text and the ids.
+                                        egui::Label::new(msg.as_str())
+                                            .sense(Sense::click())
+                                            .truncate()
+                                            .show_tooltip_when_elided(false),
+                                    )
                                     .on_hover_cursor(egui::CursorIcon::PointingHand)
                                     .on_hover_text(format!("{msg}\n{}", entry.ids.join(", ")));
                                 resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, msg));

@@ -1,12 +1,11 @@
 //! The identify panel: everything known about the selected site.
 
 use egui::{Grid, RichText, ScrollArea, Ui};
-use geo::Geometry;
 
 use crate::app::data::MapData;
 use crate::app::i18n::Lang;
 use crate::app::map::style::{darker, status_colour};
-use binzhou_core::model::{Site, YearView};
+use binzhou_core::model::{LayerKey, Site, YearView};
 
 use super::swatch;
 
@@ -17,33 +16,46 @@ pub enum IdentifyAction {
     Close,
 }
 
-fn geometry_name(g: &Geometry<f64>) -> &'static str {
-    match g {
-        Geometry::Point(_) => "Point",
-        Geometry::Line(_) => "Line",
-        Geometry::LineString(_) => "LineString",
-        Geometry::Polygon(_) => "Polygon",
-        Geometry::MultiPoint(_) => "MultiPoint",
-        Geometry::MultiLineString(_) => "MultiLineString",
-        Geometry::MultiPolygon(_) => "MultiPolygon",
-        Geometry::GeometryCollection(_) => "GeometryCollection",
-        Geometry::Rect(_) => "Rect",
-        Geometry::Triangle(_) => "Triangle",
-    }
-}
-
-fn value_text(v: &serde_json::Value) -> String {
+fn value_text(lang: Lang, key: &str, v: &serde_json::Value) -> String {
     match v {
+        serde_json::Value::String(s) if key == "source" => lang.source(s),
         serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => "null".into(),
+        serde_json::Value::Null => lang.text().none.into(),
         other => other.to_string(),
     }
 }
 
-fn row(ui: &mut Ui, name: &str, value: impl Into<egui::WidgetText>) {
+/// The properties a file gives beyond the model's fields, each under its
+/// readable name, with the key as written in the file as a tooltip.
+fn extra_rows(ui: &mut Ui, site: &Site, lang: Lang) {
+    for (k, v) in site.extras().iter() {
+        ui.label(RichText::new(lang.property(&k)).weak()).on_hover_text(&*k);
+        ui.add(egui::Label::new(value_text(lang, &k, &v)).wrap());
+        ui.end_row();
+    }
+}
+
+/// A reference feature's title: its name, else a name-like property, else
+/// its number in the file.
+fn reference_title(site: &Site, own_id: bool, lang: Lang) -> String {
+    if site.name() != site.id() || own_id {
+        return site.name().to_string();
+    }
+    for k in binzhou_core::model::names::NAME_KEYS {
+        if let Some(serde_json::Value::String(n)) = site.extra(k)
+            && !n.trim().is_empty()
+        {
+            return n;
+        }
+    }
+    lang.feature_number(site.origin.index as usize + 1)
+}
+
+fn row(ui: &mut Ui, name: &str, value: impl Into<egui::WidgetText>) -> egui::Response {
     ui.label(RichText::new(name).weak());
-    ui.add(egui::Label::new(value).wrap());
+    let resp = ui.add(egui::Label::new(value).wrap());
     ui.end_row();
+    resp
 }
 
 fn opt<T: ToString>(lang: Lang, v: Option<T>) -> String {
@@ -63,6 +75,8 @@ fn measure_rows(ui: &mut Ui, lang: Lang, name: &str, computed: String, declared:
 pub fn show(ui: &mut Ui, data: &MapData, i: usize, lang: Lang) -> Option<IdentifyAction> {
     let t = lang.text();
     let site: &Site = data.dataset.sites.get(i)?;
+    let reference = matches!(site.layer(), LayerKey::Reference(_));
+    let own_id = data.dataset.has_own_id(i);
     let mut action = None;
     ui.horizontal(|ui| {
         ui.label(RichText::new(t.identify_heading).weak());
@@ -75,20 +89,36 @@ pub fn show(ui: &mut Ui, data: &MapData, i: usize, lang: Lang) -> Option<Identif
             }
         });
     });
-    ui.heading(site.name());
+    ui.heading(if reference { reference_title(site, own_id, lang) } else { site.name().to_string() });
     ui.separator();
     ScrollArea::vertical().auto_shrink([false, true]).show(ui, |ui| {
         Grid::new("identify-grid").num_columns(2).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-            row(ui, t.f_id, site.id());
+            if own_id || !reference {
+                row(ui, t.f_id, site.id());
+            }
             row(ui, t.f_layer, lang.layer(site.layer()));
-            row(ui, t.f_kind, opt(lang, site.kind()));
-            row(ui, t.f_task, site.task.map(|n| lang.task(n)).unwrap_or_else(|| t.none.into()));
-            row(ui, t.f_lead_unit, opt(lang, site.lead_unit()));
-            row(ui, t.f_district, opt(lang, site.district()));
-            row(ui, t.f_scope, opt(lang, site.scope.map(|s| lang.scope(s))));
-            row(ui, t.f_plan_year, opt(lang, site.plan_year));
-            row(ui, t.f_started, opt(lang, site.started));
-            row(ui, t.f_completed, opt(lang, site.completed));
+            if reference {
+                // A reference feature shows only the plan fields its file gives.
+                let given = [
+                    (t.f_kind, site.kind().map(|k| lang.kind(k))),
+                    (t.f_district, site.district().map(|d| lang.district(d))),
+                    (t.f_lead_unit, site.lead_unit().map(str::to_string)),
+                ];
+                for (name, v) in given {
+                    if let Some(v) = v {
+                        row(ui, name, v);
+                    }
+                }
+            } else {
+                row(ui, t.f_kind, opt(lang, site.kind().map(|k| lang.kind(k))));
+                row(ui, t.f_task, site.task.map(|n| lang.task(n)).unwrap_or_else(|| t.none.into()));
+                row(ui, t.f_lead_unit, opt(lang, site.lead_unit()));
+                row(ui, t.f_district, opt(lang, site.district().map(|d| lang.district(d))));
+                row(ui, t.f_scope, opt(lang, site.scope.map(|s| lang.scope(s))));
+                row(ui, t.f_plan_year, opt(lang, site.plan_year));
+                row(ui, t.f_started, opt(lang, site.started));
+                row(ui, t.f_completed, opt(lang, site.completed));
+            }
             let len = site.length_km();
             if len > 0.0 || site.declared_length_km().is_some() {
                 let declared = site.declared_length_km().map(|d| lang.km(d));
@@ -99,10 +129,18 @@ pub fn show(ui: &mut Ui, data: &MapData, i: usize, lang: Lang) -> Option<Identif
                 let declared = site.declared_area_m2().map(|d| lang.area(d));
                 measure_rows(ui, lang, t.f_area, lang.area(area), declared);
             }
-            row(ui, t.f_geometry, geometry_name(&site.geometry));
-            row(ui, t.f_source, opt(lang, site.source()));
+            row(ui, t.f_geometry, lang.geometry_type(&site.geometry));
+            if let Some(src) = site.source() {
+                row(ui, t.f_source, lang.source(src));
+            } else if !reference {
+                row(ui, t.f_source, t.none);
+            }
             if let Some(f) = data.dataset.files.get(site.origin.file as usize) {
-                row(ui, t.f_file, format!("{} #{}", f.display_name(), site.origin.index));
+                row(ui, t.f_file, lang.file_feature(&f.display_name(), site.origin.index as usize + 1))
+                    .on_hover_text(f.path.display().to_string());
+            }
+            if reference {
+                extra_rows(ui, site, lang);
             }
         });
         if site.has_schedule() {
@@ -124,13 +162,11 @@ pub fn show(ui: &mut Ui, data: &MapData, i: usize, lang: Lang) -> Option<Identif
                 }
             });
         }
-        if !site.extras().is_empty() {
+        if !reference && !site.extras().is_empty() {
             ui.add_space(8.0);
             ui.label(RichText::new(t.other_properties).strong());
             Grid::new("identify-extra").num_columns(2).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-                for (k, v) in site.extras().iter() {
-                    row(ui, &k, value_text(&v));
-                }
+                extra_rows(ui, site, lang);
             });
         }
     });

@@ -19,6 +19,22 @@ pub mod year;
 
 use egui::{Color32, Rect, Sense, Ui, vec2};
 
+/// A drop-down with its label before it (as forms read), named by that label
+/// for screen readers and tests.
+pub fn labelled_combo(
+    ui: &mut Ui,
+    label: &str,
+    selected: impl Into<egui::WidgetText>,
+    add_contents: impl FnOnce(&mut Ui),
+) -> egui::Response {
+    let label = ui.label(label);
+    egui::ComboBox::from_id_salt(("labelled-combo", label.id))
+        .selected_text(selected)
+        .show_ui(ui, add_contents)
+        .response
+        .labelled_by(label.id)
+}
+
 /// A small colour square, as in legends.
 pub fn swatch(ui: &mut Ui, fill: Color32, stroke: Color32) -> egui::Response {
     let (rect, resp) = ui.allocate_exact_size(vec2(14.0, 14.0), Sense::hover());

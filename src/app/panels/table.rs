@@ -19,8 +19,9 @@ use egui::{Align, RichText, Sense, Ui};
 use egui_extras::{Column as TableColumn, TableBuilder};
 
 use super::ctx::{DataKey, PanelAction, PanelCtx};
+use super::labelled_combo;
 use crate::app::i18n::Lang;
-use crate::app::map::style::status_colour;
+use crate::app::map::style::{darker, status_colour};
 use binzhou_core::model::{Dataset, LayerKey, StatusClass, YearView};
 use binzhou_core::table::{Column, Filter, Sort, cell, columns_for, rows};
 
@@ -216,7 +217,7 @@ fn filter_bar(ui: &mut Ui, state: &mut TableState, lang: Lang) {
             .labelled_by(label.id);
         let f = &mut state.filter;
         let status_text = f.status.map(|s| lang.status(s)).unwrap_or(any);
-        egui::ComboBox::from_label(t.table_by_status).selected_text(status_text).show_ui(ui, |ui| {
+        labelled_combo(ui, t.table_by_status, status_text, |ui| {
             ui.selectable_value(&mut f.status, None, any);
             for s in StatusClass::ALL {
                 ui.selectable_value(&mut f.status, Some(s), lang.status(s));
@@ -228,21 +229,21 @@ fn filter_bar(ui: &mut Ui, state: &mut TableState, lang: Lang) {
             .and_then(|k| ch.layers.iter().find(|l| &l.1 == k))
             .map(|l| if lang == Lang::Zh { l.2.clone() } else { l.3.clone() })
             .unwrap_or_else(|| any.to_string());
-        egui::ComboBox::from_label(t.table_by_layer).selected_text(layer_text).show_ui(ui, |ui| {
+        labelled_combo(ui, t.table_by_layer, layer_text, |ui| {
             ui.selectable_value(&mut f.layer, None, any);
             for (_, key, zh, en) in &ch.layers {
                 ui.selectable_value(&mut f.layer, Some(key.clone()), if lang == Lang::Zh { zh } else { en });
             }
         });
-        let district_text = f.district.clone().unwrap_or_else(|| any.to_string());
-        egui::ComboBox::from_label(t.table_by_county).selected_text(district_text).show_ui(ui, |ui| {
+        let district_text = f.district.as_deref().map(|d| lang.district(d)).unwrap_or_else(|| any.to_string());
+        labelled_combo(ui, t.table_by_county, district_text, |ui| {
             ui.selectable_value(&mut f.district, None, any);
             for d in &ch.districts {
-                ui.selectable_value(&mut f.district, Some(d.clone()), d);
+                ui.selectable_value(&mut f.district, Some(d.clone()), lang.district(d));
             }
         });
         let year_text = f.plan_year.map(|y| y.to_string()).unwrap_or_else(|| any.to_string());
-        egui::ComboBox::from_label(t.table_by_plan_year).selected_text(year_text).show_ui(ui, |ui| {
+        labelled_combo(ui, t.table_by_plan_year, year_text, |ui| {
             ui.selectable_value(&mut f.plan_year, None, any);
             for &y in &ch.years {
                 ui.selectable_value(&mut f.plan_year, Some(y), y.to_string());
@@ -260,7 +261,9 @@ fn column_width(col: &Column) -> f32 {
         Column::Name => 210.0,
         Column::Layer => 120.0,
         Column::LeadUnit => 150.0,
-        Column::Kind | Column::Task | Column::PlanYear | Column::Status => 64.0,
+        Column::Task | Column::PlanYear => 64.0,
+        Column::Kind => 96.0,
+        Column::Status => 84.0,
         Column::District | Column::Scope | Column::Started | Column::Completed | Column::LengthKm => 84.0,
         Column::AreaM2 => 90.0,
         Column::Extra(_) => 110.0,
@@ -361,11 +364,11 @@ pub fn show(ui: &mut Ui, state: &mut TableState, ctx: &PanelCtx) -> Option<Panel
                     for col in columns.iter() {
                         row.col(|ui| {
                             let text = cell(site, col, ctx.view, zh);
-                            let text = if *col == Column::Status && site.has_schedule() {
-                                RichText::new(text).color(status_colour(site.status(ctx.view).class()))
-                            } else {
-                                RichText::new(text)
-                            };
+                            if *col == Column::Status && site.has_schedule() {
+                                // A swatch, not coloured text: it stays readable on a selected row.
+                                let c = status_colour(site.status(ctx.view).class());
+                                super::swatch(ui, c, darker(c));
+                            }
                             // Not selectable: a click on the text is a click on the row.
                             ui.add(egui::Label::new(text).selectable(false));
                         });

@@ -97,12 +97,16 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
         let st = s.status(view);
         if st.overdue {
             let py = s.plan_year.unwrap_or_default();
-            let state_zh = if st.progress == Progress::InProgress { "在建" } else { "未开工" };
+            let (state_zh, state_en) = if st.progress == Progress::InProgress {
+                ("在建", "in progress")
+            } else {
+                ("未开工", "not started")
+            };
             out.push(entry(
                 AuditKind::Overdue,
                 vec![i],
                 format!("{}：计划{py}年完成，仍{state_zh}", s.name()),
-                format!("{}: planned for {py}, still {:?}", s.name(), st.progress),
+                format!("{}: planned for {py}, still {state_en}", s.name()),
             ));
         }
         if let (Some(a), Some(c)) = (s.started, s.completed)
@@ -115,12 +119,12 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
                 format!("{}: completed {c} before started {a}", s.name()),
             ));
         }
-        if let Some(why) = validity::invalidity(&s.geometry) {
+        if let Some(why) = validity::invalidity_in_both(&s.geometry) {
             out.push(entry(
                 AuditKind::InvalidGeometry,
                 vec![i],
-                format!("{}：几何图形无效（{why}）", s.name()),
-                format!("{}: invalid geometry ({why})", s.name()),
+                format!("{}：几何图形无效（{}）", s.name(), why.zh),
+                format!("{}: invalid geometry ({})", s.name(), why.en),
             ));
         }
     }

@@ -77,6 +77,16 @@ impl Dataset {
         self.problems.iter().filter(|p| p.severity == super::Severity::Error).count()
     }
 
+    /// Whether site `i`'s id came from its file, rather than being made up by
+    /// the loader from the file's path and the feature's position.
+    pub fn has_own_id(&self, i: usize) -> bool {
+        let Some(s) = self.sites.get(i) else { return false };
+        match self.files.get(s.origin.file as usize) {
+            Some(f) => s.id() != format!("{}#{}", f.path.display(), s.origin.index),
+            None => true,
+        }
+    }
+
     /// The index in `sites` of the first site with this id.
     pub fn find_by_id(&self, id: &str) -> Option<usize> {
         self.sites.iter().position(|s| s.id() == id)

@@ -173,4 +173,12 @@ impl Scope {
             Scope::County => "各县(市、区)",
         }
     }
+
+    /// The scope's name in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Scope::MainCity => "Main city",
+            Scope::County => "County",
+        }
+    }
 }

@@ -6,6 +6,7 @@ mod extras;
 mod layer;
 pub mod measure;
 mod msg;
+pub mod names;
 pub mod problem;
 mod site;
 mod status;

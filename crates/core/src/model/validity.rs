@@ -30,7 +30,8 @@ pub fn invalidity(g: &Geometry<f64>) -> Option<String> {
     invalidity_in_both(g).map(|m| m.en)
 }
 
-/// [`invalidity`] in English (`geo`'s words) and in Chinese.
+/// [`invalidity`] in English (`geo`'s words, which count from 0) and in
+/// Chinese (which counts rings, polygons and points from 1, as people do).
 ///
 /// ```
 /// use binzhou_core::model::validity::invalidity_in_both;
@@ -45,10 +46,10 @@ pub fn invalidity_in_both(g: &Geometry<f64>) -> Option<Msg> {
         Geometry::Polygon(p) => p.check_validation().err().map(|e| Msg::new(e.to_string(), polygon_zh(&e))),
         Geometry::MultiPolygon(p) => p.check_validation().err().map(|e| {
             let zh = match &e {
-                InvalidMultiPolygon::InvalidPolygon(i, why) => format!("第 {} 个多边形：{}", i.0, polygon_zh(why)),
-                InvalidMultiPolygon::ElementsOverlaps(a, b) => format!("第 {} 与第 {} 个多边形重叠", a.0, b.0),
+                InvalidMultiPolygon::InvalidPolygon(i, why) => format!("第 {} 个多边形：{}", i.0 + 1, polygon_zh(why)),
+                InvalidMultiPolygon::ElementsOverlaps(a, b) => format!("第 {} 与第 {} 个多边形重叠", a.0 + 1, b.0 + 1),
                 InvalidMultiPolygon::ElementsTouchOnALine(a, b) => {
-                    format!("第 {} 与第 {} 个多边形沿线相接", a.0, b.0)
+                    format!("第 {} 与第 {} 个多边形沿线相接", a.0 + 1, b.0 + 1)
                 }
             };
             Msg::new(e.to_string(), zh)
@@ -60,7 +61,7 @@ pub fn invalidity_in_both(g: &Geometry<f64>) -> Option<Msg> {
 fn ring_zh(r: &RingRole) -> String {
     match r {
         RingRole::Exterior => "外环".into(),
-        RingRole::Interior(i) => format!("第 {i} 个内环"),
+        RingRole::Interior(i) => format!("第 {} 个内环", i + 1),
     }
 }
 
@@ -68,7 +69,7 @@ fn polygon_zh(e: &InvalidPolygon) -> String {
     match e {
         InvalidPolygon::TooFewPointsInRing(r) => format!("{}不足 3 个不同的顶点", ring_zh(r)),
         InvalidPolygon::SelfIntersection(r) => format!("{}自相交", ring_zh(r)),
-        InvalidPolygon::NonFiniteCoord(r, i) => format!("{}第 {} 个坐标不是有限数", ring_zh(r), i.0),
+        InvalidPolygon::NonFiniteCoord(r, i) => format!("{}第 {} 个坐标不是有限数", ring_zh(r), i.0 + 1),
         InvalidPolygon::InteriorRingNotContainedInExteriorRing(r) => format!("{}不在外环之内", ring_zh(r)),
         InvalidPolygon::IntersectingRingsOnALine(a, b) => format!("{}与{}沿线相交", ring_zh(a), ring_zh(b)),
         InvalidPolygon::IntersectingRingsOnAnArea(a, b) => format!("{}与{}面状相交", ring_zh(a), ring_zh(b)),
