@@ -1,10 +1,11 @@
-//! The command line: `validate`, `stats`, `audit`, `convert`, `gen`, `bench`. With no
+//! The command line: `info`, `validate`, `stats`, `audit`, `convert`, `gen`, `bench`. With no
 //! subcommand the binary opens the desktop app.
 
 mod audit;
 mod bench;
 mod convert;
 mod gen_data;
+mod info;
 mod stats;
 mod validate;
 
@@ -53,6 +54,19 @@ pub fn resolve_lang(given: Option<Lang>, env: impl Fn(&str) -> Option<String>) -
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// What files hold, as ogrinfo tells it: per layer the feature count,
+    /// geometry types, extent, coordinate system, encoding and fields.
+    Info {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Also list every feature: id, name, properties and its geodesic
+        /// length (km) or area (m² and km²).
+        #[arg(long)]
+        features: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check GeoJSON files and print every problem as file:feature#id:field: message.
     Validate {
         #[arg(required = true)]
@@ -157,6 +171,7 @@ pub fn check_first_path(data: &[PathBuf], lang: Lang) -> anyhow::Result<()> {
 /// Runs a subcommand in `lang`; returns the process exit code.
 pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
     match cmd {
+        Command::Info { files, features, json } => info::run(out, &files, features, json, lang),
         Command::Validate { files, from, zh } => {
             validate::run(out, &files, parse_from(from.as_deref())?, zh || lang == Lang::Zh)
         }

@@ -16,6 +16,7 @@ pub mod crs;
 pub mod export;
 pub mod gnss;
 pub mod index;
+pub mod info;
 pub mod load;
 pub mod mercator;
 pub mod model;
