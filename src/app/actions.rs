@@ -85,18 +85,13 @@ impl App {
 
     pub(super) fn select(&mut self, i: usize, fly: bool) {
         self.selected = Some(i);
+        let opening = !self.state.panels.identify;
         self.state.panels.identify = true;
         if fly && let Some(site) = self.data.dataset.sites.get(i) {
-            let b = site.bbox;
-            let zoom = self.camera().zoom.max(15.0);
-            match self.map.transform {
-                Some(t) => {
-                    let fit = map::zoom_to_fit(&b, t.rect.size()).min(17.0);
-                    let c = b.center();
-                    self.map.fly_to(c.x, c.y, fit.min(zoom.max(15.0)), true);
-                }
-                None => self.map.fit(b, zoom, true),
-            }
+            // Close enough to see it, not closer than needed; once the
+            // identify panel has taken its space when it is just opening.
+            let max_zoom = self.camera().zoom.clamp(15.0, 17.0);
+            self.fit_later = Some((site.bbox, max_zoom, u8::from(opening)));
         }
     }
 

@@ -100,7 +100,10 @@ pub struct App {
     /// Sites a report panel selected (a dashboard figure, an audit entry), ringed on the map.
     highlight: Vec<usize>,
     /// Their bounds, fitted once the table that lists them has taken its space.
-    fit_later: Option<(geo::Rect<f64>, u8)>,
+    fit_later: Option<(geo::Rect<f64>, f64, u8)>,
+    /// What floated over the map last frame (zoom buttons, notices), in
+    /// screen points: a fit keeps the selection clear of them.
+    overlay_rects: Vec<egui::Rect>,
     /// The GNSS receiver, when one is connected.
     gnss: gnss::GnssView,
 }
@@ -155,6 +158,7 @@ impl App {
             audit: AuditState::default(),
             highlight: Vec::new(),
             fit_later: None,
+            overlay_rects: Vec::new(),
             gnss: Default::default(),
         }
     }
@@ -221,6 +225,19 @@ impl App {
     }
 
     /// The map's rectangle on screen in the last frame.
+    /// The part of the map no overlay covered last frame (for tests).
+    pub fn clear_map_rect(&self) -> Option<egui::Rect> {
+        self.map.rect().map(|r| map::clear::clear_rect(r, &self.overlay_rects))
+    }
+
+    /// Fits a lon/lat box in the part of the map nothing covers.
+    pub(super) fn fit_clear(&mut self, b: geo::Rect<f64>, max_zoom: f64) {
+        match self.clear_map_rect() {
+            Some(clear) => self.map.fit_in(b, max_zoom, clear, true),
+            None => self.map.fit(b, max_zoom, true),
+        }
+    }
+
     pub fn map_rect(&self) -> Option<egui::Rect> {
         self.map.rect()
     }
@@ -311,21 +328,41 @@ impl App {
         if self.state.panels.problems {
             egui::Panel::bottom("problems").resizable(true).default_size(200.0).show(ui, |ui| {
                 if let Some(b) = panels::problems::show(ui, &self.data.dataset.problems, &mut self.problems, lang) {
-                    self.map.fit(b, 17.0, true);
+                    self.fit_clear(b, 17.0);
                 }
             });
         }
-        if self.state.panels.layers {
+        let legend = self.state.panels.legend && !self.data.layers.is_empty();
+        if self.state.panels.layers || legend {
             egui::Panel::left("layers").resizable(true).default_size(300.0).show(ui, |ui| {
-                if let Some(i) = panels::search::show(ui, &self.data, self.generation, &mut self.search, lang) {
-                    self.select(i, true);
+                let mut zoom_to = None;
+                if self.state.panels.layers {
+                    if let Some(i) = panels::search::show(ui, &self.data, self.generation, &mut self.search, lang) {
+                        self.select(i, true);
+                    }
+                    ui.separator();
                 }
-                ui.separator();
                 egui::ScrollArea::vertical().id_salt("layer-list").show(ui, |ui| {
-                    if let Some(LayerAction::ZoomTo(b)) = panels::layers::show(ui, &self.data, &mut self.state, lang) {
-                        self.map.fit(b, 16.0, true);
+                    if self.state.panels.layers
+                        && let Some(LayerAction::ZoomTo(b)) =
+                            panels::layers::show(ui, &self.data, &mut self.state, lang)
+                    {
+                        zoom_to = Some(b);
+                    }
+                    if legend {
+                        // Docked, as in QGIS and ArcGIS Pro: it never covers the map.
+                        ui.separator();
+                        egui::CollapsingHeader::new(RichText::new(lang.text().legend_heading).strong())
+                            .id_salt("legend")
+                            .default_open(true)
+                            .show(ui, |ui| {
+                                panels::legend::show(ui, &self.data, &self.looks, &mut self.state, lang);
+                            });
                     }
                 });
+                if let Some(b) = zoom_to {
+                    self.fit_clear(b, 16.0);
+                }
             });
         }
         if self.state.panels.identify
@@ -334,7 +371,7 @@ impl App {
             egui::Panel::right("identify").resizable(true).default_size(330.0).show(ui, |ui| {
                 match panels::identify::show(ui, &self.data, i, lang) {
                     Some(IdentifyAction::Close) => self.selected = None,
-                    Some(IdentifyAction::ZoomTo(b)) => self.map.fit(b, 17.0, true),
+                    Some(IdentifyAction::ZoomTo(b)) => self.fit_clear(b, 17.0),
                     None => {}
                 }
             });
@@ -396,11 +433,11 @@ impl App {
 
     /// The report panels: progress dashboard and audit (right), attribute table (bottom).
     fn report_panels(&mut self, ui: &mut Ui) {
-        if let Some((b, frames)) = self.fit_later.take() {
+        if let Some((b, max_zoom, frames)) = self.fit_later.take() {
             if frames == 0 {
-                self.map.fit(b, 17.0, true);
+                self.fit_clear(b, max_zoom);
             } else {
-                self.fit_later = Some((b, frames - 1));
+                self.fit_later = Some((b, max_zoom, frames - 1));
                 ui.ctx().request_repaint();
             }
         }
@@ -456,7 +493,7 @@ impl App {
                     .filter_map(|&i| data.dataset.sites.get(i))
                     .map(|s| s.bbox)
                     .reduce(binzhou_core::model::union)
-                    .map(|b| (b, frames));
+                    .map(|b| (b, 17.0, frames));
                 self.selected = if let [one] = sites[..] { Some(one) } else { None };
                 self.table.list_sites(sites.clone());
                 self.state.panels.table = true;

@@ -1,5 +1,5 @@
-//! What is drawn over the map: notices, the legend, the load progress and
-//! the basemap's credit.
+//! What is drawn over the map: notices, the zoom buttons, dropped files
+//! and the basemap's credit; and the rects they cover, which fits avoid.
 
 use super::*;
 
@@ -8,21 +8,9 @@ impl App {
         let lang = self.state.lang;
         let t = lang.text();
         let ctx = ui.ctx().clone();
-        // Legend, bottom left.
-        if self.state.panels.legend && !self.data.layers.is_empty() {
-            egui::Area::new(egui::Id::unique("legend-overlay"))
-                .fixed_pos(rect.right_bottom() + vec2(-10.0, -24.0))
-                .pivot(Align2::RIGHT_BOTTOM)
-                .constrain_to(rect)
-                .show(&ctx, |ui| {
-                    egui::Frame::popup(ui.style()).show(ui, |ui| {
-                        ui.set_max_width(230.0);
-                        panels::legend::show(ui, &self.data, &self.looks, &mut self.state, lang);
-                    });
-                });
-        }
+        let mut covered = Vec::new();
         // Zoom buttons, top right.
-        egui::Area::new(egui::Id::unique("zoom-overlay"))
+        let zoom = egui::Area::new(egui::Id::unique("zoom-overlay"))
             .fixed_pos(rect.right_top() + vec2(-10.0, 10.0))
             .pivot(Align2::RIGHT_TOP)
             .show(&ctx, |ui| {
@@ -40,6 +28,7 @@ impl App {
                     });
                 });
             });
+        covered.push(zoom.response.rect);
         // Attribution, bottom right.
         if let Some(a) = self.basemap_mut().attribution(lang) {
             ui.painter().text(
@@ -61,7 +50,7 @@ impl App {
         self.notices.retain(|n| n.ttl.is_none_or(|t| t > 0.0));
         if !self.notices.is_empty() {
             let mut dismiss = None;
-            egui::Area::new(egui::Id::unique("notices"))
+            let notices = egui::Area::new(egui::Id::unique("notices"))
                 .fixed_pos(rect.center_top() + vec2(0.0, 10.0))
                 .pivot(Align2::CENTER_TOP)
                 .show(&ctx, |ui| {
@@ -77,10 +66,14 @@ impl App {
                         });
                     }
                 });
+            covered.push(notices.response.rect);
             if let Some(k) = dismiss {
                 self.notices.remove(k);
             }
         }
+        // The credit line along the bottom.
+        covered.push(egui::Rect::from_min_max(rect.left_bottom() - vec2(0.0, 18.0), rect.right_bottom()));
+        self.overlay_rects = covered;
         // Files dragged over the window.
         if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
             let p = ui.painter();

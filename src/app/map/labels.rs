@@ -97,9 +97,8 @@ impl LabelKind {
 
     fn colours(self) -> (Color32, Option<Color32>) {
         match self {
-            LabelKind::Site => {
-                (Color32::from_rgb(30, 30, 30), Some(Color32::from_rgba_unmultiplied(255, 255, 255, 215)))
-            }
+            // Haloed text, not a box: many names must not turn into a wall of boxes.
+            LabelKind::Site => (Color32::from_rgb(30, 30, 30), None),
             LabelKind::Selected => (Color32::WHITE, Some(Color32::from_rgb(0, 120, 200))),
             LabelKind::Road => (Color32::from_rgb(90, 90, 90), None),
             LabelKind::District => (Color32::from_rgb(70, 60, 80), None),
@@ -122,15 +121,29 @@ pub struct LabelCandidate {
     pub vertical: bool,
 }
 
+/// Site names keep this much clear space around them (points, each side).
+const SITE_LABEL_MARGIN: Vec2 = vec2(10.0, 6.0);
+/// At most one site name per screen cell of this size: the map stays a map.
+const SITE_LABEL_CELL: Vec2 = vec2(180.0, 90.0);
+
 /// Places and paints labels, most important first; returns how many were placed.
 ///
-/// `taken` may already hold rectangles that labels must avoid.
+/// `taken` may already hold rectangles that labels must avoid. Site names
+/// also keep a margin from every other label and are thinned to one per
+/// screen cell, so the most important names show and the rest wait for a
+/// closer zoom.
 pub fn place_and_paint(painter: &Painter, mut labels: Vec<LabelCandidate>, taken: &mut Collisions) -> usize {
     labels.sort_by(|a, b| b.priority.total_cmp(&a.priority));
     let clip = painter.clip_rect();
     let mut placed = 0;
+    let mut site_cells: std::collections::HashSet<(i32, i32)> = std::collections::HashSet::new();
     for l in labels {
         if !clip.contains(l.at) {
+            continue;
+        }
+        let site = l.kind == LabelKind::Site;
+        let cell = ((l.at.x / SITE_LABEL_CELL.x).floor() as i32, (l.at.y / SITE_LABEL_CELL.y).floor() as i32);
+        if site && site_cells.contains(&cell) {
             continue;
         }
         let (colour, background) = l.kind.colours();
@@ -148,8 +161,12 @@ pub fn place_and_paint(painter: &Painter, mut labels: Vec<LabelCandidate>, taken
             (inner.left() - rect.left()).max(0.0) + (inner.right() - rect.right()).min(0.0),
             (inner.top() - rect.top()).max(0.0) + (inner.bottom() - rect.bottom()).min(0.0),
         ));
-        if !clip.contains_rect(rect) || !taken.try_take(rect) {
+        let claim = if site { rect.expand2(SITE_LABEL_MARGIN) } else { rect };
+        if !clip.contains_rect(rect) || taken.overlaps(claim) || !taken.try_take(rect) {
             continue;
+        }
+        if site {
+            site_cells.insert(cell);
         }
         match background {
             Some(bg) => {

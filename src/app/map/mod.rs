@@ -7,6 +7,7 @@
 //! basemap's own frame.
 
 pub mod basemap;
+pub mod clear;
 pub mod labels;
 pub mod project;
 pub mod sites_plugin;
@@ -140,6 +141,25 @@ impl MapView {
         }
     }
 
+    /// Fits a lon/lat box inside `clear`, a part of the map's rect (in
+    /// screen points) that nothing covers: the box is centred in it and
+    /// sized to it, not to the whole map.
+    pub fn fit_in(&mut self, bounds: geo::Rect<f64>, max_zoom: f64, clear: Rect, animate: bool) {
+        let Some(t) = self.transform else {
+            self.pending_fit = Some(bounds);
+            return;
+        };
+        let zoom = zoom_to_fit(&bounds, clear.size()).min(max_zoom);
+        let c = bounds.center();
+        let centre = to_unit(c.x, c.y);
+        // Where the box's centre must be, relative to the map's centre.
+        let offset = clear.center() - t.rect.center();
+        let scale = project::TILE_SIZE * 2f64.powf(zoom);
+        let camera = [centre[0] - offset.x as f64 / scale, centre[1] - offset.y as f64 / scale];
+        let (lon, lat) = from_unit(camera);
+        self.fly_to(lon, lat, zoom, animate);
+    }
+
     /// Zooms in (positive) or out by whole or fractional levels.
     pub fn zoom_by(&mut self, delta: f64) {
         self.flight = None;
@@ -196,7 +216,8 @@ impl MapView {
         self.advance_flight(ui);
 
         let labels = RefCell::new(Vec::<LabelCandidate>::new());
-        let mut frame = SitesFrame::default();
+        // Last frame's clusters decide what a click on one means.
+        let mut frame = SitesFrame { clusters: std::mem::take(&mut self.frame.clusters), ..Default::default() };
         let gcj02 = basemap.is_gcj02();
         self.gcj02 = gcj02;
         // The background goes first, under whatever walkers and the plugins draw.
@@ -236,6 +257,10 @@ impl MapView {
         };
         let clicked = frame.clicked.take();
         self.transform = frame.transform;
+        // A click on a cluster of sites zooms in on it.
+        if let (Some(at), Some(t)) = (frame.cluster_clicked, self.transform) {
+            self.zoom_about(&t, at, 2.0);
+        }
         self.wheel_zoom(ui, &response);
         self.cursor = match (response.hover_pos(), self.transform) {
             (Some(p), Some(t)) => {

@@ -29,6 +29,46 @@ pub const PICK_TOLERANCE_PX: f32 = 6.0;
 /// (six indices each) instead of anti-aliased circles (hundreds each): a
 /// 100k-site overview otherwise needs more than the GPU's largest buffer.
 pub const DENSE_SITES: usize = 20_000;
+/// Below this zoom, small sites that pile up (a county seat's parks at city
+/// scale) are drawn as one symbol with their count, split by status.
+pub const CLUSTER_BELOW_ZOOM: f64 = 13.0;
+/// Small sites are gathered per screen cell of this many pixels.
+pub const CLUSTER_CELL_PX: f32 = 48.0;
+/// A cell with at least this many small sites becomes one cluster symbol.
+pub const CLUSTER_MIN: usize = 4;
+
+/// Small sites drawn as one symbol: where, how many of each status, and how
+/// large on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cluster {
+    /// The mean screen position of its sites.
+    pub at: Pos2,
+    /// Sites per status class ([`StatusClass::ALL`] order), then those without a status.
+    pub counts: [usize; 5],
+    /// Its radius, pixels.
+    pub radius: f32,
+}
+
+impl Cluster {
+    /// How many sites it stands for.
+    pub fn total(&self) -> usize {
+        self.counts.iter().sum()
+    }
+
+    /// Whether a screen point is on it.
+    pub fn contains(&self, p: Pos2) -> bool {
+        self.at.distance(p) <= self.radius + 2.0
+    }
+}
+
+/// A small site waiting to be drawn as a marker or counted in a cluster.
+struct Pending {
+    anchor: Pos2,
+    fill: Color32,
+    edge: Color32,
+    change: Option<Change>,
+    status: usize,
+}
 
 /// How one layer is drawn this frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -60,8 +100,10 @@ pub struct FrameShapes {
     /// In painting order.
     pub shapes: Vec<Shape>,
     pub labels: Vec<LabelCandidate>,
-    /// Sites drawn, per layer slot.
+    /// Sites drawn, per layer slot (those in clusters included).
     pub drawn_per_layer: Vec<u32>,
+    /// Clusters of small sites, drawn by the caller (they carry text).
+    pub clusters: Vec<Cluster>,
 }
 
 impl FrameShapes {
@@ -82,10 +124,12 @@ struct Colours {
 }
 
 impl Colours {
-    fn new(base: Color32, layer: &LayerLook) -> Self {
+    /// `base` fills and strokes; `edge` outlines polygons: the layer's own
+    /// colour when status fills them, so a village and a park differ at a glance.
+    fn new(base: Color32, edge: Color32, layer: &LayerLook) -> Self {
         Colours {
             main: with_alpha(base, layer.opacity),
-            outline: with_alpha(darker(base), layer.opacity),
+            outline: with_alpha(edge, layer.opacity),
             fill: with_alpha(base, layer.symbol.fill_alpha * layer.opacity),
             marker_edge: with_alpha(SYMBOL_OUTLINE, 0.8 * layer.opacity),
             white: with_alpha(Color32::WHITE, 0.9 * layer.opacity),
@@ -104,7 +148,11 @@ fn palette(style: &DrawStyle) -> Vec<[Colours; 5]> {
                     (ColourBy::Status, Some(&class)) => status_colour(class),
                     _ => layer.colour,
                 };
-                Colours::new(base, layer)
+                let edge = match style.colour_by {
+                    ColourBy::Status => layer.colour,
+                    ColourBy::Layer => darker(layer.colour),
+                };
+                Colours::new(base, edge, layer)
             };
             [c(0), c(1), c(2), c(3), c(4)]
         })
@@ -233,6 +281,8 @@ pub fn build_site_shapes(
     let zoom = t.zoom();
     let few = visible.len() < 4000;
     let dense = visible.len() > DENSE_SITES;
+    let clustering = zoom < CLUSTER_BELOW_ZOOM;
+    let mut cells: std::collections::HashMap<(i32, i32), Vec<Pending>> = std::collections::HashMap::new();
 
     // Visible sites in drawing order, through a bitset over the global order.
     let n = geoms.len();
@@ -283,7 +333,16 @@ pub fn build_site_shapes(
         // Dashes on a small outline only make noise.
         let dashed = sym.dashed && extent >= 40.0;
 
-        if tiny && dense {
+        if tiny && clustering && style.selected != Some(i) {
+            let cell = ((anchor.x / CLUSTER_CELL_PX).floor() as i32, (anchor.y / CLUSTER_CELL_PX).floor() as i32);
+            cells.entry(cell).or_default().push(Pending {
+                anchor,
+                fill: pal.main,
+                edge: pal.marker_edge,
+                change,
+                status: key,
+            });
+        } else if tiny && dense {
             if let Some(c) = change {
                 square(&mut l.dot_halos, anchor, MARKER_RADIUS + 1.5, halo_colour(c));
             }
@@ -394,17 +453,53 @@ pub fn build_site_shapes(
                 && (selected || (extent >= 10.0 && (zoom >= 16.0 || fits)))
                 && let Some(site) = sites.get(i)
             {
-                let below = if tiny || !g.points.is_empty() || g.polygons.is_empty() { 14.0 } else { 0.0 };
+                let marker = tiny || !g.points.is_empty() || g.polygons.is_empty();
+                let at = if selected {
+                    // Below the site, clear of it and of its outline.
+                    let under = if marker { anchor.y + 20.0 } else { sbox.bottom().max(anchor.y) + 16.0 };
+                    egui::pos2(anchor.x, under)
+                } else {
+                    anchor + egui::vec2(0.0, if marker { 14.0 } else { 0.0 })
+                };
+                // The viewed year's overdue sites are named first.
+                let overdue = style.looks.class[i] == Some(StatusClass::Overdue);
                 out.labels.push(LabelCandidate {
                     text: site.name().into(),
-                    at: anchor + egui::vec2(0.0, below),
-                    priority: if selected { 1.0e6 } else { 1000.0 + extent.min(600.0) },
+                    at,
+                    priority: if selected {
+                        1.0e6
+                    } else {
+                        1000.0 + extent.min(600.0) + if overdue { 10_000.0 } else { 0.0 }
+                    },
                     kind: if selected { LabelKind::Selected } else { LabelKind::Site },
                     vertical: false,
                 });
             }
         }
     }
+
+    // Cells with few small sites draw them one by one; the others as one cluster each.
+    for (_, pending) in cells {
+        if pending.len() < CLUSTER_MIN {
+            for p in pending {
+                if let Some(c) = p.change {
+                    l.halos.push(Shape::circle_stroke(p.anchor, MARKER_RADIUS + 5.0, Stroke::new(3.0, halo_colour(c))));
+                }
+                l.points.push(circle(p.anchor, MARKER_RADIUS, p.fill, Stroke::new(1.0, p.edge)));
+            }
+            continue;
+        }
+        let mut counts = [0usize; 5];
+        let mut sum = egui::Vec2::ZERO;
+        for p in &pending {
+            counts[p.status.min(4)] += 1;
+            sum += p.anchor.to_vec2();
+        }
+        let n = pending.len();
+        let radius = 10.0 + 3.0 * (n as f32).log2();
+        out.clusters.push(Cluster { at: (sum / n as f32).to_pos2(), counts, radius });
+    }
+    out.clusters.sort_by_key(Cluster::total);
 
     // Painting order: marks under fills, fills under strokes, points on top.
     let Layers { halos, dot_halos, fill, outlines, lines, thin, dots, points, hover, selection } = l;
@@ -451,6 +546,42 @@ pub struct SitesFrame {
     /// `Some(None)` for a click on empty map.
     pub clicked: Option<Option<usize>>,
     pub drawn_per_layer: Vec<u32>,
+    /// The clusters drawn, largest last.
+    pub clusters: Vec<Cluster>,
+    /// Where a cluster was clicked: the map zooms in there.
+    pub cluster_clicked: Option<Pos2>,
+}
+
+/// Draws a cluster: a ring split by status around its count.
+pub fn paint_cluster(painter: &egui::Painter, c: &Cluster) {
+    let total = c.total().max(1) as f32;
+    painter.circle_filled(c.at, c.radius + 1.5, with_alpha(SYMBOL_OUTLINE, 0.55));
+    let ring = c.radius - 3.0;
+    let mut start = -std::f32::consts::FRAC_PI_2;
+    for (k, &n) in c.counts.iter().enumerate() {
+        if n == 0 {
+            continue;
+        }
+        let sweep = std::f32::consts::TAU * n as f32 / total;
+        let colour = StatusClass::ALL.get(k).map(|&s| status_colour(s)).unwrap_or(Color32::from_gray(150));
+        let steps = ((sweep / 0.15).ceil() as usize).max(2);
+        let pts: Vec<Pos2> = (0..=steps)
+            .map(|j| {
+                let a = start + sweep * j as f32 / steps as f32;
+                c.at + ring * egui::vec2(a.cos(), a.sin())
+            })
+            .collect();
+        painter.add(Shape::line(pts, Stroke::new(6.0, colour)));
+        start += sweep;
+    }
+    painter.circle_filled(c.at, c.radius - 6.0, Color32::WHITE);
+    painter.text(
+        c.at,
+        egui::Align2::CENTER_CENTER,
+        c.total().to_string(),
+        egui::FontId::proportional(if c.total() >= 100 { 11.0 } else { 12.5 }),
+        Color32::from_rgb(30, 30, 30),
+    );
 }
 
 /// The walkers plugin drawing the sites and picking under the cursor.
@@ -476,11 +607,17 @@ impl walkers::Plugin for SitesPlugin<'_> {
         let t = if self.gcj02 { t.onto_gcj02() } else { t };
         let mut style = self.style;
         let hover_pos = response.hover_pos().filter(|_| !response.dragged());
-        let hovered = hover_pos.and_then(|p| pick_at(self.data, &t, p, style.layers));
+        // Last frame's clusters: the pointer on one means the cluster, not a site under it.
+        let on_cluster = |p: Pos2| self.out.clusters.iter().rev().any(|c| c.contains(p));
+        let hovered = hover_pos.filter(|&p| !on_cluster(p)).and_then(|p| pick_at(self.data, &t, p, style.layers));
         style.hovered = hovered;
+        self.out.cluster_clicked = None;
         if response.clicked() {
             let at = response.interact_pointer_pos().or(hover_pos);
-            self.out.clicked = Some(at.and_then(|p| pick_at(self.data, &t, p, style.layers)));
+            match at {
+                Some(p) if on_cluster(p) => self.out.cluster_clicked = Some(p),
+                _ => self.out.clicked = Some(at.and_then(|p| pick_at(self.data, &t, p, style.layers))),
+            }
         }
         let view = t.visible_lon_lat(16.0);
         // With everything in view the index has nothing to cull.
@@ -493,7 +630,12 @@ impl walkers::Plugin for SitesPlugin<'_> {
         let visible: Vec<usize> =
             if all_in_view { (0..self.data.dataset.sites.len()).collect() } else { self.data.index.in_rect(view) };
         let frame = build_site_shapes(&self.data.dataset.sites, &self.data.geoms, &visible, &t, &style);
-        ui.painter().with_clip_rect(t.rect).extend(frame.shapes);
+        let painter = ui.painter().with_clip_rect(t.rect);
+        painter.extend(frame.shapes);
+        for c in &frame.clusters {
+            paint_cluster(&painter, c);
+        }
+        self.out.clusters = frame.clusters;
         self.out.transform = Some(t);
         self.out.hovered = hovered;
         self.labels.borrow_mut().extend(frame.labels);

@@ -36,7 +36,8 @@ pub fn layer_colour(key: &LayerKey) -> Color32 {
             PlanLayer::PocketPark => Color32::from_rgb(44, 160, 44),
             PlanLayer::Greenway => Color32::from_rgb(23, 160, 190),
             PlanLayer::OverheadLineZone => Color32::from_rgb(148, 103, 189),
-            PlanLayer::UrbanVillage => Color32::from_rgb(214, 39, 40),
+            // Magenta, not red: red reads as "overdue" next to the status colours.
+            PlanLayer::UrbanVillage => Color32::from_rgb(180, 50, 160),
         },
         LayerKey::Extra(name) => {
             const EXTRA: [Color32; 5] = [
@@ -78,11 +79,12 @@ impl Symbol {
         match key {
             LayerKey::Plan(PlanLayer::DeadEndRoad) => Symbol { width: 4.0, end_marks: true, ..base },
             LayerKey::Plan(PlanLayer::Greenway) => Symbol { width: 4.5, ..base },
-            LayerKey::Plan(PlanLayer::PocketPark) => Symbol { width: 1.5, fill_alpha: 0.7, ..base },
+            LayerKey::Plan(PlanLayer::PocketPark) => Symbol { width: 2.0, fill_alpha: 0.7, ..base },
+            // An area the lines cross, not a thing on the ground: outlined, barely filled.
             LayerKey::Plan(PlanLayer::OverheadLineZone) => {
-                Symbol { width: 2.0, fill_alpha: 0.22, dashed: true, ..base }
+                Symbol { width: 2.5, fill_alpha: 0.07, dashed: true, ..base }
             }
-            LayerKey::Plan(PlanLayer::UrbanVillage) => Symbol { width: 2.0, fill_alpha: 0.35, ..base },
+            LayerKey::Plan(PlanLayer::UrbanVillage) => Symbol { width: 2.5, fill_alpha: 0.35, ..base },
             LayerKey::Extra(_) => base,
             LayerKey::Reference(_) => Symbol { width: 1.5, fill_alpha: 0.15, ..base },
         }

@@ -29,10 +29,8 @@ fn ring(ui: &mut Ui, colour: egui::Color32) {
 /// Draws the legend.
 pub fn show(ui: &mut Ui, data: &MapData, looks: &SiteLooks, state: &mut ViewState, lang: Lang) {
     let t = lang.text();
-    ui.horizontal(|ui| {
-        ui.label(RichText::new(t.legend_heading).strong());
-        ui.label(RichText::new(lang.year_long(state.year)).weak());
-    });
+    // The heading is the collapsing header's, in the layer panel.
+    ui.label(RichText::new(lang.year_long(state.year)).weak());
     ui.horizontal(|ui| {
         ui.label(t.colour_by);
         ui.selectable_value(&mut state.colour_by, ColourBy::Status, t.by_status);
