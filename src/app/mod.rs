@@ -218,6 +218,19 @@ impl App {
         Some(t.to_screen(g.anchor))
     }
 
+    /// Selects site `i` and flies to it, as choosing it in a list does (for
+    /// tests and scripts).
+    pub fn select_site(&mut self, i: usize) {
+        self.select(i, true);
+    }
+
+    /// A site's box on screen in the last frame.
+    pub fn site_screen_box(&self, i: usize) -> Option<egui::Rect> {
+        let t = self.map.transform?;
+        let g = self.data.geoms.get(i)?;
+        Some(t.box_to_screen(&g.bbox))
+    }
+
     /// The site the map would pick at a screen position (in the last frame's view).
     pub fn pick_at_screen(&self, at: Pos2) -> Option<usize> {
         let t = self.map.transform?;

@@ -98,7 +98,9 @@ fn write_report(out: &mut dyn std::io::Write, r: &FileReport, lang: Lang) -> std
         } else {
             String::new()
         };
-        writeln!(out, "  {} {} [{}, {}] {measure}", f.id, f.name, f.layer, f.geometry)?;
+        let title: Vec<&str> = [f.id.as_deref(), f.name.as_deref()].into_iter().flatten().collect();
+        let feature = if zh { format!("第 {} 个要素", f.number) } else { format!("Feature {}", f.number) };
+        writeln!(out, "  {feature}: {} [{}, {}] {measure}", title.join(" "), f.layer, f.geometry)?;
         for (k, v) in &f.properties {
             let v = match v {
                 serde_json::Value::String(s) => s.clone(),

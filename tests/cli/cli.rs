@@ -281,3 +281,45 @@ fn a_save_killed_at_any_moment_leaves_the_old_file_or_the_new_one_never_half() {
         assert!(n == 50 || n == 20000, "round {round}: {n} features, neither the old file nor a whole new one");
     }
 }
+
+/// The area of a lon/lat rectangle on the authalic sphere, in m².
+fn sphere_rect_m2(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> f64 {
+    let r = 6_371_007.2_f64;
+    r * r * (lon1 - lon0).to_radians() * (lat1.to_radians().sin() - lat0.to_radians().sin())
+}
+
+#[test]
+fn info_lists_layers_fields_and_the_same_area_for_rings_either_way_round() {
+    let f = fixture("counties_clockwise.geojson");
+    let (code, out, err) = run(&["info", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    for want in
+        ["Feature count: 3", "Geometry: MultiPolygon 1, Polygon 2", "NAME: String (3/3)", "adcode: Integer (3/3)"]
+    {
+        assert!(out.contains(want), "{want:?} in:\n{out}");
+    }
+    assert!(out.contains("CRS: WGS84 (EPSG:4326) (default)") && out.contains("Encoding: UTF-8"), "{out}");
+
+    let (code, out, _) = run(&["info", "--features", "--json", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let features = doc[0]["features"].as_array().unwrap();
+    let area = |k: usize| features[k]["area_m2"].as_f64().unwrap();
+    let expected = sphere_rect_m2(0.0, 37.30, 0.2, 37.50) - sphere_rect_m2(0.0, 37.35, 0.05, 37.40);
+    assert!((area(0) - expected).abs() / expected < 0.01, "counter-clockwise: {} vs {expected}", area(0));
+    assert!((area(1) - area(0)).abs() < 1.0, "clockwise {} ≠ counter-clockwise {}", area(1), area(0));
+    let squares = sphere_rect_m2(0.0, 37.60, 0.1, 37.70) * 2.0;
+    assert!((area(2) - squares).abs() / squares < 0.01, "clockwise multipolygon: {} vs {squares}", area(2));
+    assert_eq!(features[0]["properties"]["NAME"], "东区（逆时针外环）");
+
+    let (_, out, _) = run(&["info", "--lang", "zh", "--features", f.to_str().unwrap()]);
+    assert!(out.contains("要素数: 3") && out.contains("坐标系：WGS84"), "{out}");
+    assert!(out.contains("km²"), "features carry their area: {out}");
+}
+
+#[test]
+fn info_on_a_missing_file_says_so() {
+    let (code, _, err) = run(&["info", "no/such.geojson"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("no/such.geojson: no such file or folder"), "{err}");
+}

@@ -458,4 +458,25 @@ fn in_the_app_the_overdue_urban_villages_of_2021_are_highlighted_and_listed() {
     for id in &ids {
         assert!(h.query_by_label(id).is_some(), "{id} is listed in the table");
     }
+    // Once the camera has arrived, every one of them is on the map where
+    // no panel or overlay covers it.
+    for _ in 0..120 {
+        if !h.state().is_flying() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    h.run();
+    assert!(!h.state().is_flying(), "the camera arrives");
+    let app = h.state();
+    let clear = app.clear_map_rect().expect("the map is shown");
+    for &i in &expected {
+        let on_screen = app.site_screen_box(i).expect("the site has a box");
+        assert!(
+            clear.contains_rect(on_screen),
+            "{} at {on_screen:?} is not inside the uncovered map {clear:?}",
+            app.data().dataset.sites[i].id()
+        );
+    }
 }

@@ -4,5 +4,6 @@
 
 mod app;
 mod dashboard_table;
+mod no_codes;
 mod snapshots;
 mod support;

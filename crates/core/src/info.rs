@@ -73,7 +73,7 @@ pub struct LayerReport {
     pub name_en: String,
     /// Features loaded into it.
     pub features: usize,
-    /// Geometry type (English name) → how many features have it.
+    /// Geometry type (as GeoJSON names it) → how many features have it.
     pub geometry_types: BTreeMap<String, usize>,
     /// `[min lon, min lat, max lon, max lat]` in WGS84 degrees.
     pub extent: Option<[f64; 4]>,
@@ -84,13 +84,15 @@ pub struct LayerReport {
 /// One feature, with its computed measures.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct FeatureReport {
-    /// Its id (made up by the loader when the file gives none).
-    pub id: String,
-    /// Its name.
-    pub name: String,
+    /// Its 1-based position in its file.
+    pub number: usize,
+    /// Its id, when the file gives one.
+    pub id: Option<String>,
+    /// Its name: the `name` property, else a name-like one (`NAME`, `名称`…).
+    pub name: Option<String>,
     /// Its layer's key.
     pub layer: String,
-    /// Its geometry type (English).
+    /// Its geometry type, as GeoJSON names it.
     pub geometry: String,
     /// Every property it has, as `key → value`, model fields included.
     pub properties: serde_json::Map<String, serde_json::Value>,
@@ -243,7 +245,7 @@ fn layer_report(ds: &Dataset, key: &LayerKey, sites: &[usize]) -> LayerReport {
     let mut fields: Vec<(String, BTreeMap<FieldType, ()>, usize)> = Vec::new();
     for &i in sites {
         let s: &Site = &ds.sites[i];
-        *geometry_types.entry(names::geometry_type(&s.geometry).en.to_string()).or_default() += 1;
+        *geometry_types.entry(geojson_type(&s.geometry).to_string()).or_default() += 1;
         extent = Some(match extent {
             None => s.bbox,
             Some(b) => crate::model::union(b, s.bbox),
@@ -286,13 +288,37 @@ fn layer_report(ds: &Dataset, key: &LayerKey, sites: &[usize]) -> LayerReport {
     }
 }
 
+/// A geometry's type as GeoJSON (and `ogrinfo`) names it.
+pub fn geojson_type(g: &geo::Geometry<f64>) -> &'static str {
+    use geo::Geometry;
+    match g {
+        Geometry::Point(_) => "Point",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+    }
+}
+
 fn feature_report(ds: &Dataset, i: usize) -> FeatureReport {
     let s = &ds.sites[i];
+    let own_id = ds.has_own_id(i);
+    let name = if s.name() != s.id() || own_id {
+        Some(s.name().to_string())
+    } else {
+        names::NAME_KEYS.iter().find_map(|k| match s.extra(k) {
+            Some(serde_json::Value::String(n)) if !n.trim().is_empty() => Some(n),
+            _ => None,
+        })
+    };
     FeatureReport {
-        id: s.id().to_string(),
-        name: s.name().to_string(),
+        number: s.origin.index as usize + 1,
+        id: own_id.then(|| s.id().to_string()),
+        name,
         layer: s.layer().key(),
-        geometry: names::geometry_type(&s.geometry).en.to_string(),
+        geometry: geojson_type(&s.geometry).to_string(),
         properties: properties(ds, i),
         length_km: s.length_km(),
         area_m2: s.area_m2(),
