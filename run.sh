@@ -14,11 +14,13 @@ PACKAGES=(
   mesa-vulkan-drivers libvulkan1               # lavapipe: the snapshot tests render with wgpu on it
   fonts-wqy-microhei fontconfig                # a CJK font for every Chinese label
 )
+# Only the tests need these: GDAL's ogrinfo reads the field-check journals back.
+TEST_PACKAGES=(gdal-bin)
 
 install_packages() {
   command -v dpkg-query >/dev/null || return 0
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -41,7 +43,7 @@ case "${1:-}" in
     exec cargo run --release --bin binzhou-sites -- "$@"
     ;;
   test)
-    install_packages
+    install_packages "${TEST_PACKAGES[@]}"
     # wgpu's software renderer wants a runtime folder; CI has none.
     if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "${XDG_RUNTIME_DIR}" ]; then
       XDG_RUNTIME_DIR="$(mktemp -d)"
@@ -50,7 +52,7 @@ case "${1:-}" in
     exec cargo test --locked
     ;;
   deps)
-    install_packages
+    install_packages "${TEST_PACKAGES[@]}"
     ;;
   *)
     echo "usage: ./run.sh app [FILES…] | ./run.sh test" >&2

@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub mod basemap;
+pub mod checks;
 pub mod crs;
 pub mod export;
 pub mod gnss;
