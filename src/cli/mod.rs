@@ -1,8 +1,9 @@
-//! The command line: `info`, `validate`, `stats`, `audit`, `convert`, `gen`, `bench`. With no
+//! The command line: `info`, `checks`, `validate`, `stats`, `audit`, `convert`, `gen`, `bench`. With no
 //! subcommand the binary opens the desktop app.
 
 mod audit;
 mod bench;
+mod checks;
 mod convert;
 mod gen_data;
 mod info;
@@ -67,6 +68,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Field-check journals (checks.gpkg) brought back by the teams:
+    /// summary and export.
+    Checks {
+        #[command(subcommand)]
+        command: ChecksCommand,
+    },
     /// Check GeoJSON files and print every problem as file:feature#id:field: message.
     Validate {
         #[arg(required = true)]
@@ -130,6 +137,39 @@ pub enum Command {
     },
 }
 
+/// `checks …`
+#[derive(Debug, Subcommand)]
+pub enum ChecksCommand {
+    /// Per layer and county: sites checked, not checked, and by result.
+    Summary {
+        #[arg(required = true)]
+        journals: Vec<PathBuf>,
+        /// The site data the checks are of.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The journals merged into one file: .gpkg (every version), .geojson
+    /// or .csv (each check's newest version; CSV with a BOM for Excel);
+    /// photos are copied into FILE_photos/.
+    Export {
+        #[arg(required = true)]
+        journals: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Writes checks until killed, printing each id once saved (for the SIGKILL test).
+    #[command(hide = true)]
+    Soak {
+        #[arg(long)]
+        journal: PathBuf,
+        #[arg(long)]
+        count: Option<u64>,
+    },
+}
+
 /// Parses `--from` values: `gcj02`, `epsg:4527`, a URN, ...
 pub fn parse_from(s: Option<&str>) -> anyhow::Result<Option<binzhou_core::crs::Crs>> {
     match s {
@@ -172,6 +212,11 @@ pub fn check_first_path(data: &[PathBuf], lang: Lang) -> anyhow::Result<()> {
 pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
     match cmd {
         Command::Info { files, features, json } => info::run(out, &files, features, json, lang),
+        Command::Checks { command } => match command {
+            ChecksCommand::Summary { journals, data, json } => checks::summary_cmd(out, &journals, &data, json, lang),
+            ChecksCommand::Export { journals, out: file } => checks::export_cmd(out, &journals, &file, lang),
+            ChecksCommand::Soak { journal, count } => checks::soak_cmd(out, &journal, count),
+        },
         Command::Validate { files, from, zh } => {
             validate::run(out, &files, parse_from(from.as_deref())?, zh || lang == Lang::Zh)
         }

@@ -323,3 +323,115 @@ fn info_on_a_missing_file_says_so() {
     assert_ne!(code, 0);
     assert!(err.contains("no/such.geojson: no such file or folder"), "{err}");
 }
+
+/// Writes checks in a loop and kills the writer with SIGKILL at random
+/// moments: the journal always opens, every check the writer acknowledged
+/// is there, and every row reads as a whole check. Rounds:
+/// `BINZHOU_KILL_ROUNDS` (default 12; `scripts/kill-test-journal` runs 100).
+#[cfg(unix)]
+#[test]
+fn a_journal_killed_at_any_moment_keeps_every_acknowledged_check_and_no_half_one() {
+    use std::io::Read as _;
+    let rounds: u64 = std::env::var("BINZHOU_KILL_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(12);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("checks.gpkg");
+    let mut acknowledged: Vec<String> = Vec::new();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for round in 0..rounds {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let wait = 20 + seed % 300;
+        let mut child = bin()
+            .args(["checks", "soak", "--journal", journal.to_str().unwrap()])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(wait));
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        let mut said = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut said).unwrap();
+        // Only whole lines are acknowledgements; a torn last line is not.
+        let whole = said.rfind('\n').map(|k| &said[..k]).unwrap_or("");
+        acknowledged.extend(whole.lines().map(str::to_string));
+        let versions = binzhou_journal::Journal::open_read_only(&journal)
+            .and_then(|j| j.versions())
+            .unwrap_or_else(|e| panic!("round {round} (killed after {wait} ms): {e}"));
+        let saved: std::collections::HashSet<&str> = versions.iter().map(|c| c.id.as_str()).collect();
+        for id in &acknowledged {
+            assert!(saved.contains(id.as_str()), "round {round}: acknowledged check {id} is lost");
+        }
+        assert!(versions.iter().all(|c| c.note.starts_with("现场核查") && c.corrected.is_some()), "a half row");
+    }
+    assert!(acknowledged.len() as u64 > rounds, "the writer got checks saved: {}", acknowledged.len());
+}
+
+#[test]
+fn checks_summary_and_export_read_two_teams_journals_in_the_office() {
+    use binzhou_core::checks::{Check, CheckResult};
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("IMG_1.jpg");
+    std::fs::write(&photo, b"jpeg").unwrap();
+    let check = |site: &str, result| Check {
+        id: binzhou_journal::new_check_id(),
+        version: 1,
+        previous: None,
+        site_id: site.into(),
+        site_layer: "pocket_park".into(),
+        result,
+        observed: None,
+        finished_on: None,
+        note: "已核查，围挡, 未拆".into(),
+        inspector: "王工".into(),
+        checked_at: binzhou_journal::now(),
+        author: "王工".into(),
+        written_at: binzhou_journal::now(),
+        gnss: None,
+        corrected: Some((118.0, 37.38)),
+        low_accuracy: false,
+        deleted: false,
+        photos: Vec::new(),
+    };
+    let a = dir.path().join("a").join("checks.gpkg");
+    let b = dir.path().join("b").join("checks.gpkg");
+    let mut ja = binzhou_journal::Journal::open(&a).unwrap();
+    let mut with_photo = check("PP-MC-2020-01", CheckResult::LocationOk);
+    with_photo.photos.push(ja.store_photo(&photo).unwrap());
+    ja.save(&with_photo).unwrap();
+    binzhou_journal::Journal::open(&b).unwrap().save(&check("PP-MC-2020-02", CheckResult::Moved)).unwrap();
+    let (a_s, b_s) = (a.to_str().unwrap(), b.to_str().unwrap());
+
+    let (code, out, err) = run(&["checks", "summary", a_s, b_s, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let bincheng = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["layer"] == "pocket_park" && r["district"] == "滨城区")
+        .expect("a row for Bincheng's pocket parks");
+    assert_eq!(bincheng["checked"], 2);
+    assert_eq!(bincheng["by_result"][0], 1);
+    assert_eq!(bincheng["by_result"][1], 1);
+    let (_, out, _) = run(&["--lang", "zh", "checks", "summary", a_s, b_s]);
+    assert!(out.contains("口袋公园") && out.contains("位置偏移"), "{out}");
+
+    let csv = dir.path().join("office.csv");
+    let (code, out, err) = run(&["checks", "export", a_s, b_s, "--out", csv.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("exported 2 records") && out.contains("copied 1 photos"), "{out}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with('\u{feff}') && text.contains("\"已核查，围挡, 未拆\""), "{text}");
+    assert!(dir.path().join("office_photos").join(format!("{}.jpg", with_photo.photos[0].sha256)).exists());
+
+    let gpkg = dir.path().join("office.gpkg");
+    let (code, _, err) = run(&["checks", "export", a_s, b_s, "--out", gpkg.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let merged = binzhou_journal::Journal::open_read_only(&gpkg).unwrap().versions().unwrap();
+    assert_eq!(merged.len(), 2);
+    let (code, _, err) = run(&["checks", "export", a_s, "--out", gpkg.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(err.contains("never overwritten"), "{err}");
+}

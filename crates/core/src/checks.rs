@@ -246,6 +246,71 @@ pub fn by_site<'a>(current: &[&'a Check]) -> BTreeMap<&'a str, Vec<&'a Check>> {
     out
 }
 
+/// One line of a check summary: a layer in a county.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SummaryRow {
+    /// The layer's key.
+    pub layer: String,
+    /// The county (empty when sites name none).
+    pub district: String,
+    /// Plan sites of the layer in the county.
+    pub sites: usize,
+    /// Those with at least one live check.
+    pub checked: usize,
+    /// Those without.
+    pub not_checked: usize,
+    /// Checked sites by the result of their newest check, in [`CheckResult::ALL`] order.
+    pub by_result: [usize; 4],
+    /// Live checks of sites the data does not hold (another data version, a typo).
+    pub unknown_sites: usize,
+}
+
+/// Per layer and county of the dataset's plan sites: how many are checked,
+/// and what the newest check of each found. Checks of sites the data does
+/// not hold are counted in a last row with an empty layer.
+pub fn summary(ds: &crate::model::Dataset, current: &[&Check]) -> Vec<SummaryRow> {
+    use crate::model::LayerKey;
+    let sites = by_site(current);
+    let mut rows: BTreeMap<(String, String), SummaryRow> = BTreeMap::new();
+    let mut known = std::collections::HashSet::new();
+    for s in ds.sites.iter().filter(|s| !matches!(s.layer(), LayerKey::Reference(_))) {
+        known.insert(s.id());
+        let key = (s.layer().key(), s.district().unwrap_or("").to_string());
+        let row = rows.entry(key.clone()).or_insert_with(|| SummaryRow {
+            layer: key.0,
+            district: key.1,
+            sites: 0,
+            checked: 0,
+            not_checked: 0,
+            by_result: [0; 4],
+            unknown_sites: 0,
+        });
+        row.sites += 1;
+        match sites.get(s.id()).and_then(|v| v.first()) {
+            Some(newest) => {
+                row.checked += 1;
+                let k = CheckResult::ALL.iter().position(|r| *r == newest.result).unwrap_or(0);
+                row.by_result[k] += 1;
+            }
+            None => row.not_checked += 1,
+        }
+    }
+    let mut out: Vec<SummaryRow> = rows.into_values().collect();
+    let unknown = current.iter().filter(|c| !known.contains(c.site_id.as_str())).count();
+    if unknown > 0 {
+        out.push(SummaryRow {
+            layer: String::new(),
+            district: String::new(),
+            sites: 0,
+            checked: 0,
+            not_checked: 0,
+            by_result: [0; 4],
+            unknown_sites: unknown,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
