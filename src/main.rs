@@ -14,7 +14,7 @@ fn main() -> std::process::ExitCode {
     let lang = resolve_lang(cli.lang, |k| std::env::var(k).ok());
     let result = match cli.command {
         Some(cmd) => run(cmd, lang, &mut std::io::stdout().lock()),
-        None => check_first_path(&cli.data, lang).and_then(|()| open_app(cli.data, cli.gnss)),
+        None => check_first_path(&cli.data, lang).and_then(|()| open_app(cli.data, cli.gnss, cli.journal)),
     };
     match result {
         Ok(code) => std::process::ExitCode::from(code as u8),
@@ -29,7 +29,11 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn open_app(data: Vec<std::path::PathBuf>, gnss: Option<String>) -> anyhow::Result<i32> {
-    binzhou_sites::app::run(binzhou_sites::app::AppArgs { data, gnss })?;
+fn open_app(
+    data: Vec<std::path::PathBuf>,
+    gnss: Option<String>,
+    journal: Option<std::path::PathBuf>,
+) -> anyhow::Result<i32> {
+    binzhou_sites::app::run(binzhou_sites::app::AppArgs { data, gnss, journal })?;
     Ok(0)
 }

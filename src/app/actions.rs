@@ -130,7 +130,19 @@ impl App {
     }
 
     pub(super) fn handle_dropped_files(&mut self, ctx: &egui::Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        let mut dropped: Vec<PathBuf> =
+            ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        // Pictures dropped while a check form is open are its photos.
+        if self.checks.form.is_some() {
+            let (photos, rest): (Vec<PathBuf>, Vec<PathBuf>) = dropped.into_iter().partition(|p| {
+                let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+                matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "heic" | "heif" | "webp" | "tif" | "tiff")
+            });
+            for p in photos {
+                self.checks.add_photo(p);
+            }
+            dropped = rest;
+        }
         // MBTiles, PMTiles and tile folders become the basemap; the rest is data.
         let dropped = self.tiles.open_paths(&mut self.state, dropped);
         if !dropped.is_empty() {

@@ -30,6 +30,8 @@ pub struct GnssView {
     pub dialog: Option<String>,
     /// Why the dialog's source was refused.
     dialog_error: Option<Msg>,
+    /// When the latest fix came.
+    last_fix_at: Option<std::time::Instant>,
 }
 
 impl GnssView {
@@ -64,6 +66,7 @@ impl GnssView {
                 GnssEvent::State(s) => {
                     if let GnssState::Fix(f) = &s {
                         fresh = Some(f.clone());
+                        self.last_fix_at = Some(std::time::Instant::now());
                     }
                     self.state = Some(s);
                 }
@@ -79,6 +82,11 @@ impl GnssView {
             }
         }
         fresh
+    }
+
+    /// How long ago the latest fix came.
+    pub fn fix_age(&self) -> Option<std::time::Duration> {
+        self.last_fix_at.map(|t| t.elapsed())
     }
 
     /// The latest fix, if the receiver has one now.

@@ -109,6 +109,7 @@ impl App {
     }
 
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        self.check_form_window(ctx);
         if let Some(source) = self.gnss.show_dialog(ctx, self.state.lang) {
             self.state.gnss_source = source;
         }

@@ -6,6 +6,7 @@
 //! drawn by [`App::ui_root`] into any `egui::Ui` (the window, or a test
 //! harness).
 
+pub mod checks;
 pub mod data;
 pub mod fonts;
 pub mod gnss;
@@ -16,6 +17,7 @@ pub mod state;
 pub mod worker;
 
 mod actions;
+mod field;
 mod menus;
 mod overlays;
 mod startup;
@@ -106,6 +108,10 @@ pub struct App {
     overlay_rects: Vec<egui::Rect>,
     /// The GNSS receiver, when one is connected.
     gnss: gnss::GnssView,
+    /// The field-check journal to open on the first frame, if any.
+    journal_path: Option<PathBuf>,
+    /// The field-check journal, its checks and the open check form.
+    checks: checks::FieldChecks,
 }
 
 /// Where the report panels' state is stored.
@@ -160,7 +166,21 @@ impl App {
             fit_later: None,
             overlay_rects: Vec::new(),
             gnss: Default::default(),
+            journal_path: None,
+            checks: checks::FieldChecks::default(),
         }
+    }
+
+    /// Keeps field checks in the journal at `path` (made if missing), opened
+    /// on the first frame.
+    pub fn with_journal(mut self, path: PathBuf) -> Self {
+        self.journal_path = Some(path);
+        self
+    }
+
+    /// The field checks (for tests and scripts).
+    pub fn field_checks(&mut self) -> &mut checks::FieldChecks {
+        &mut self.checks
     }
 
     /// Restores the report panels' settings (sort, filter, chart layer) saved by an earlier run.
@@ -303,6 +323,11 @@ impl App {
         }
         let polled = self.loader.poll();
         self.on_polled(&ctx, polled);
+        if let Some(path) = self.journal_path.take() {
+            let wake = ctx.clone();
+            self.checks = checks::FieldChecks::open(path, move || wake.request_repaint());
+        }
+        self.poll_checks();
         self.handle_dropped_files(&ctx);
         self.handle_keys(&ctx);
         self.player.tick(&ctx, &mut self.state.year);
@@ -382,9 +407,12 @@ impl App {
             && let Some(i) = self.selected
         {
             egui::Panel::right("identify").resizable(true).default_size(330.0).show(ui, |ui| {
-                match panels::identify::show(ui, &self.data, i, lang) {
+                let history = self.data.dataset.sites.get(i).map(|s| self.checks.of_site(s.id())).unwrap_or_default();
+                let journal = self.checks.is_open();
+                match panels::identify::show(ui, &self.data, i, lang, &history, journal) {
                     Some(IdentifyAction::Close) => self.selected = None,
                     Some(IdentifyAction::ZoomTo(b)) => self.fit_clear(b, 17.0),
+                    Some(IdentifyAction::Check) => self.open_check_form(i),
                     None => {}
                 }
             });

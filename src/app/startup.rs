@@ -16,6 +16,8 @@ pub struct AppArgs {
     pub data: Vec<PathBuf>,
     /// A GNSS source to connect at start (see [`binzhou_core::gnss::source::GnssSource::parse`]).
     pub gnss: Option<String>,
+    /// The field-check journal (default: `checks.gpkg` in the platform's data folder).
+    pub journal: Option<PathBuf>,
 }
 
 /// The bundled data folder: `data` under the working directory, or the
@@ -38,6 +40,7 @@ pub fn main_city_bounds() -> geo::Rect<f64> {
 /// Opens the desktop app and runs it until the window closes.
 pub fn run(args: AppArgs) -> anyhow::Result<()> {
     let gnss = args.gnss;
+    let journal = args.journal.unwrap_or_else(super::checks::default_journal_path);
     let paths = if args.data.is_empty() { default_data_paths() } else { args.data };
     let font = fonts::find_cjk_font();
     let title_lang = if font.is_some() { Lang::Zh } else { Lang::En };
@@ -67,7 +70,8 @@ pub fn run(args: AppArgs) -> anyhow::Result<()> {
             fonts::apply_text_sizes(&cc.egui_ctx);
             cc.egui_ctx.set_theme(egui::Theme::Light);
             let state = ViewState::load(cc.storage);
-            let mut app = App::new(paths, state, font_missing).with_report_state(cc.storage);
+            let mut app =
+                App::new(paths, state, font_missing).with_report_state(cc.storage).with_journal(journal.clone());
             if let Some(g) = &gnss {
                 app.connect_gnss(g, &cc.egui_ctx);
             }

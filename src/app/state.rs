@@ -127,6 +127,10 @@ pub struct ViewState {
     pub gnss_source: String,
     /// Keep the map centred on the GNSS position.
     pub gnss_follow: bool,
+    /// Who makes field checks on this laptop (asked once, by the check form).
+    pub inspector: String,
+    /// A check made with a fix worse than this (metres) is marked low-accuracy.
+    pub fix_threshold_m: f64,
 }
 
 impl Default for ViewState {
@@ -145,6 +149,8 @@ impl Default for ViewState {
             tiles: Default::default(),
             gnss_source: String::new(),
             gnss_follow: false,
+            inspector: String::new(),
+            fix_threshold_m: 10.0,
         }
     }
 }
@@ -155,6 +161,9 @@ impl ViewState {
         let mut s: ViewState = storage.and_then(|st| eframe::get_value(st, STORAGE_KEY)).unwrap_or_default();
         if s.camera.is_some_and(|c| !c.is_valid()) {
             s.camera = None;
+        }
+        if !(s.fix_threshold_m.is_finite() && s.fix_threshold_m > 0.0) {
+            s.fix_threshold_m = 10.0;
         }
         for v in s.layers.values_mut() {
             v.opacity = if v.opacity.is_finite() { v.opacity.clamp(0.0, 1.0) } else { 1.0 };

@@ -33,6 +33,10 @@ pub struct Cli {
     /// gpsd, gpsd:HOST:PORT, or replay:LOG.nmea.
     #[arg(long, value_name = "SOURCE")]
     pub gnss: Option<String>,
+    /// Keep field checks in this journal (a GeoPackage; made if missing;
+    /// default: checks.gpkg in the platform's data folder).
+    #[arg(long, value_name = "FILE.gpkg")]
+    pub journal: Option<PathBuf>,
     /// The language of messages: zh or en (default: from LC_ALL / LC_MESSAGES /
     /// LANG, Chinese when they name zh_*).
     #[arg(long, global = true, value_enum)]

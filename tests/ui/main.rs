@@ -4,6 +4,7 @@
 
 mod app;
 mod dashboard_table;
+mod field_checks;
 mod no_codes;
 mod snapshots;
 mod support;

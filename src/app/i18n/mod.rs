@@ -11,6 +11,7 @@
 use binzhou_core::model::{LayerKey, Msg, Severity, StatusClass, YearView, names};
 
 mod basemap;
+mod checks;
 mod panels;
 mod text;
 

@@ -5,6 +5,7 @@ use egui::{Grid, RichText, ScrollArea, Ui};
 use crate::app::data::MapData;
 use crate::app::i18n::Lang;
 use crate::app::map::style::{darker, status_colour};
+use binzhou_core::checks::Check;
 use binzhou_core::model::{LayerKey, Site, YearView};
 
 use super::swatch;
@@ -14,6 +15,8 @@ use super::swatch;
 pub enum IdentifyAction {
     ZoomTo(geo::Rect<f64>),
     Close,
+    /// Open the check form for the site.
+    Check,
 }
 
 fn value_text(lang: Lang, key: &str, v: &serde_json::Value) -> String {
@@ -71,8 +74,46 @@ fn measure_rows(ui: &mut Ui, lang: Lang, name: &str, computed: String, declared:
     }
 }
 
-/// Draws the panel for site `i`.
-pub fn show(ui: &mut Ui, data: &MapData, i: usize, lang: Lang) -> Option<IdentifyAction> {
+/// The site's field checks, newest first, each with its note and photos.
+fn check_history(ui: &mut Ui, checks: &[&Check], lang: Lang) {
+    let t = lang.checks();
+    ui.add_space(8.0);
+    ui.label(RichText::new(format!("{} ({})", t.history, checks.len())).strong());
+    if checks.is_empty() {
+        ui.weak(t.no_checks);
+    }
+    for c in checks {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(lang.check_line(&c.checked_at, c.result, &c.inspector));
+            if let Some(o) = c.observed {
+                ui.label(RichText::new(lang.observed(o)).weak());
+            }
+            if c.low_accuracy {
+                ui.colored_label(ui.visuals().warn_fg_color, t.low_accuracy);
+            }
+        });
+        if let Some((lon, lat)) = c.corrected {
+            ui.label(RichText::new(lang.check_true_position(lon, lat)).small());
+        }
+        if !c.note.is_empty() {
+            ui.label(RichText::new(&c.note).small());
+        }
+        for p in &c.photos {
+            ui.label(RichText::new(lang.photo_line(&p.original_name, p.exif_time.as_deref())).small().weak());
+        }
+    }
+}
+
+/// Draws the panel for site `i`, with its field checks (`journal`: whether
+/// checks can be made).
+pub fn show(
+    ui: &mut Ui,
+    data: &MapData,
+    i: usize,
+    lang: Lang,
+    checks: &[&Check],
+    journal: bool,
+) -> Option<IdentifyAction> {
     let t = lang.text();
     let site: &Site = data.dataset.sites.get(i)?;
     let reference = matches!(site.layer(), LayerKey::Reference(_));
@@ -90,6 +131,13 @@ pub fn show(ui: &mut Ui, data: &MapData, i: usize, lang: Lang) -> Option<Identif
         });
     });
     ui.heading(if reference { reference_title(site, own_id, lang) } else { site.name().to_string() });
+    if !reference {
+        let ct = lang.checks();
+        let hint = if journal { ct.check_this_hint } else { ct.journal_unavailable };
+        if ui.add_enabled(journal, egui::Button::new(ct.check_this)).on_hover_text(hint).clicked() {
+            action = Some(IdentifyAction::Check);
+        }
+    }
     ui.separator();
     ScrollArea::vertical().auto_shrink([false, true]).show(ui, |ui| {
         Grid::new("identify-grid").num_columns(2).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
@@ -161,6 +209,9 @@ pub fn show(ui: &mut Ui, data: &MapData, i: usize, lang: Lang) -> Option<Identif
                     ui.end_row();
                 }
             });
+        }
+        if !reference {
+            check_history(ui, checks, lang);
         }
         if !reference && !site.extras().is_empty() {
             ui.add_space(8.0);

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod background;
 pub mod basemap_settings;
+pub mod check_form;
 pub mod ctx;
 pub mod dashboard;
 pub mod identify;

@@ -1,0 +1,302 @@
+//! Field checks in the app: the journal, written by a worker thread so the
+//! disk never blocks a frame, the checks read from it, and the check form's
+//! draft, kept beside the journal so a crash does not lose what was typed.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
+
+use binzhou_core::checks::{Check, CheckResult, Observed, PhotoRef, current};
+use binzhou_journal::Journal;
+
+/// What the app asks of the journal.
+enum Request {
+    Save(Box<Check>),
+    StorePhoto(PathBuf),
+    /// The form's draft as JSON, or `None` to remove it.
+    Draft(Option<String>),
+}
+
+/// What the journal answers.
+enum Reply {
+    Opened(Result<(Vec<Check>, Option<String>), String>),
+    Saved(Result<Box<Check>, String>),
+    PhotoStored(Result<PhotoRef, String>),
+}
+
+/// The form for one check of a site, kept while it is open (and as a draft
+/// on disk).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckForm {
+    /// The site checked, by id (the dataset may be reloaded under the form).
+    pub site_id: String,
+    /// The site's layer key.
+    pub site_layer: String,
+    /// The site's name, for the form's title.
+    pub site_name: String,
+    pub result: CheckResult,
+    pub observed: Option<Observed>,
+    /// When seen finished (`2021-05` or `2021-05-12`).
+    pub finished_on: String,
+    pub note: String,
+    pub photos: Vec<PhotoRef>,
+    /// The true position, for a site found elsewhere.
+    pub corrected: Option<(f64, f64)>,
+    /// A save is under way.
+    #[serde(skip)]
+    pub saving: bool,
+    /// Why the last save or photo failed.
+    #[serde(skip)]
+    pub error: Option<String>,
+}
+
+impl CheckForm {
+    /// An empty form for a site.
+    pub fn new(site_id: &str, site_layer: &str, site_name: &str) -> Self {
+        CheckForm {
+            site_id: site_id.into(),
+            site_layer: site_layer.into(),
+            site_name: site_name.into(),
+            result: CheckResult::LocationOk,
+            observed: None,
+            finished_on: String::new(),
+            note: String::new(),
+            photos: Vec::new(),
+            corrected: None,
+            saving: false,
+            error: None,
+        }
+    }
+}
+
+/// The journal and the checks in it.
+pub struct FieldChecks {
+    path: PathBuf,
+    tx: Option<Sender<Request>>,
+    rx: Option<Receiver<Reply>>,
+    /// Every version read or saved.
+    pub versions: Vec<Check>,
+    /// Why the journal could not be opened, if it could not.
+    pub error: Option<String>,
+    /// The open form, if any.
+    pub form: Option<CheckForm>,
+    /// The draft last sent to disk, to send only changes.
+    sent_draft: Option<String>,
+    /// A check just saved, for the app to announce.
+    pub just_saved: Option<Check>,
+    /// The worker has answered the opening (with the checks or an error).
+    opened: bool,
+}
+
+impl Default for FieldChecks {
+    fn default() -> Self {
+        FieldChecks {
+            path: PathBuf::new(),
+            tx: None,
+            rx: None,
+            versions: Vec::new(),
+            error: None,
+            form: None,
+            sent_draft: None,
+            just_saved: None,
+            opened: false,
+        }
+    }
+}
+
+/// The journal's default place: the platform's data folder.
+pub fn default_journal_path() -> PathBuf {
+    directories::ProjectDirs::from("", "", "binzhou-sites")
+        .map(|d| d.data_dir().join("checks.gpkg"))
+        .unwrap_or_else(|| PathBuf::from("checks.gpkg"))
+}
+
+fn draft_path(journal: &Path) -> PathBuf {
+    let mut p = journal.as_os_str().to_owned();
+    p.push(".draft.json");
+    PathBuf::from(p)
+}
+
+impl FieldChecks {
+    /// Starts the journal worker on `path`; `wake` is called after each reply.
+    pub fn open(path: PathBuf, wake: impl Fn() + Send + 'static) -> FieldChecks {
+        let (tx, requests) = bounded::<Request>(16);
+        let (replies, rx) = bounded::<Reply>(16);
+        let worker_path = path.clone();
+        let spawned = std::thread::Builder::new().name("journal-writer".into()).spawn(move || {
+            let opened = Journal::open(&worker_path).and_then(|j| j.versions().map(|v| (j, v)));
+            let mut journal = match opened {
+                Ok((j, v)) => {
+                    let draft = std::fs::read_to_string(draft_path(&worker_path)).ok();
+                    let _ = replies.send(Reply::Opened(Ok((v, draft))));
+                    j
+                }
+                Err(e) => {
+                    let _ = replies.send(Reply::Opened(Err(e.to_string())));
+                    wake();
+                    return;
+                }
+            };
+            wake();
+            for r in requests {
+                let reply = match r {
+                    Request::Save(c) => Some(Reply::Saved(journal.save(&c).map(|()| c).map_err(|e| e.to_string()))),
+                    Request::StorePhoto(p) => {
+                        Some(Reply::PhotoStored(journal.store_photo(&p).map_err(|e| e.to_string())))
+                    }
+                    Request::Draft(d) => {
+                        let dp = draft_path(journal.path());
+                        let done = match d {
+                            Some(text) => binzhou_core::save::write_atomic(&dp, |w| w.write_all(text.as_bytes())),
+                            None => match std::fs::remove_file(&dp) {
+                                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                                _ => Ok(()),
+                            },
+                        };
+                        if let Err(e) = done {
+                            tracing::warn!("{}: {e}", dp.display());
+                        }
+                        None
+                    }
+                };
+                if let Some(reply) = reply {
+                    if replies.send(reply).is_err() {
+                        break;
+                    }
+                    wake();
+                }
+            }
+        });
+        let mut fc = FieldChecks { path, ..Default::default() };
+        match spawned {
+            Ok(_) => {
+                fc.tx = Some(tx);
+                fc.rx = Some(rx);
+            }
+            Err(e) => fc.error = Some(e.to_string()),
+        }
+        fc
+    }
+
+    /// The journal's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the journal is open and answering.
+    pub fn is_open(&self) -> bool {
+        self.tx.is_some() && self.error.is_none()
+    }
+
+    /// Takes the worker's replies; call once per frame.
+    pub fn poll(&mut self) {
+        let Some(rx) = self.rx.clone() else { return };
+        while let Ok(reply) = rx.try_recv() {
+            match reply {
+                Reply::Opened(Ok((versions, draft))) => {
+                    self.opened = true;
+                    self.versions = versions;
+                    if let Some(form) = draft.and_then(|d| serde_json::from_str::<CheckForm>(&d).ok())
+                        && self.form.is_none()
+                    {
+                        self.sent_draft = serde_json::to_string(&form).ok();
+                        self.form = Some(form);
+                    }
+                }
+                Reply::Opened(Err(e)) => {
+                    self.opened = true;
+                    tracing::warn!("{e}");
+                    self.error = Some(e);
+                }
+                Reply::Saved(Ok(c)) => {
+                    let saved_site = c.site_id.clone();
+                    self.versions.push((*c).clone());
+                    self.just_saved = Some(*c);
+                    if self.form.as_ref().is_some_and(|f| f.site_id == saved_site && f.saving) {
+                        self.form = None;
+                        self.send(Request::Draft(None));
+                        self.sent_draft = None;
+                    }
+                }
+                Reply::Saved(Err(e)) => {
+                    if let Some(f) = &mut self.form {
+                        f.saving = false;
+                        f.error = Some(e);
+                    }
+                }
+                Reply::PhotoStored(r) => {
+                    if let Some(f) = &mut self.form {
+                        match r {
+                            Ok(p) if !f.photos.iter().any(|q| q.sha256 == p.sha256) => f.photos.push(p),
+                            Ok(_) => {}
+                            Err(e) => f.error = Some(e),
+                        }
+                    }
+                }
+            }
+        }
+        // Keep the draft on disk as it changes.
+        if let Some(f) = &self.form
+            && !f.saving
+        {
+            let text = serde_json::to_string(f).ok();
+            if text != self.sent_draft {
+                self.sent_draft = text.clone();
+                self.send(Request::Draft(text));
+            }
+        }
+    }
+
+    fn send(&mut self, r: Request) -> bool {
+        let Some(tx) = &self.tx else { return false };
+        match tx.try_send(r) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_)) => {
+                tracing::warn!("the journal is busy");
+                false
+            }
+            Err(TrySendError::Disconnected(_)) => {
+                self.error = Some("the journal writer stopped".into());
+                false
+            }
+        }
+    }
+
+    /// Sends a check to be saved; the form stays open until it is.
+    pub fn save(&mut self, check: Check) -> bool {
+        if let Some(f) = &mut self.form {
+            f.saving = true;
+            f.error = None;
+        }
+        let sent = self.send(Request::Save(Box::new(check)));
+        if !sent && let Some(f) = &mut self.form {
+            f.saving = false;
+        }
+        sent
+    }
+
+    /// Copies a photo into the journal's folder for the open form.
+    pub fn add_photo(&mut self, path: PathBuf) {
+        self.send(Request::StorePhoto(path));
+    }
+
+    /// The live checks of a site, newest first.
+    pub fn of_site(&self, site_id: &str) -> Vec<&Check> {
+        current(&self.versions).into_iter().filter(|c| c.site_id == site_id).collect()
+    }
+
+    /// Waits (up to `timeout`) until the worker has answered everything
+    /// sent so far; for tests and scripts.
+    pub fn settle(&mut self, timeout: std::time::Duration) {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            self.poll();
+            let busy = self.tx.is_some() && (!self.opened || self.form.as_ref().is_some_and(|f| f.saving));
+            if !busy || std::time::Instant::now() > deadline {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+}

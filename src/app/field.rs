@@ -1,0 +1,140 @@
+//! Field checks in the app: opening the form for the selected site, saving
+//! what it holds as a check with the GNSS fix of the moment, and the
+//! journal's news.
+
+use binzhou_core::checks::{Check, CheckResult, GnssStamp, Observed};
+use binzhou_core::gnss::nmea::FixQuality;
+
+use super::checks::CheckForm;
+use super::panels::check_form::{self, FixInfo, FormAction};
+use super::*;
+
+/// A fix older than this makes a check low-accuracy.
+const FIX_MAX_AGE: Duration = Duration::from_secs(10);
+/// Metres of horizontal error per unit of HDOP, roughly, for a consumer
+/// receiver: the accuracy the form shows is this estimate, not a measurement.
+const UERE_M: f64 = 5.0;
+
+fn fix_kind(q: FixQuality) -> String {
+    match q {
+        FixQuality::Invalid => "invalid".into(),
+        FixQuality::Gps => "gps".into(),
+        FixQuality::Differential => "dgps".into(),
+        FixQuality::RtkFixed => "rtk-fixed".into(),
+        FixQuality::RtkFloat => "rtk-float".into(),
+        FixQuality::Estimated => "estimated".into(),
+        FixQuality::Other(c) => format!("other-{c}"),
+    }
+}
+
+impl App {
+    /// Opens the check form for site `i` (or brings back its draft).
+    pub(super) fn open_check_form(&mut self, i: usize) {
+        let Some(site) = self.data.dataset.sites.get(i) else { return };
+        if self.checks.form.as_ref().is_some_and(|f| f.site_id == site.id()) {
+            return;
+        }
+        self.checks.form = Some(CheckForm::new(site.id(), &site.layer().key(), site.name()));
+    }
+
+    /// The current fix as the form shows it.
+    fn fix_info(&self) -> Option<FixInfo> {
+        let f = self.gnss.fix()?;
+        let accuracy_m = f.hdop.map(|h| h * UERE_M);
+        let fresh = self.gnss.fix_age().is_some_and(|a| a <= FIX_MAX_AGE);
+        let good = fresh && accuracy_m.is_some_and(|a| a <= self.state.fix_threshold_m);
+        Some(FixInfo { lon: f.lon, lat: f.lat, accuracy_m, satellites: f.satellites, good })
+    }
+
+    /// The form as a check, version 1, stamped with the fix of the moment.
+    fn check_from_form(&self, form: &CheckForm) -> Check {
+        let now = binzhou_journal::now();
+        let fix = self.fix_info();
+        let gnss = self.gnss.fix().map(|f| GnssStamp {
+            lon: f.lon,
+            lat: f.lat,
+            accuracy_m: f.hdop.map(|h| h * UERE_M),
+            fix: fix_kind(f.quality),
+            satellites: f.satellites,
+            time: now.clone(),
+        });
+        let inspector = self.state.inspector.trim().to_string();
+        Check {
+            id: binzhou_journal::new_check_id(),
+            version: 1,
+            previous: None,
+            site_id: form.site_id.clone(),
+            site_layer: form.site_layer.clone(),
+            result: form.result,
+            observed: form.observed,
+            finished_on: (form.observed == Some(Observed::Finished) && !form.finished_on.trim().is_empty())
+                .then(|| form.finished_on.trim().to_string()),
+            note: form.note.clone(),
+            inspector: inspector.clone(),
+            checked_at: now.clone(),
+            author: inspector,
+            written_at: now,
+            gnss,
+            corrected: if form.result == CheckResult::Moved { form.corrected } else { None },
+            low_accuracy: !fix.is_some_and(|f| f.good),
+            deleted: false,
+            photos: form.photos.clone(),
+        }
+    }
+
+    /// Takes the journal's news: a saved check is announced.
+    pub(super) fn poll_checks(&mut self) {
+        self.checks.poll();
+        if let Some(c) = self.checks.just_saved.take() {
+            let name = self.data.dataset.find_by_id(&c.site_id).map(|i| self.data.dataset.sites[i].name().to_string());
+            let text = self.state.lang.check_saved(name.as_deref().unwrap_or(&c.site_id));
+            self.notices.push(Notice { text, ttl: Some(5.0) });
+        }
+    }
+
+    /// The check form's window, while a form is open.
+    pub(super) fn check_form_window(&mut self, ctx: &egui::Context) {
+        let lang = self.state.lang;
+        let fix = self.fix_info();
+        let threshold = self.state.fix_threshold_m;
+        let Some(form) = &mut self.checks.form else { return };
+        let mut action = None;
+        let mut open = true;
+        egui::Window::new(lang.check_form_title(&form.site_name))
+            .open(&mut open)
+            .resizable(true)
+            .default_width(460.0)
+            .show(ctx, |ui| {
+                action = check_form::show(ui, form, &mut self.state.inspector, fix, threshold, lang);
+            });
+        if !open {
+            action = Some(FormAction::Cancel);
+        }
+        match action {
+            Some(FormAction::Save) => {
+                if let Some(form) = self.checks.form.clone() {
+                    let check = self.check_from_form(&form);
+                    self.checks.save(check);
+                }
+            }
+            Some(FormAction::Cancel) => {
+                self.checks.form = None;
+            }
+            Some(FormAction::UseFixAsTruePosition) => {
+                if let (Some(f), Some(form)) = (fix, &mut self.checks.form) {
+                    form.corrected = Some((f.lon, f.lat));
+                }
+            }
+            Some(FormAction::AddPhotos) => {
+                let t = lang.checks();
+                let picked = rfd::FileDialog::new()
+                    .add_filter(t.photo_filter, &["jpg", "jpeg", "png", "heic", "heif", "webp", "tif", "tiff"])
+                    .pick_files();
+                for p in picked.unwrap_or_default() {
+                    self.checks.add_photo(p);
+                }
+            }
+            None => {}
+        }
+    }
+}

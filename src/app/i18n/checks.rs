@@ -1,0 +1,184 @@
+//! The field-check strings: the check form and the identify panel's history.
+
+use binzhou_core::checks::{CheckResult, Observed};
+
+use super::Lang;
+
+/// The fixed strings of the field-check area, one table per language.
+#[derive(Debug)]
+pub struct CheckText {
+    pub check_this: &'static str,
+    pub check_this_hint: &'static str,
+    pub form_result: &'static str,
+    pub form_observed: &'static str,
+    pub observed_none: &'static str,
+    pub form_finished_on: &'static str,
+    pub form_finished_hint: &'static str,
+    pub form_note: &'static str,
+    pub form_position: &'static str,
+    pub no_fix: &'static str,
+    pub use_fix_as_true_position: &'static str,
+    pub form_photos: &'static str,
+    pub add_photo: &'static str,
+    pub photo_filter: &'static str,
+    pub form_inspector: &'static str,
+    pub inspector_hint: &'static str,
+    pub save: &'static str,
+    pub saving: &'static str,
+    pub cancel: &'static str,
+    pub history: &'static str,
+    pub no_checks: &'static str,
+    pub low_accuracy: &'static str,
+    pub journal_unavailable: &'static str,
+}
+
+const ZH: CheckText = CheckText {
+    check_this: "核查此项目",
+    check_this_hint: "记录现场核查结果（离线可用，保存在核查日志中）",
+    form_result: "核查结果",
+    form_observed: "现场进度",
+    observed_none: "未记录",
+    form_finished_on: "完工日期",
+    form_finished_hint: "如 2022-05 或 2022-05-12",
+    form_note: "备注",
+    form_position: "定位",
+    no_fix: "无 GNSS 定位：本次核查将标记为低精度",
+    use_fix_as_true_position: "以当前定位作为实际位置",
+    form_photos: "照片",
+    add_photo: "添加照片…",
+    photo_filter: "照片",
+    form_inspector: "核查人",
+    inspector_hint: "姓名（只需填写一次）",
+    save: "保存核查",
+    saving: "正在保存……",
+    cancel: "取消",
+    history: "核查记录",
+    no_checks: "尚未核查",
+    low_accuracy: "低精度",
+    journal_unavailable: "核查日志无法打开",
+};
+
+const EN: CheckText = CheckText {
+    check_this: "Check this site",
+    check_this_hint: "Record what you find on site (works offline; kept in the check journal)",
+    form_result: "Result",
+    form_observed: "Progress seen",
+    observed_none: "Not noted",
+    form_finished_on: "Finished on",
+    form_finished_hint: "e.g. 2022-05 or 2022-05-12",
+    form_note: "Note",
+    form_position: "Position",
+    no_fix: "No GNSS fix: this check will be marked low-accuracy",
+    use_fix_as_true_position: "Use my position as the true position",
+    form_photos: "Photos",
+    add_photo: "Add photos…",
+    photo_filter: "Photos",
+    form_inspector: "Inspector",
+    inspector_hint: "Your name (asked once)",
+    save: "Save check",
+    saving: "Saving…",
+    cancel: "Cancel",
+    history: "Checks",
+    no_checks: "Not checked yet",
+    low_accuracy: "low accuracy",
+    journal_unavailable: "The check journal cannot be opened",
+};
+
+impl Lang {
+    /// The field-check strings.
+    pub fn checks(self) -> &'static CheckText {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+
+    /// A check result's name.
+    pub fn check_result(self, r: CheckResult) -> &'static str {
+        match self {
+            Lang::Zh => r.name_zh(),
+            Lang::En => r.name_en(),
+        }
+    }
+
+    /// An observed progress's name.
+    pub fn observed(self, o: Observed) -> &'static str {
+        match self {
+            Lang::Zh => o.name_zh(),
+            Lang::En => o.name_en(),
+        }
+    }
+
+    /// The form's title.
+    pub fn check_form_title(self, site: &str) -> String {
+        match self {
+            Lang::Zh => format!("核查：{site}"),
+            Lang::En => format!("Check: {site}"),
+        }
+    }
+
+    /// The GNSS fix the check will carry.
+    pub fn check_fix(self, lon: f64, lat: f64, accuracy_m: Option<f64>, sats: Option<u8>) -> String {
+        let acc = accuracy_m.map(|a| format!("{a:.0}"));
+        match self {
+            Lang::Zh => {
+                let mut s = format!("GNSS {lon:.6}, {lat:.6}");
+                if let Some(a) = acc {
+                    s.push_str(&format!(" · 约 {a} 米"));
+                }
+                if let Some(n) = sats {
+                    s.push_str(&format!(" · {n} 颗卫星"));
+                }
+                s
+            }
+            Lang::En => {
+                let mut s = format!("GNSS {lon:.6}, {lat:.6}");
+                if let Some(a) = acc {
+                    s.push_str(&format!(" · about {a} m"));
+                }
+                if let Some(n) = sats {
+                    s.push_str(&format!(" · {n} satellites"));
+                }
+                s
+            }
+        }
+    }
+
+    /// The fix is too poor or too old for the check.
+    pub fn check_fix_poor(self, threshold_m: f64) -> String {
+        match self {
+            Lang::Zh => format!("定位精度低于 {threshold_m:.0} 米或已超过 10 秒：本次核查将标记为低精度"),
+            Lang::En => format!("The fix is worse than {threshold_m:.0} m or older than 10 s: marked low-accuracy"),
+        }
+    }
+
+    /// The true position given for a moved site.
+    pub fn check_true_position(self, lon: f64, lat: f64) -> String {
+        match self {
+            Lang::Zh => format!("实际位置：{lon:.6}, {lat:.6}（规划图形不变）"),
+            Lang::En => format!("True position: {lon:.6}, {lat:.6} (the plan's geometry is kept)"),
+        }
+    }
+
+    /// The notice after a check was saved.
+    pub fn check_saved(self, site: &str) -> String {
+        match self {
+            Lang::Zh => format!("已保存核查记录：{site}"),
+            Lang::En => format!("Check saved: {site}"),
+        }
+    }
+
+    /// One line of a site's check history.
+    pub fn check_line(self, when: &str, result: CheckResult, who: &str) -> String {
+        format!("{} · {} · {who}", when.get(..16).unwrap_or(when).replace('T', " "), self.check_result(result))
+    }
+
+    /// A photo with the time its camera gave.
+    pub fn photo_line(self, name: &str, time: Option<&str>) -> String {
+        match (self, time) {
+            (Lang::Zh, Some(t)) => format!("{name}（拍摄于 {t}）"),
+            (Lang::En, Some(t)) => format!("{name} (taken {t})"),
+            (_, None) => name.to_string(),
+        }
+    }
+}

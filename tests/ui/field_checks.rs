@@ -1,0 +1,96 @@
+//! A field check made through the form: saved to the journal, shown in the
+//! identify panel, and a half-typed form back after a crash.
+
+use std::time::Duration;
+
+use binzhou_core::checks::CheckResult;
+use binzhou_sites::app::App;
+use binzhou_sites::app::state::ViewState;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+use crate::support::{app_builder, data_dir};
+
+fn app_with_journal(journal: &std::path::Path) -> Harness<'static, App> {
+    let state = ViewState { inspector: String::new(), ..Default::default() };
+    let app = App::new(vec![data_dir()], state, false).with_journal(journal.to_path_buf());
+    let mut h = app_builder(1400.0, 900.0).build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)), "the data loads");
+    h.run();
+    h.state_mut().field_checks().settle(Duration::from_secs(10));
+    h.run();
+    h
+}
+
+fn settle(h: &mut Harness<'_, App>) {
+    h.state_mut().field_checks().settle(Duration::from_secs(10));
+    h.run();
+}
+
+#[test]
+fn the_check_form_saves_a_check_that_then_shows_in_identify_and_in_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("team-a").join("checks.gpkg");
+    let mut h = app_with_journal(&journal);
+    let i = h.state().data().dataset.find_by_id("PP-MC-2020-01").expect("a bundled pocket park");
+    h.state_mut().select_site(i);
+    h.run();
+    assert!(h.query_by_label_contains("尚未核查").is_some(), "no checks yet");
+    h.get_by_label("核查此项目").click();
+    h.run();
+    h.get_by_label("位置偏移").click();
+    h.get_by_label("备注").click();
+    h.run();
+    h.get_by_label("备注").type_text("东侧入口已建成，位置比图上偏北");
+    h.get_by_label("核查人").click();
+    h.run();
+    h.get_by_label("核查人").type_text("王工");
+    h.run();
+    h.get_by_label("保存核查").click();
+    h.run();
+    settle(&mut h);
+    assert!(h.query_by_label("核查记录 (1)").is_some(), "the identify panel lists the check");
+    assert!(h.query_by_label_contains("位置偏移 · 王工").is_some());
+    assert!(h.query_by_label("东侧入口已建成，位置比图上偏北").is_some());
+    assert!(h.query_by_label_contains("低精度").is_some(), "no GNSS fix: marked low-accuracy");
+
+    let saved = binzhou_journal::Journal::open_read_only(&journal).unwrap().versions().unwrap();
+    assert_eq!(saved.len(), 1);
+    let c = &saved[0];
+    assert_eq!((c.site_id.as_str(), c.result, c.inspector.as_str()), ("PP-MC-2020-01", CheckResult::Moved, "王工"));
+    assert!(c.low_accuracy && c.gnss.is_none());
+    assert_eq!(h.state().state().inspector, "王工", "the inspector is remembered");
+}
+
+#[test]
+fn a_half_typed_check_comes_back_after_the_app_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("checks.gpkg");
+    {
+        let mut h = app_with_journal(&journal);
+        let i = h.state().data().dataset.find_by_id("PP-MC-2020-02").expect("a bundled pocket park");
+        h.state_mut().select_site(i);
+        h.run();
+        h.get_by_label("核查此项目").click();
+        h.run();
+        h.get_by_label("备注").click();
+        h.run();
+        h.get_by_label("备注").type_text("围挡未拆");
+        h.run();
+        h.run();
+        // The draft is written by the journal's worker; wait for the file.
+        let draft = dir.path().join("checks.gpkg.draft.json");
+        for _ in 0..200 {
+            if std::fs::read_to_string(&draft).is_ok_and(|d| d.contains("围挡未拆")) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(std::fs::read_to_string(&draft).unwrap().contains("围挡未拆"));
+        // The harness is dropped without saving: as if the power went.
+    }
+    let h = app_with_journal(&journal);
+    assert!(h.query_all_by_value("围挡未拆").next().is_some(), "the draft is back in the form");
+    assert!(h.query_by_label_contains("核查：").is_some(), "the form is open again");
+}
