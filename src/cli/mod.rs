@@ -7,6 +7,7 @@ mod checks;
 mod convert;
 mod gen_data;
 mod info;
+mod locate;
 mod stats;
 mod validate;
 
@@ -77,6 +78,16 @@ pub enum Command {
     Checks {
         #[command(subcommand)]
         command: ChecksCommand,
+    },
+    /// Positions as survey reports write them (decimal degrees either way
+    /// round, DMS or 度分秒, X=… Y=… Gauss–Krüger, a gcj02 flag, a site id), in
+    /// WGS 84, GCJ-02 and CGCS2000 Gauss–Krüger.
+    Locate {
+        #[arg(required = true)]
+        texts: Vec<String>,
+        /// The site data whose ids may be given.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
     },
     /// Check GeoJSON files and print every problem as file:feature#id:field: message.
     Validate {
@@ -216,6 +227,7 @@ pub fn check_first_path(data: &[PathBuf], lang: Lang) -> anyhow::Result<()> {
 pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
     match cmd {
         Command::Info { files, features, json } => info::run(out, &files, features, json, lang),
+        Command::Locate { texts, data } => locate::run(out, &texts, &data, lang),
         Command::Checks { command } => match command {
             ChecksCommand::Summary { journals, data, json } => checks::summary_cmd(out, &journals, &data, json, lang),
             ChecksCommand::Export { journals, out: file } => checks::export_cmd(out, &journals, &file, lang),

@@ -435,3 +435,15 @@ fn checks_summary_and_export_read_two_teams_journals_in_the_office() {
     assert_ne!(code, 0);
     assert!(err.contains("never overwritten"), "{err}");
 }
+
+#[test]
+fn locate_prints_wgs84_gcj02_and_gauss_kruger_or_says_why_not() {
+    let (code, out, err) = run(&["locate", "东经118度0分44.3秒 北纬37度22分55.6秒", "PP-MC-2020-01"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("WGS84:   118.0123056, 37.3821111"), "{out}");
+    assert!(out.contains("GCJ-02:") && out.contains("CGCS2000 zone 39: X=") && out.contains("EPSG:4527"), "{out}");
+    assert_eq!(out.matches("WGS84:").count(), 2, "the site id is found too: {out}");
+    let (code, _, err) = run(&["locate", "滨州市政府"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("滨州市政府: cannot read it (expected two coordinates"), "{err}");
+}

@@ -19,6 +19,7 @@ pub mod gnss;
 pub mod index;
 pub mod info;
 pub mod load;
+pub mod locate;
 pub mod mercator;
 pub mod model;
 pub mod save;
