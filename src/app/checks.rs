@@ -81,6 +81,11 @@ pub struct FieldChecks {
     pub error: Option<String>,
     /// The open form, if any.
     pub form: Option<CheckForm>,
+    /// The form came back from its draft; its site is not selected yet.
+    pub restored: bool,
+    /// The form was just opened: the app places its window on this many
+    /// more frames (the first is egui's sizing pass).
+    pub place_form: u8,
     /// The draft last sent to disk, to send only changes.
     sent_draft: Option<String>,
     /// A check just saved, for the app to announce.
@@ -98,6 +103,8 @@ impl Default for FieldChecks {
             versions: Vec::new(),
             error: None,
             form: None,
+            place_form: 0,
+            restored: false,
             sent_draft: None,
             just_saved: None,
             opened: false,
@@ -202,6 +209,8 @@ impl FieldChecks {
                     {
                         self.sent_draft = serde_json::to_string(&form).ok();
                         self.form = Some(form);
+                        self.place_form = 2;
+                        self.restored = true;
                     }
                 }
                 Reply::Opened(Err(e)) => {
@@ -236,15 +245,20 @@ impl FieldChecks {
                 }
             }
         }
-        // Keep the draft on disk as it changes.
-        if let Some(f) = &self.form
-            && !f.saving
-        {
-            let text = serde_json::to_string(f).ok();
-            if text != self.sent_draft {
-                self.sent_draft = text.clone();
-                self.send(Request::Draft(text));
+        // Keep the draft on disk as it changes; a form closed unsaved leaves none.
+        match &self.form {
+            Some(f) if !f.saving => {
+                let text = serde_json::to_string(f).ok();
+                if text != self.sent_draft {
+                    self.sent_draft = text.clone();
+                    self.send(Request::Draft(text));
+                }
             }
+            None if self.sent_draft.is_some() => {
+                self.sent_draft = None;
+                self.send(Request::Draft(None));
+            }
+            _ => {}
         }
     }
 

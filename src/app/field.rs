@@ -35,6 +35,7 @@ impl App {
             return;
         }
         self.checks.form = Some(CheckForm::new(site.id(), &site.layer().key(), site.name()));
+        self.checks.place_form = 2;
     }
 
     /// The current fix as the form shows it.
@@ -82,9 +83,17 @@ impl App {
         }
     }
 
-    /// Takes the journal's news: a saved check is announced.
+    /// Takes the journal's news: a saved check is announced, and the site of
+    /// a form brought back from its draft is selected once the data is in.
     pub(super) fn poll_checks(&mut self) {
         self.checks.poll();
+        if self.checks.restored
+            && let Some(site_id) = self.checks.form.as_ref().map(|f| f.site_id.clone())
+            && let Some(i) = self.data.dataset.find_by_id(&site_id)
+        {
+            self.checks.restored = false;
+            self.select(i, true);
+        }
         if let Some(c) = self.checks.just_saved.take() {
             let name = self.data.dataset.find_by_id(&c.site_id).map(|i| self.data.dataset.sites[i].name().to_string());
             let text = self.state.lang.check_saved(name.as_deref().unwrap_or(&c.site_id));
@@ -97,16 +106,30 @@ impl App {
         let lang = self.state.lang;
         let fix = self.fix_info();
         let threshold = self.state.fix_threshold_m;
+        // Top right of the map, clear of the menus and, mostly, of the site
+        // (its width is known before it is first drawn, so no pivot is needed).
+        const WIDTH: f32 = 460.0;
+        let clear = self.clear_map_rect();
+        let corner = clear.map(|r| egui::pos2(r.right() - WIDTH - 24.0, r.top() + 8.0));
         let Some(form) = &mut self.checks.form else { return };
         let mut action = None;
         let mut open = true;
-        egui::Window::new(lang.check_form_title(&form.site_name))
-            .open(&mut open)
-            .resizable(true)
-            .default_width(460.0)
-            .show(ctx, |ui| {
-                action = check_form::show(ui, form, &mut self.state.inspector, fix, threshold, lang);
-            });
+        let mut window = egui::Window::new(lang.check_form_title(&form.site_name))
+            .id(egui::Id::unique("check-form"))
+            .default_size([WIDTH, 320.0])
+            // Never taller than the map: egui would push it over the menus.
+            .max_height(clear.map_or(600.0, |r| r.height() - 24.0));
+        // Anchored to the map's top-right corner: egui's free placement put a
+        // tall first frame over the menus.
+        if let (Some(r), Some(_)) = (clear, corner) {
+            let screen = ctx.content_rect();
+            window =
+                window.anchor(Align2::RIGHT_TOP, vec2(r.right() - screen.right() - 16.0, r.top() - screen.top() + 8.0));
+        }
+        self.checks.place_form = self.checks.place_form.saturating_sub(1);
+        window.open(&mut open).resizable(true).show(ctx, |ui| {
+            action = check_form::show(ui, form, &mut self.state.inspector, fix, threshold, lang);
+        });
         if !open {
             action = Some(FormAction::Cancel);
         }

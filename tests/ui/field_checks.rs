@@ -94,3 +94,29 @@ fn a_half_typed_check_comes_back_after_the_app_is_gone() {
     assert!(h.query_all_by_value("围挡未拆").next().is_some(), "the draft is back in the form");
     assert!(h.query_by_label_contains("核查：").is_some(), "the form is open again");
 }
+
+#[test]
+fn a_form_closed_without_saving_leaves_no_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("checks.gpkg");
+    let draft = dir.path().join("checks.gpkg.draft.json");
+    let mut h = app_with_journal(&journal);
+    let i = h.state().data().dataset.find_by_id("PP-MC-2020-02").unwrap();
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("核查此项目").click();
+    h.run();
+    let wait_for = |cond: &dyn Fn() -> bool| {
+        for _ in 0..200 {
+            if cond() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    };
+    assert!(wait_for(&|| draft.exists()), "an open form keeps a draft");
+    h.get_by_label("取消").click();
+    h.run();
+    assert!(wait_for(&|| !draft.exists()), "cancelling removes it");
+}

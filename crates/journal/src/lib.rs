@@ -147,13 +147,18 @@ impl Journal {
         }
         let conn = Connection::open(path).map_err(|source| JournalError::Sqlite { path: path.into(), source })?;
         let mut j = Journal { conn, path: path.to_path_buf() };
-        j.set_durable()?;
         if !j.has_table("site_checks")? {
-            if j.has_table("sqlite_sequence")? || j.has_any_table()? {
+            if j.has_any_table()? {
                 return Err(JournalError::NotAJournal { path: path.into() });
             }
+            // Made before the switch to WAL, so the file's own header carries
+            // the GeoPackage ids at once: readers (GDAL) look there first.
             j.create()?;
         }
+        j.set_durable()?;
+        // Fold what an earlier run left in the log into the file, so readers
+        // that look at the file itself (GDAL's header check) see all of it.
+        j.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(j.err())?;
         Ok(j)
     }
 

@@ -125,7 +125,7 @@ fn gdal_opens_the_journal_as_a_geopackage_point_layer() {
     let mut j = Journal::open(&path).unwrap();
     let c = check("PP-MC-2020-01", CheckResult::LocationOk);
     j.save(&c).unwrap();
-    drop(j);
+    // Still open, as in the app: GDAL must read it all the same.
     let Some(mut cmd) = ogrinfo() else {
         // CI installs gdal-bin; say so rather than pass silently elsewhere.
         assert!(std::env::var_os("CI").is_none(), "ogrinfo (gdal-bin) is needed in CI");
@@ -144,4 +144,5 @@ fn gdal_opens_the_journal_as_a_geopackage_point_layer() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("POINT (118.0123 37.3821)"), "{text}");
     assert!(text.contains("东侧围挡未拆"), "{text}");
+    drop(j);
 }

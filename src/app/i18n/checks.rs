@@ -4,6 +4,20 @@ use binzhou_core::checks::{CheckResult, Observed};
 
 use super::Lang;
 
+/// An RFC 3339 time as Beijing time (UTC+8) to the minute, `2026-12-02 10:24`;
+/// text that is not such a time is shown as it is.
+pub fn beijing_time(rfc3339: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    match time::OffsetDateTime::parse(rfc3339, &Rfc3339) {
+        Ok(t) => {
+            let t = t.to_offset(time::macros::offset!(+8));
+            let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+            t.format(&f).unwrap_or_else(|_| rfc3339.to_string())
+        }
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
 /// The fixed strings of the field-check area, one table per language.
 #[derive(Debug)]
 pub struct CheckText {
@@ -168,9 +182,9 @@ impl Lang {
         }
     }
 
-    /// One line of a site's check history.
+    /// One line of a site's check history, its time in Beijing time.
     pub fn check_line(self, when: &str, result: CheckResult, who: &str) -> String {
-        format!("{} · {} · {who}", when.get(..16).unwrap_or(when).replace('T', " "), self.check_result(result))
+        format!("{} · {} · {who}", beijing_time(when), self.check_result(result))
     }
 
     /// A photo with the time its camera gave.
@@ -180,5 +194,17 @@ impl Lang {
             (Lang::En, Some(t)) => format!("{name} (taken {t})"),
             (_, None) => name.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_times_read_in_beijing_time_across_midnight() {
+        assert_eq!(beijing_time("2026-12-01T18:30:05Z"), "2026-12-02 02:30");
+        assert_eq!(beijing_time("2026-12-02T10:24:00+08:00"), "2026-12-02 10:24");
+        assert_eq!(beijing_time("yesterday"), "yesterday");
     }
 }

@@ -154,17 +154,25 @@ pub fn place_and_paint(painter: &Painter, mut labels: Vec<LabelCandidate>, taken
         };
         let galley = painter.layout_no_wrap(text, l.kind.font(), colour);
         let pad = if background.is_some() { vec2(4.0, 2.0) } else { vec2(1.0, 1.0) };
-        let mut rect = Align2::CENTER_CENTER.anchor_size(l.at, galley.size() + 2.0 * pad);
-        // A label near the edge slides inside rather than disappearing.
+        let size = galley.size() + 2.0 * pad;
+        // Where it would go: on its point, else just above or below it (a
+        // county's name beside the cluster of its sites, not under it).
         let inner = clip.shrink(2.0);
-        rect = rect.translate(egui::vec2(
-            (inner.left() - rect.left()).max(0.0) + (inner.right() - rect.right()).min(0.0),
-            (inner.top() - rect.top()).max(0.0) + (inner.bottom() - rect.bottom()).min(0.0),
-        ));
-        let claim = if site { rect.expand2(SITE_LABEL_MARGIN) } else { rect };
-        if !clip.contains_rect(rect) || taken.overlaps(claim) || !taken.try_take(rect) {
-            continue;
-        }
+        let slide = |r: Rect| {
+            // A label near the edge slides inside rather than disappearing.
+            r.translate(egui::vec2(
+                (inner.left() - r.left()).max(0.0) + (inner.right() - r.right()).min(0.0),
+                (inner.top() - r.top()).max(0.0) + (inner.bottom() - r.bottom()).min(0.0),
+            ))
+        };
+        let shifts: &[f32] = if site || l.kind == LabelKind::Selected { &[0.0] } else { &[0.0, -1.0, 1.0] };
+        let placed_at = shifts.iter().find_map(|&k| {
+            let rect = slide(Align2::CENTER_CENTER.anchor_size(l.at, size));
+            let rect = rect.translate(vec2(0.0, k * (size.y + 22.0)));
+            let claim = if site { rect.expand2(SITE_LABEL_MARGIN) } else { rect };
+            (clip.contains_rect(rect) && !taken.overlaps(claim) && taken.try_take(rect)).then_some(rect)
+        });
+        let Some(rect) = placed_at else { continue };
         if site {
             site_cells.insert(cell);
         }

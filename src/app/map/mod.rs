@@ -216,6 +216,7 @@ impl MapView {
         self.advance_flight(ui);
 
         let labels = RefCell::new(Vec::<LabelCandidate>::new());
+        let obstacles = RefCell::new(Vec::<Rect>::new());
         // Last frame's clusters decide what a click on one means.
         let mut frame = SitesFrame { clusters: std::mem::take(&mut self.frame.clusters), ..Default::default() };
         let gcj02 = basemap.is_gcj02();
@@ -236,8 +237,9 @@ impl MapView {
         };
         let response = {
             let basemap_plugin = BasemapPlugin { source: painted, underlay, underlay_slot, gcj02, labels: &labels };
-            let sites_plugin = SitesPlugin { data, style, out: &mut frame, labels: &labels, gcj02 };
-            let labels_plugin = LabelsPlugin { labels: &labels };
+            let sites_plugin =
+                SitesPlugin { data, style, out: &mut frame, labels: &labels, obstacles: &obstacles, gcj02 };
+            let labels_plugin = LabelsPlugin { labels: &labels, obstacles: &obstacles };
             // Zooming is ours (see below): walkers' wheel zoom scales with frame time.
             let mut map = Map::new(None, &mut self.memory, home)
                 .zoom_with_ctrl(false)
@@ -348,6 +350,8 @@ impl Plugin for BasemapPlugin<'_> {
 /// Places the labels of the basemap and the sites together, above everything.
 struct LabelsPlugin<'a> {
     labels: &'a RefCell<Vec<LabelCandidate>>,
+    /// Symbols labels keep clear of (clusters).
+    obstacles: &'a RefCell<Vec<Rect>>,
 }
 
 impl Plugin for LabelsPlugin<'_> {
@@ -356,6 +360,9 @@ impl Plugin for LabelsPlugin<'_> {
         let painter = ui.painter().with_clip_rect(t.rect);
         let all = self.labels.take();
         let mut taken = Collisions::default();
+        for r in self.obstacles.take() {
+            taken.take(r);
+        }
         place_and_paint(&painter, all, &mut taken);
     }
 }

@@ -61,6 +61,40 @@ impl Cluster {
     }
 }
 
+/// The radius of a cluster of `n` sites, pixels.
+fn cluster_radius(n: usize) -> f32 {
+    10.0 + 3.0 * (n.max(1) as f32).log2()
+}
+
+/// Clusters whose symbols would overlap become one, at their weighted
+/// centre, until none overlap.
+pub fn merge_overlapping(mut clusters: Vec<Cluster>) -> Vec<Cluster> {
+    loop {
+        let mut merged = false;
+        'outer: for a in 0..clusters.len() {
+            for b in a + 1..clusters.len() {
+                let (ca, cb) = (&clusters[a], &clusters[b]);
+                if ca.at.distance(cb.at) < ca.radius + cb.radius + 2.0 {
+                    let (na, nb) = (ca.total() as f32, cb.total() as f32);
+                    let at = ((ca.at.to_vec2() * na + cb.at.to_vec2() * nb) / (na + nb)).to_pos2();
+                    let mut counts = ca.counts;
+                    for (c, n) in counts.iter_mut().zip(cb.counts) {
+                        *c += n;
+                    }
+                    let total = counts.iter().sum();
+                    clusters[a] = Cluster { at, counts, radius: cluster_radius(total) };
+                    clusters.swap_remove(b);
+                    merged = true;
+                    break 'outer;
+                }
+            }
+        }
+        if !merged {
+            return clusters;
+        }
+    }
+}
+
 /// A small site waiting to be drawn as a marker or counted in a cluster.
 struct Pending {
     anchor: Pos2,
@@ -496,9 +530,9 @@ pub fn build_site_shapes(
             sum += p.anchor.to_vec2();
         }
         let n = pending.len();
-        let radius = 10.0 + 3.0 * (n as f32).log2();
-        out.clusters.push(Cluster { at: (sum / n as f32).to_pos2(), counts, radius });
+        out.clusters.push(Cluster { at: (sum / n as f32).to_pos2(), counts, radius: cluster_radius(n) });
     }
+    out.clusters = merge_overlapping(std::mem::take(&mut out.clusters));
     out.clusters.sort_by_key(Cluster::total);
 
     // Painting order: marks under fills, fills under strokes, points on top.
@@ -591,6 +625,8 @@ pub struct SitesPlugin<'a> {
     pub out: &'a mut SitesFrame,
     /// Where the sites' labels go, to be placed with the basemap's.
     pub labels: &'a std::cell::RefCell<Vec<LabelCandidate>>,
+    /// Screen rects labels must keep clear of (the cluster symbols).
+    pub obstacles: &'a std::cell::RefCell<Vec<egui::Rect>>,
     /// The basemap is GCJ-02: draw (and pick) the WGS84 sites where it shows them.
     pub gcj02: bool,
 }
@@ -635,6 +671,9 @@ impl walkers::Plugin for SitesPlugin<'_> {
         for c in &frame.clusters {
             paint_cluster(&painter, c);
         }
+        self.obstacles.borrow_mut().extend(
+            frame.clusters.iter().map(|c| egui::Rect::from_center_size(c.at, egui::Vec2::splat(2.0 * c.radius))),
+        );
         self.out.clusters = frame.clusters;
         self.out.transform = Some(t);
         self.out.hovered = hovered;
@@ -773,5 +812,15 @@ mod tests {
         // 6; anti-aliased circles and strokes cost hundreds a site, which at
         // 100k sites overflows the GPU's largest buffer.
         assert!(indices <= 20 * 30_000, "{indices} indices for 30 000 sites");
+    }
+
+    #[test]
+    fn clusters_whose_symbols_overlap_become_one_with_all_their_sites() {
+        let c = |x: f32, n: usize| Cluster { at: pos2(x, 100.0), counts: [n, 0, 0, 0, 0], radius: cluster_radius(n) };
+        let merged = merge_overlapping(vec![c(100.0, 10), c(120.0, 30), c(400.0, 4)]);
+        assert_eq!(merged.len(), 2, "{merged:?}");
+        let big = merged.iter().find(|m| m.total() == 40).expect("the two near ones merged");
+        assert!((big.at.x - 115.0).abs() < 1e-3, "at the weighted centre: {:?}", big.at);
+        assert!(merged.iter().any(|m| m.total() == 4), "the far one stays");
     }
 }
