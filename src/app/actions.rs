@@ -96,6 +96,9 @@ impl App {
     }
 
     pub(super) fn handle_keys(&mut self, ctx: &egui::Context) {
+        if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::G)) {
+            self.open_goto();
+        }
         if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::F)) {
             self.state.panels.layers = true;
             ctx.memory_mut(|m| m.request_focus(panels::search::field_id()));

@@ -11,9 +11,6 @@ use super::*;
 
 /// A fix older than this makes a check low-accuracy.
 const FIX_MAX_AGE: Duration = Duration::from_secs(10);
-/// Metres of horizontal error per unit of HDOP, roughly, for a consumer
-/// receiver: the accuracy the form shows is this estimate, not a measurement.
-const UERE_M: f64 = 5.0;
 
 fn fix_kind(q: FixQuality) -> String {
     match q {
@@ -41,7 +38,8 @@ impl App {
     /// The current fix as the form shows it.
     fn fix_info(&self) -> Option<FixInfo> {
         let f = self.gnss.fix()?;
-        let accuracy_m = f.hdop.map(|h| h * UERE_M);
+        // HDOP × the fix kind's range error: an estimate, as receivers give it.
+        let accuracy_m = f.accuracy_m();
         let fresh = self.gnss.fix_age().is_some_and(|a| a <= FIX_MAX_AGE);
         let good = fresh && accuracy_m.is_some_and(|a| a <= self.state.fix_threshold_m);
         Some(FixInfo { lon: f.lon, lat: f.lat, accuracy_m, satellites: f.satellites, good })
@@ -54,7 +52,7 @@ impl App {
         let gnss = self.gnss.fix().map(|f| GnssStamp {
             lon: f.lon,
             lat: f.lat,
-            accuracy_m: f.hdop.map(|h| h * UERE_M),
+            accuracy_m: f.accuracy_m(),
             fix: fix_kind(f.quality),
             satellites: f.satellites,
             time: now.clone(),

@@ -13,6 +13,10 @@ impl App {
             self.gnss.disconnect();
             ui.close();
         }
+        if ui.button(self.state.lang.checks().goto_menu).clicked() {
+            self.open_goto();
+            ui.close();
+        }
         ui.separator();
         ui.checkbox(&mut self.state.gnss_follow, t.gnss_follow);
         let here = self.gnss.fix().map(|f| (f.lon, f.lat));
@@ -110,6 +114,7 @@ impl App {
 
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
         self.check_form_window(ctx);
+        self.goto_window(ctx);
         if let Some(source) = self.gnss.show_dialog(ctx, self.state.lang) {
             self.state.gnss_source = source;
         }

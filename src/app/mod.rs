@@ -18,6 +18,7 @@ pub mod worker;
 
 mod actions;
 mod field;
+mod goto;
 mod menus;
 mod overlays;
 mod startup;
@@ -112,6 +113,10 @@ pub struct App {
     journal_path: Option<PathBuf>,
     /// The field-check journal, its checks and the open check form.
     checks: checks::FieldChecks,
+    /// The go-to-coordinate dialog, while open.
+    goto: Option<goto::GotoDialog>,
+    /// Where the last go-to went (WGS 84).
+    goto_marker: Option<(f64, f64)>,
 }
 
 /// Where the report panels' state is stored.
@@ -168,6 +173,8 @@ impl App {
             gnss: Default::default(),
             journal_path: None,
             checks: checks::FieldChecks::default(),
+            goto: None,
+            goto_marker: None,
         }
     }
 
@@ -450,6 +457,7 @@ impl App {
             panels::ctx::paint_highlight(ui.painter(), rect, rings);
             if let Some(t) = self.map.transform {
                 self.gnss.paint(ui, rect, &t);
+                self.paint_goto_marker(ui, rect);
             }
             if let Some(i) = self.map.frame.hovered
                 && let Some(site) = data.dataset.sites.get(i)

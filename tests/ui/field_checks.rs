@@ -120,3 +120,30 @@ fn a_form_closed_without_saving_leaves_no_draft() {
     h.run();
     assert!(wait_for(&|| !draft.exists()), "cancelling removes it");
 }
+
+#[test]
+fn ctrl_g_goes_to_a_written_position_or_says_what_it_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_with_journal(&dir.path().join("checks.gpkg"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::G);
+    h.run();
+    h.get_by_label("坐标或编号").type_text("滨州市政府");
+    h.get_by_label("前往").click();
+    h.run();
+    assert!(h.query_by_label_contains("需要两个坐标").is_some(), "it says what it expected");
+    assert_eq!(h.state().goto_marker(), None);
+
+    h.get_by_label("坐标或编号").click();
+    h.run();
+    for _ in 0.."滨州市政府".chars().count() {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.get_by_label("坐标或编号").type_text("东经118度0分44.3秒 北纬37度22分55.6秒");
+    h.get_by_label("前往").click();
+    h.run();
+    let (lon, lat) = h.state().goto_marker().expect("a marker where it went");
+    assert!((lon - 118.0123056).abs() < 1e-6 && (lat - 37.3821111).abs() < 1e-6, "({lon}, {lat})");
+    assert!(h.query_by_label("前往").is_none(), "the dialog closes");
+    let cam = h.state().camera();
+    assert!((cam.lon - lon).abs() < 1e-3 && (cam.lat - lat).abs() < 1e-3, "the map went there: {cam:?}");
+}

@@ -44,6 +44,22 @@ pub enum LocateError {
     },
 }
 
+impl crate::model::Bilingual for LocateError {
+    fn zh(&self) -> String {
+        match self {
+            LocateError::NotCoordinates => {
+                "需要两个坐标，例如 “118.0123, 37.3821”、“东经118度0分44.3秒 北纬37度22分55.6秒” 或 “X=4140504.8 Y=39591114.3”"
+                    .into()
+            }
+            LocateError::Ambiguous { a, b } => format!("{a} 和 {b} 都可能是纬度：请加上 N/E（或 北纬/东经）"),
+            LocateError::OutOfRange(why) => format!("超出范围：{why}"),
+            LocateError::NeedZone { y } => {
+                format!("Y={y} 没有带号：请写 8 位的 Y（39… 或 40…），或加上 “带号39” / “带号40”")
+            }
+        }
+    }
+}
+
 /// One number with its degree/minute/second parts and hemisphere, if given.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Angle {

@@ -44,6 +44,12 @@ pub struct CheckText {
     pub no_checks: &'static str,
     pub low_accuracy: &'static str,
     pub journal_unavailable: &'static str,
+    pub goto_menu: &'static str,
+    pub goto_title: &'static str,
+    pub goto_help: &'static str,
+    pub goto_hint: &'static str,
+    pub goto_go: &'static str,
+    pub goto_field: &'static str,
 }
 
 const ZH: CheckText = CheckText {
@@ -70,6 +76,12 @@ const ZH: CheckText = CheckText {
     no_checks: "尚未核查",
     low_accuracy: "低精度",
     journal_unavailable: "核查日志无法打开",
+    goto_menu: "前往坐标…  Ctrl+G",
+    goto_title: "前往坐标",
+    goto_help: "经纬度（任意顺序）、度分秒、CGCS2000 高斯坐标 X= Y=、项目编号；高德坐标请加 gcj02",
+    goto_hint: "如 118.0123, 37.3821 或 东经118度0分44.3秒 北纬37度22分55.6秒",
+    goto_go: "前往",
+    goto_field: "坐标或编号",
 };
 
 const EN: CheckText = CheckText {
@@ -96,6 +108,12 @@ const EN: CheckText = CheckText {
     no_checks: "Not checked yet",
     low_accuracy: "low accuracy",
     journal_unavailable: "The check journal cannot be opened",
+    goto_menu: "Go to coordinate…  Ctrl+G",
+    goto_title: "Go to coordinate",
+    goto_help: "Lon/lat (either order), DMS, CGCS2000 Gauss–Krüger X= Y=, or a site id; add gcj02 for AMap positions",
+    goto_hint: "e.g. 118.0123, 37.3821 or 118°0′44.3″E 37°22′55.6″N",
+    goto_go: "Go",
+    goto_field: "Position or id",
 };
 
 impl Lang {
