@@ -48,7 +48,13 @@ fn bench_data(c: &mut Criterion, name: &str, data: &MapData) {
     let layers: Vec<LayerLook> = data
         .layers
         .iter()
-        .map(|l| LayerLook { visible: true, opacity: 1.0, colour: layer_colour(&l.key), symbol: Symbol::of(&l.key) })
+        .map(|l| LayerLook {
+            checkable: true,
+            visible: true,
+            opacity: 1.0,
+            colour: layer_colour(&l.key),
+            symbol: Symbol::of(&l.key),
+        })
         .collect();
     let style = DrawStyle {
         looks: &looks,
@@ -58,6 +64,7 @@ fn bench_data(c: &mut Criterion, name: &str, data: &MapData) {
         hovered: Some(1),
         show_changes: true,
         labels: true,
+        checks: &[],
     };
     let visible = data.index.in_rect(t.visible_lon_lat(16.0));
     println!("{name}: {} of {} sites in view", visible.len(), data.dataset.sites.len());

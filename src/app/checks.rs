@@ -25,6 +25,13 @@ enum Reply {
     PhotoStored(Result<PhotoRef, String>),
 }
 
+/// Per site, its newest check's colour slot and whether it was checked today.
+#[derive(Clone, Debug, Default)]
+pub struct SiteSlots {
+    pub slots: std::sync::Arc<[u8]>,
+    pub today: std::sync::Arc<[bool]>,
+}
+
 /// The form for one check of a site, kept while it is open (and as a draft
 /// on disk).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -92,6 +99,9 @@ pub struct FieldChecks {
     pub just_saved: Option<Check>,
     /// The worker has answered the opening (with the checks or an error).
     opened: bool,
+    /// Per site of the dataset, its newest check's colour slot, and which
+    /// were checked today; for (versions, data generation).
+    slots: Option<((usize, u64), SiteSlots)>,
 }
 
 impl Default for FieldChecks {
@@ -108,6 +118,7 @@ impl Default for FieldChecks {
             sent_draft: None,
             just_saved: None,
             opened: false,
+            slots: None,
         }
     }
 }
@@ -293,6 +304,29 @@ impl FieldChecks {
     /// Copies a photo into the journal's folder for the open form.
     pub fn add_photo(&mut self, path: PathBuf) {
         self.send(Request::StorePhoto(path));
+    }
+
+    /// Per site of `ds`, the slot of its newest live check's result in
+    /// [`crate::app::map::style::check_colour`] (not checked: the last), and
+    /// whether it was checked today (Beijing time). Cached per data generation.
+    pub fn site_slots(&mut self, ds: &binzhou_core::model::Dataset, generation: u64) -> SiteSlots {
+        let key = (self.versions.len(), generation);
+        if self.slots.as_ref().is_none_or(|(k, _)| *k != key) {
+            let live = current(&self.versions);
+            let newest = binzhou_core::checks::by_site(&live);
+            let today = crate::app::i18n::beijing_time(&binzhou_journal::now());
+            let today = today.get(..10).unwrap_or("");
+            let mut slots = vec![crate::app::map::style::NOT_CHECKED; ds.sites.len()];
+            let mut fresh = vec![false; ds.sites.len()];
+            for (i, s) in ds.sites.iter().enumerate() {
+                if let Some(c) = newest.get(s.id()).and_then(|v| v.first()) {
+                    slots[i] = CheckResult::ALL.iter().position(|r| *r == c.result).unwrap_or(0) as u8;
+                    fresh[i] = crate::app::i18n::beijing_time(&c.checked_at).starts_with(today);
+                }
+            }
+            self.slots = Some((key, SiteSlots { slots: slots.into(), today: fresh.into() }));
+        }
+        self.slots.as_ref().map(|(_, s)| s.clone()).unwrap_or_default()
     }
 
     /// The live checks of a site, newest first.

@@ -307,6 +307,7 @@ impl App {
             .map(|l| {
                 let v = self.state.layer(&l.key.key());
                 LayerLook {
+                    checkable: !matches!(l.key, LayerKey::Reference(_)),
                     visible: v.visible,
                     opacity: v.opacity,
                     colour: layer_colour(&l.key),
@@ -377,6 +378,11 @@ impl App {
                 }
             });
         }
+        let check_slots = if self.state.colour_by == state::ColourBy::Checks {
+            self.checks.site_slots(&self.data.dataset, self.generation)
+        } else {
+            checks::SiteSlots::default()
+        };
         let legend = self.state.panels.legend && !self.data.layers.is_empty();
         if self.state.panels.layers || legend {
             egui::Panel::left("layers").resizable(true).default_size(300.0).show(ui, |ui| {
@@ -401,7 +407,16 @@ impl App {
                             .id_salt("legend")
                             .default_open(true)
                             .show(ui, |ui| {
-                                panels::legend::show(ui, &self.data, &self.looks, &mut self.state, lang);
+                                let journal = self.checks.is_open();
+                                panels::legend::show(
+                                    ui,
+                                    &self.data,
+                                    &self.looks,
+                                    &mut self.state,
+                                    lang,
+                                    &check_slots,
+                                    journal,
+                                );
                             });
                     }
                 });
@@ -435,6 +450,7 @@ impl App {
                 hovered: None,
                 show_changes: self.state.show_changes,
                 labels: self.state.show_labels,
+                checks: &check_slots.slots,
             };
             let data = self.data.clone();
             let basemap: &mut dyn BasemapSource = match self.state.basemap {

@@ -103,6 +103,8 @@ pub enum ColourBy {
     Status,
     /// The site's layer.
     Layer,
+    /// Whether (and with what result) the site has been checked in the field.
+    Checks,
 }
 
 /// Everything about the view that survives a restart.

@@ -61,6 +61,14 @@ fn the_check_form_saves_a_check_that_then_shows_in_identify_and_in_the_journal()
     assert_eq!((c.site_id.as_str(), c.result, c.inspector.as_str()), ("PP-MC-2020-01", CheckResult::Moved, "王工"));
     assert!(c.low_accuracy && c.gnss.is_none());
     assert_eq!(h.state().state().inspector, "王工", "the inspector is remembered");
+
+    // Coloured by check, the legend counts it, today's included.
+    h.get_by_label("按核查").click();
+    h.run();
+    assert!(h.query_by_label("位置偏移 1").is_some(), "the legend counts the moved site");
+    let total = h.state().data().dataset.sites.len();
+    assert!(h.query_by_label(&format!("未核查 {}", total - 1)).is_some(), "and every other site as not checked");
+    assert!(h.query_by_label("其中今日核查 1").is_some());
 }
 
 #[test]

@@ -50,6 +50,8 @@ pub struct CheckText {
     pub goto_hint: &'static str,
     pub goto_go: &'static str,
     pub goto_field: &'static str,
+    pub by_checks: &'static str,
+    pub not_checked: &'static str,
 }
 
 const ZH: CheckText = CheckText {
@@ -82,6 +84,8 @@ const ZH: CheckText = CheckText {
     goto_hint: "如 118.0123, 37.3821 或 东经118度0分44.3秒 北纬37度22分55.6秒",
     goto_go: "前往",
     goto_field: "坐标或编号",
+    by_checks: "按核查",
+    not_checked: "未核查",
 };
 
 const EN: CheckText = CheckText {
@@ -114,6 +118,8 @@ const EN: CheckText = CheckText {
     goto_hint: "e.g. 118.0123, 37.3821 or 118°0′44.3″E 37°22′55.6″N",
     goto_go: "Go",
     goto_field: "Position or id",
+    by_checks: "By check",
+    not_checked: "Not checked",
 };
 
 impl Lang {
@@ -138,6 +144,14 @@ impl Lang {
         match self {
             Lang::Zh => o.name_zh(),
             Lang::En => o.name_en(),
+        }
+    }
+
+    /// How many sites were checked today.
+    pub fn checked_today(self, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("其中今日核查 {n}"),
+            Lang::En => format!("of which checked today: {n}"),
         }
     }
 

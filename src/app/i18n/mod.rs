@@ -15,6 +15,7 @@ mod checks;
 mod panels;
 mod text;
 
+pub use checks::beijing_time;
 pub use text::Text;
 
 /// The language of the user interface (and of the command line's `--lang`).

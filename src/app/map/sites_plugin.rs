@@ -107,6 +107,8 @@ struct Pending {
 /// How one layer is drawn this frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LayerLook {
+    /// Plan sites, which field checks are made of.
+    pub checkable: bool,
     pub visible: bool,
     pub opacity: f32,
     pub colour: Color32,
@@ -126,6 +128,9 @@ pub struct DrawStyle<'a> {
     pub show_changes: bool,
     /// Offer site names as labels.
     pub labels: bool,
+    /// Per site, its newest check's slot in [`super::style::check_colour`]
+    /// (for colouring by checks; empty otherwise).
+    pub checks: &'a [u8],
 }
 
 /// One frame's site drawing.
@@ -180,10 +185,11 @@ fn palette(style: &DrawStyle) -> Vec<[Colours; 5]> {
             let c = |k: usize| {
                 let base = match (style.colour_by, StatusClass::ALL.get(k)) {
                     (ColourBy::Status, Some(&class)) => status_colour(class),
+                    (ColourBy::Checks, _) => super::style::check_colour(k),
                     _ => layer.colour,
                 };
                 let edge = match style.colour_by {
-                    ColourBy::Status => layer.colour,
+                    ColourBy::Status | ColourBy::Checks => layer.colour,
                     ColourBy::Layer => darker(layer.colour),
                 };
                 Colours::new(base, edge, layer)
@@ -193,11 +199,19 @@ fn palette(style: &DrawStyle) -> Vec<[Colours; 5]> {
         .collect()
 }
 
+/// Whether a layer slot holds plan sites (which can be checked).
+fn layer_is_plan(style: &DrawStyle, slot: usize) -> bool {
+    style.layers.get(slot).is_some_and(|l| l.checkable)
+}
+
 /// The colour of a site under the style.
 pub fn site_colour(style: &DrawStyle, i: usize) -> Color32 {
     let layer = &style.layers[style.looks.layer[i] as usize];
     match (style.colour_by, style.looks.class[i]) {
         (ColourBy::Status, Some(c)) => status_colour(c),
+        (ColourBy::Checks, _) => {
+            super::style::check_colour(style.checks.get(i).copied().unwrap_or(super::style::NOT_CHECKED) as usize)
+        }
         _ => layer.colour,
     }
 }
@@ -354,9 +368,13 @@ pub fn build_site_shapes(
         }
         out.drawn_per_layer[slot] += 1;
         let sym = layer.symbol;
-        let key = match style.looks.class[i] {
-            Some(c) => crate::app::data::class_slot(c),
-            None => 4,
+        let key = match (style.colour_by, style.looks.class[i]) {
+            (ColourBy::Checks, _) if layer_is_plan(style, slot) => {
+                style.checks.get(i).copied().unwrap_or(super::style::NOT_CHECKED) as usize
+            }
+            (ColourBy::Checks, _) => 4,
+            (_, Some(c)) => crate::app::data::class_slot(c),
+            (_, None) => 4,
         };
         let pal = &colours[slot][key];
         let sbox = t.box_to_screen(&g.bbox);
@@ -713,7 +731,13 @@ mod tests {
     fn layers(data: &MapData, visible: bool) -> Vec<LayerLook> {
         data.layers
             .iter()
-            .map(|l| LayerLook { visible, opacity: 1.0, colour: Color32::RED, symbol: Symbol::of(&l.key) })
+            .map(|l| LayerLook {
+                checkable: true,
+                visible,
+                opacity: 1.0,
+                colour: Color32::RED,
+                symbol: Symbol::of(&l.key),
+            })
             .collect()
     }
 
@@ -730,6 +754,7 @@ mod tests {
             hovered: None,
             show_changes: true,
             labels: true,
+            checks: &[],
         };
         let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(800.0, 600.0)), 118.01, 37.385, 14.0);
         let f = build_site_shapes(&d.dataset.sites, &d.geoms, &[0, 1, 2], &t, &style);
@@ -752,6 +777,7 @@ mod tests {
             hovered: None,
             show_changes: false,
             labels: false,
+            checks: &[],
         };
         let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(800.0, 600.0)), 118.01, 37.385, 14.0);
         let f = build_site_shapes(&d.dataset.sites, &d.geoms, &[0, 1, 2], &t, &style);
@@ -795,6 +821,7 @@ mod tests {
             hovered: None,
             show_changes: true,
             labels: false,
+            checks: &[],
         };
         let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(1200.0, 800.0)), 118.0, 37.375, 11.0);
         let visible: Vec<usize> = (0..d.dataset.sites.len()).collect();

@@ -19,6 +19,21 @@ pub fn status_colour(class: StatusClass) -> Color32 {
     }
 }
 
+/// The colour of a site by its newest field check: one per
+/// [`binzhou_core::checks::CheckResult`], then "not checked".
+pub fn check_colour(slot: usize) -> Color32 {
+    match slot {
+        0 => Color32::from_rgb(0, 158, 115),   // location correct
+        1 => Color32::from_rgb(0, 114, 178),   // moved
+        2 => Color32::from_rgb(213, 94, 0),    // not found
+        3 => Color32::from_rgb(204, 121, 167), // unreachable
+        _ => Color32::from_rgb(175, 175, 175), // not checked
+    }
+}
+
+/// The slot of [`check_colour`] for sites not checked.
+pub const NOT_CHECKED: u8 = 4;
+
 /// The colour used for features without a plan status (reference layers).
 pub const REFERENCE_COLOUR: Color32 = Color32::from_rgb(86, 112, 150);
 /// The selection highlight.

@@ -22,7 +22,7 @@ pub enum LayerAction {
 fn symbol_swatch(ui: &mut Ui, key: &LayerKey, opacity: f32, colour_by: ColourBy) -> egui::Response {
     let (rect, resp) = ui.allocate_exact_size(vec2(26.0, 16.0), Sense::hover());
     let own = with_alpha(layer_colour(key), opacity.max(0.15));
-    let by_status = colour_by == ColourBy::Status && !matches!(key, LayerKey::Reference(_));
+    let by_status = colour_by != ColourBy::Layer && !matches!(key, LayerKey::Reference(_));
     let neutral = with_alpha(Color32::from_gray(150), opacity.max(0.15));
     let sym = Symbol::of(key);
     let p = ui.painter();

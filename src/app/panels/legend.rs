@@ -3,10 +3,12 @@
 
 use egui::{RichText, Ui};
 
+use crate::app::checks::SiteSlots;
 use crate::app::data::{MapData, SiteLooks};
 use crate::app::i18n::Lang;
-use crate::app::map::style::{darker, layer_colour, status_colour, with_alpha};
+use crate::app::map::style::{check_colour, darker, layer_colour, status_colour, with_alpha};
 use crate::app::state::{ColourBy, ViewState};
+use binzhou_core::checks::CheckResult;
 use binzhou_core::model::{LayerKey, StatusClass};
 
 use super::swatch;
@@ -26,8 +28,35 @@ fn ring(ui: &mut Ui, colour: egui::Color32) {
     ui.painter().circle_stroke(rect.center(), 5.5, egui::Stroke::new(3.0, with_alpha(colour, 0.6)));
 }
 
+/// Per check slot (results, then not checked), plan sites of visible layers;
+/// and how many were checked today.
+pub fn check_totals(data: &MapData, looks: &SiteLooks, state: &ViewState, checks: &SiteSlots) -> ([usize; 5], usize) {
+    let mut counts = [0usize; 5];
+    let mut today = 0;
+    let visible: Vec<bool> = data
+        .layers
+        .iter()
+        .map(|l| !matches!(l.key, LayerKey::Reference(_)) && state.layer(&l.key.key()).visible)
+        .collect();
+    for (i, &slot) in checks.slots.iter().enumerate() {
+        if looks.layer.get(i).is_some_and(|&l| visible.get(l as usize).copied().unwrap_or(false)) {
+            counts[(slot as usize).min(4)] += 1;
+            today += usize::from(checks.today.get(i).copied().unwrap_or(false));
+        }
+    }
+    (counts, today)
+}
+
 /// Draws the legend.
-pub fn show(ui: &mut Ui, data: &MapData, looks: &SiteLooks, state: &mut ViewState, lang: Lang) {
+pub fn show(
+    ui: &mut Ui,
+    data: &MapData,
+    looks: &SiteLooks,
+    state: &mut ViewState,
+    lang: Lang,
+    checks: &SiteSlots,
+    journal: bool,
+) {
     let t = lang.text();
     // The heading is the collapsing header's, in the layer panel.
     ui.label(RichText::new(lang.year_long(state.year)).weak());
@@ -35,6 +64,9 @@ pub fn show(ui: &mut Ui, data: &MapData, looks: &SiteLooks, state: &mut ViewStat
         ui.label(t.colour_by);
         ui.selectable_value(&mut state.colour_by, ColourBy::Status, t.by_status);
         ui.selectable_value(&mut state.colour_by, ColourBy::Layer, t.by_layer);
+        if journal {
+            ui.selectable_value(&mut state.colour_by, ColourBy::Checks, lang.checks().by_checks);
+        }
     });
     ui.separator();
     let (counts, changes) = visible_totals(data, looks, state);
@@ -50,6 +82,24 @@ pub fn show(ui: &mut Ui, data: &MapData, looks: &SiteLooks, state: &mut ViewStat
             ui.horizontal(|ui| {
                 ui.add_space(18.0);
                 ui.label(RichText::new(format!("{} {}", t.total, counts.iter().sum::<usize>())).weak());
+            });
+        }
+        ColourBy::Checks => {
+            let (counts, today) = check_totals(data, looks, state, checks);
+            for (k, n) in counts.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    let c = check_colour(k);
+                    swatch(ui, c, darker(c));
+                    let name = match CheckResult::ALL.get(k) {
+                        Some(&r) => lang.check_result(r),
+                        None => lang.checks().not_checked,
+                    };
+                    ui.label(format!("{name} {n}"));
+                });
+            }
+            ui.horizontal(|ui| {
+                ui.add_space(18.0);
+                ui.label(RichText::new(lang.checked_today(today)).weak());
             });
         }
         ColourBy::Layer => {
