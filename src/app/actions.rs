@@ -105,8 +105,15 @@ impl App {
         }
         let typing = ctx.egui_wants_keyboard_input();
         if !typing && ctx.input(|i| i.key_pressed(Key::Escape)) {
-            self.selected = None;
-            self.highlight.clear();
+            if self.measure.is_some() {
+                self.measure = None;
+            } else {
+                self.selected = None;
+                self.highlight.clear();
+            }
+        }
+        if !typing && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::M)) {
+            self.toggle_measure();
         }
         if typing {
             return;

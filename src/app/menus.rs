@@ -99,6 +99,11 @@ impl App {
             panels::year::show(ui, &mut self.state.year, &mut self.player, lang);
             ui.separator();
             ui.checkbox(&mut self.state.show_changes, lang.text().show_changes);
+            ui.separator();
+            let measuring = self.measure.is_some();
+            if ui.selectable_label(measuring, lang.checks().measure_button).clicked() {
+                self.toggle_measure();
+            }
             if self.illustrative {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     ui.label(

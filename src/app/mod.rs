@@ -19,6 +19,7 @@ pub mod worker;
 mod actions;
 mod field;
 mod goto;
+mod measure;
 mod menus;
 mod overlays;
 mod startup;
@@ -117,6 +118,8 @@ pub struct App {
     goto: Option<goto::GotoDialog>,
     /// Where the last go-to went (WGS 84).
     goto_marker: Option<(f64, f64)>,
+    /// The measurement under way (M), if any.
+    measure: Option<measure::Measure>,
 }
 
 /// Where the report panels' state is stored.
@@ -175,6 +178,7 @@ impl App {
             checks: checks::FieldChecks::default(),
             goto: None,
             goto_marker: None,
+            measure: None,
         }
     }
 
@@ -249,6 +253,12 @@ impl App {
     /// tests and scripts).
     pub fn select_site(&mut self, i: usize) {
         self.select(i, true);
+    }
+
+    /// Where a WGS 84 position was on screen in the last frame.
+    pub fn lon_lat_to_screen(&self, lon: f64, lat: f64) -> Option<Pos2> {
+        let t = self.map.transform?;
+        Some(t.to_screen(binzhou_core::mercator::to_unit(lon, lat)))
     }
 
     /// A site's box on screen in the last frame.
@@ -461,7 +471,11 @@ impl App {
             let out = self.map.show(ui, &data, style, basemap);
             let rect = out.response.rect;
             self.tiles.map_interaction(ui, &out.response, &self.map, lang);
-            match out.clicked {
+            let measuring_click = self.measure.is_some() && out.clicked.is_some();
+            if measuring_click && let Some(at) = out.response.interact_pointer_pos() {
+                self.measure_click(at);
+            }
+            match out.clicked.filter(|_| !measuring_click) {
                 Some(Some(i)) => self.select(i, false),
                 Some(None) => {
                     self.selected = None;
@@ -474,6 +488,7 @@ impl App {
             if let Some(t) = self.map.transform {
                 self.gnss.paint(ui, rect, &t);
                 self.paint_goto_marker(ui, rect);
+                self.paint_measure(ui, rect);
             }
             if let Some(i) = self.map.frame.hovered
                 && let Some(site) = data.dataset.sites.get(i)

@@ -71,6 +71,9 @@ impl App {
                 self.notices.remove(k);
             }
         }
+        if let Some(r) = self.measure_overlay(&ctx, rect) {
+            covered.push(r);
+        }
         // The credit line along the bottom.
         covered.push(egui::Rect::from_min_max(rect.left_bottom() - vec2(0.0, 18.0), rect.right_bottom()));
         self.overlay_rects = covered;

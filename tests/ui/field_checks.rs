@@ -155,3 +155,66 @@ fn ctrl_g_goes_to_a_written_position_or_says_what_it_expected() {
     let cam = h.state().camera();
     assert!((cam.lon - lon).abs() < 1e-3 && (cam.lat - lat).abs() < 1e-3, "the map went there: {cam:?}");
 }
+
+#[test]
+fn measuring_adds_clicked_points_snaps_to_a_vertex_and_matches_geodesic_references() {
+    use geo::{Coord, Geodesic, GeodesicArea, Length, LineString, Polygon};
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_with_journal(&dir.path().join("checks.gpkg"));
+    h.key_press(egui::Key::M);
+    h.run();
+    assert!(h.state().measuring().is_some(), "M starts measuring");
+    let rect = h.state().clear_map_rect().unwrap();
+    let c = rect.center();
+    for p in [c + egui::vec2(-120.0, -60.0), c + egui::vec2(130.0, -40.0), c + egui::vec2(40.0, 110.0)] {
+        h.event(egui::Event::PointerMoved(p));
+        for pressed in [true, false] {
+            h.event(egui::Event::PointerButton {
+                pos: p,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: Default::default(),
+            });
+        }
+        h.run();
+    }
+    let m = h.state().measuring().unwrap().clone();
+    assert_eq!(m.points.len(), 3, "three clicks, three points; no site selected: {:?}", h.state().selected());
+    let line: LineString<f64> = m.points.iter().map(|&(x, y)| Coord { x, y }).collect();
+    assert!((m.length_m() - Geodesic.length(&line)).abs() < 1e-6);
+    let area = Polygon::new(line.clone(), vec![]).geodesic_area_unsigned();
+    assert!((m.area_m2() - area).abs() < 1e-3 && area > 10_000.0, "{} vs {area}", m.area_m2());
+    assert!(h.query_by_label_contains("3 个点 · 长度").is_some(), "the figures are shown");
+    assert!(h.query_by_label_contains("亩").is_some(), "in mu too");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(h.state().measuring().is_none(), "Esc ends");
+
+    // A click a few pixels from a site's vertex lands on the vertex itself.
+    h.key_press(egui::Key::M);
+    h.run();
+    let i = h.state().data().dataset.find_by_id("UV-2021-12").unwrap();
+    let vertex = match &h.state().data().dataset.sites[i].geometry {
+        geo::Geometry::Polygon(p) => p.exterior().0[0],
+        g => panic!("{g:?}"),
+    };
+    h.state_mut().select_site(i);
+    h.run();
+    h.key_press(egui::Key::Escape); // ends the measurement; the map is on the site now
+    h.run();
+    h.key_press(egui::Key::M);
+    h.run();
+    let at = h.state().lon_lat_to_screen(vertex.x, vertex.y).unwrap() + egui::vec2(3.0, -2.0);
+    h.event(egui::Event::PointerMoved(at));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        });
+    }
+    h.run();
+    let p = h.state().measuring().unwrap().points[0];
+    assert!((p.0 - vertex.x).abs() < 1e-9 && (p.1 - vertex.y).abs() < 1e-9, "{p:?} is not the vertex {vertex:?}");
+}

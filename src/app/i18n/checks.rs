@@ -52,6 +52,11 @@ pub struct CheckText {
     pub goto_field: &'static str,
     pub by_checks: &'static str,
     pub not_checked: &'static str,
+    pub measure_title: &'static str,
+    pub measure_copy: &'static str,
+    pub measure_end: &'static str,
+    pub measure_hint: &'static str,
+    pub measure_button: &'static str,
 }
 
 const ZH: CheckText = CheckText {
@@ -86,6 +91,11 @@ const ZH: CheckText = CheckText {
     goto_field: "坐标或编号",
     by_checks: "按核查",
     not_checked: "未核查",
+    measure_title: "测量",
+    measure_copy: "复制",
+    measure_end: "结束",
+    measure_hint: "在地图上点击添加点（靠近项目顶点时自动吸附）；Esc 结束",
+    measure_button: "测量 (M)",
 };
 
 const EN: CheckText = CheckText {
@@ -120,6 +130,11 @@ const EN: CheckText = CheckText {
     goto_field: "Position or id",
     by_checks: "By check",
     not_checked: "Not checked",
+    measure_title: "Measure",
+    measure_copy: "Copy",
+    measure_end: "End",
+    measure_hint: "Click on the map to add points (they snap to site vertices nearby); Esc ends",
+    measure_button: "Measure (M)",
 };
 
 impl Lang {
@@ -144,6 +159,23 @@ impl Lang {
         match self {
             Lang::Zh => o.name_zh(),
             Lang::En => o.name_en(),
+        }
+    }
+
+    /// A measurement: its length and, from three points, its area, in
+    /// m / km and m² / 公顷 / 亩 (1 亩 = 666.67 m²).
+    pub fn measure_result(self, points: usize, length_m: f64, area_m2: f64) -> String {
+        let length = self.km(length_m / 1000.0);
+        let mu = area_m2 / (10_000.0 / 15.0);
+        match self {
+            Lang::Zh if points >= 3 => {
+                format!("{points} 个点 · 长度 {length} · 面积 {}（{mu:.2} 亩）", self.area(area_m2))
+            }
+            Lang::Zh => format!("{points} 个点 · 长度 {length}"),
+            Lang::En if points >= 3 => {
+                format!("{points} points · length {length} · area {} ({mu:.2} mu)", self.area(area_m2))
+            }
+            Lang::En => format!("{points} points · length {length}"),
         }
     }
 

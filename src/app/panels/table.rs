@@ -259,12 +259,14 @@ fn column_width(col: &Column) -> f32 {
     match col {
         Column::Id => 90.0,
         Column::Name => 210.0,
-        Column::Layer => 120.0,
+        // Wide enough for the English names ("Dead-end roads & bridges").
+        Column::Layer => 170.0,
         Column::LeadUnit => 150.0,
         Column::Task | Column::PlanYear => 64.0,
         Column::Kind => 96.0,
         Column::Status => 84.0,
-        Column::District | Column::Scope | Column::Started | Column::Completed | Column::LengthKm => 84.0,
+        Column::District => 150.0,
+        Column::Scope | Column::Started | Column::Completed | Column::LengthKm => 84.0,
         Column::AreaM2 => 90.0,
         Column::Extra(_) => 110.0,
     }
