@@ -22,6 +22,7 @@ pub mod load;
 pub mod locate;
 pub mod mercator;
 pub mod model;
+pub mod route;
 pub mod save;
 pub mod search;
 pub mod stats;
