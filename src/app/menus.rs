@@ -13,8 +13,20 @@ impl App {
             self.gnss.disconnect();
             ui.close();
         }
-        if ui.button(self.state.lang.checks().goto_menu).clicked() {
+        let ct = self.state.lang.checks();
+        if ui.button(ct.goto_menu).clicked() {
             self.open_goto();
+            ui.close();
+        }
+        ui.separator();
+        let chosen: Vec<usize> =
+            if self.highlight.is_empty() { self.selected.into_iter().collect() } else { self.highlight.clone() };
+        if ui.add_enabled(!chosen.is_empty(), egui::Button::new(ct.route_from_selection)).clicked() {
+            self.plan_route(&chosen);
+            ui.close();
+        }
+        if ui.button(ct.route_nearest_unchecked).clicked() {
+            self.plan_nearest_unchecked(20);
             ui.close();
         }
         ui.separator();
@@ -120,6 +132,7 @@ impl App {
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
         self.check_form_window(ctx);
         self.goto_window(ctx);
+        self.route_window(ctx);
         if let Some(source) = self.gnss.show_dialog(ctx, self.state.lang) {
             self.state.gnss_source = source;
         }

@@ -22,6 +22,7 @@ mod goto;
 mod measure;
 mod menus;
 mod overlays;
+mod route_ui;
 mod startup;
 
 use startup::targets_for;
@@ -120,6 +121,8 @@ pub struct App {
     goto_marker: Option<(f64, f64)>,
     /// The measurement under way (M), if any.
     measure: Option<measure::Measure>,
+    /// Today's route, if one is planned.
+    route: Option<route_ui::Route>,
 }
 
 /// Where the report panels' state is stored.
@@ -179,6 +182,7 @@ impl App {
             goto: None,
             goto_marker: None,
             measure: None,
+            route: None,
         }
     }
 
@@ -488,6 +492,7 @@ impl App {
             if let Some(t) = self.map.transform {
                 self.gnss.paint(ui, rect, &t);
                 self.paint_goto_marker(ui, rect);
+                self.paint_route(ui, rect);
                 self.paint_measure(ui, rect);
             }
             if let Some(i) = self.map.frame.hovered

@@ -218,3 +218,41 @@ fn measuring_adds_clicked_points_snaps_to_a_vertex_and_matches_geodesic_referenc
     let p = h.state().measuring().unwrap().points[0];
     assert!((p.0 - vertex.x).abs() < 1e-9 && (p.1 - vertex.y).abs() < 1e-9, "{p:?} is not the vertex {vertex:?}");
 }
+
+#[test]
+fn a_route_through_chosen_sites_is_short_numbered_and_moves_on_when_a_site_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_with_journal(&dir.path().join("checks.gpkg"));
+    let ds = &h.state().data().dataset;
+    let ids = ["PP-MC-2020-01", "PP-MC-2020-02", "UV-2021-12", "GW-MC-2020-01"];
+    let sites: Vec<usize> = ids.iter().filter_map(|id| ds.find_by_id(id)).collect();
+    assert!(sites.len() >= 3, "bundled sites for the route");
+    let cam = h.state().camera();
+    let at: Vec<(f64, f64)> = sites.iter().map(|&i| ds.sites[i].bbox.center().x_y()).collect();
+    let expected: Vec<String> = binzhou_core::route::plan((cam.lon, cam.lat), &at)
+        .into_iter()
+        .map(|k| ds.sites[sites[k]].id().to_string())
+        .collect();
+    h.state_mut().plan_route(&sites);
+    h.run();
+    assert_eq!(h.state().route().unwrap().stops, expected, "the core's order, from the map's centre without a fix");
+    assert!(h.query_by_label_contains(&format!("{} 个项目，全程约", sites.len())).is_some());
+    let first = h.state().data().dataset.find_by_id(&expected[0]).unwrap();
+    let first_name = h.state().data().dataset.sites[first].name().to_string();
+    assert!(h.query_by_label(&format!("下一站：1. {first_name}")).is_some(), "the first stop is next");
+    assert!(h.query_by_label_contains("无 GNSS 定位").is_some());
+
+    // Checking the first stop moves the route on.
+    h.state_mut().select_site(first);
+    h.run();
+    h.get_by_label("核查此项目").click();
+    h.run();
+    h.get_by_label("核查人").click();
+    h.run();
+    h.get_by_label("核查人").type_text("李工");
+    h.run();
+    h.get_by_label("保存核查").click();
+    h.run();
+    settle(&mut h);
+    assert!(h.query_by_label_contains("下一站：2.").is_some(), "the second stop is next");
+}

@@ -57,6 +57,14 @@ pub struct CheckText {
     pub measure_end: &'static str,
     pub measure_hint: &'static str,
     pub measure_button: &'static str,
+    pub route_title: &'static str,
+    pub route_arrived: &'static str,
+    pub route_no_fix: &'static str,
+    pub route_done: &'static str,
+    pub route_straight: &'static str,
+    pub route_clear: &'static str,
+    pub route_from_selection: &'static str,
+    pub route_nearest_unchecked: &'static str,
 }
 
 const ZH: CheckText = CheckText {
@@ -96,6 +104,14 @@ const ZH: CheckText = CheckText {
     measure_end: "结束",
     measure_hint: "在地图上点击添加点（靠近项目顶点时自动吸附）；Esc 结束",
     measure_button: "测量 (M)",
+    route_title: "今日路线",
+    route_arrived: "已到达：可以开始核查",
+    route_no_fix: "无 GNSS 定位：距离和方位从路线起点算起",
+    route_done: "路线上的项目都已核查",
+    route_straight: "距离为直线（大地线）距离，不是道路距离",
+    route_clear: "清除路线",
+    route_from_selection: "用所选项目规划路线",
+    route_nearest_unchecked: "规划路线：最近的 20 个未核查项目",
 };
 
 const EN: CheckText = CheckText {
@@ -135,6 +151,14 @@ const EN: CheckText = CheckText {
     measure_end: "End",
     measure_hint: "Click on the map to add points (they snap to site vertices nearby); Esc ends",
     measure_button: "Measure (M)",
+    route_title: "Today's route",
+    route_arrived: "Arrived: you can check it now",
+    route_no_fix: "No GNSS fix: distances and bearings are from the route's start",
+    route_done: "Every site on the route is checked",
+    route_straight: "Distances are straight-line (geodesic), not along roads",
+    route_clear: "Clear the route",
+    route_from_selection: "Plan a route through the selected sites",
+    route_nearest_unchecked: "Plan a route: the 20 nearest unchecked sites",
 };
 
 impl Lang {
@@ -177,6 +201,38 @@ impl Lang {
             }
             Lang::En => format!("{points} points · length {length}"),
         }
+    }
+
+    /// The route's size and length.
+    pub fn route_total(self, stops: usize, metres: f64) -> String {
+        match self {
+            Lang::Zh => format!("{stops} 个项目，全程约 {}", self.km(metres / 1000.0)),
+            Lang::En => format!("{stops} sites, about {} in all", self.km(metres / 1000.0)),
+        }
+    }
+
+    /// The next stop.
+    pub fn route_next(self, n: usize, name: &str) -> String {
+        match self {
+            Lang::Zh => format!("下一站：{n}. {name}"),
+            Lang::En => format!("Next: {n}. {name}"),
+        }
+    }
+
+    /// How far and which way the next stop is.
+    pub fn route_distance_bearing(self, metres: f64, bearing: f64) -> String {
+        let zh = ["北", "东北", "东", "东南", "南", "西南", "西", "西北"];
+        let en = ["N", "NE", "E", "SE", "S", "SW", "W", "NW"];
+        let k = (((bearing + 22.5).rem_euclid(360.0)) / 45.0) as usize % 8;
+        match self {
+            Lang::Zh => format!("{} · 方位 {bearing:.0}°（{}）", self.km(metres / 1000.0), zh[k]),
+            Lang::En => format!("{} · bearing {bearing:.0}° ({})", self.km(metres / 1000.0), en[k]),
+        }
+    }
+
+    /// One stop of the route with the leg to it.
+    pub fn route_stop(self, n: usize, name: &str, leg_m: f64) -> String {
+        format!("{n}. {name} · {}", self.km(leg_m / 1000.0))
     }
 
     /// How many sites were checked today.

@@ -1,0 +1,187 @@
+//! Today's route in the app: the sites to visit in a short order from where
+//! the team is, drawn as a numbered line, and the next site with its
+//! distance and bearing from the GNSS position, live.
+
+use geo::{Bearing, Geodesic, Point};
+
+use super::*;
+
+/// Within this distance of the next site (metres), the team has arrived.
+pub const ARRIVED_M: f64 = 30.0;
+
+/// A planned route.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    /// Where it starts (WGS 84): the GNSS fix when planned, else the map's centre.
+    pub start: (f64, f64),
+    /// Site ids in visiting order (ids survive a reload of the data).
+    pub stops: Vec<String>,
+    /// When it was planned (RFC 3339): checks after this move it on.
+    pub planned_at: String,
+}
+
+impl App {
+    /// Plans a route through sites `sites` from the GNSS fix (or the map's centre).
+    pub fn plan_route(&mut self, sites: &[usize]) {
+        let ds = &self.data.dataset;
+        let sites: Vec<usize> = sites.iter().copied().filter(|&i| i < ds.sites.len()).collect();
+        if sites.is_empty() {
+            return;
+        }
+        let start = self.gnss.fix().map(|f| (f.lon, f.lat)).unwrap_or_else(|| {
+            let c = self.map.camera();
+            (c.lon, c.lat)
+        });
+        let at: Vec<(f64, f64)> = sites.iter().map(|&i| ds.sites[i].bbox.center().x_y()).collect();
+        let order = binzhou_core::route::plan(start, &at);
+        self.route = Some(Route {
+            start,
+            stops: order.into_iter().map(|k| ds.sites[sites[k]].id().to_string()).collect(),
+            planned_at: binzhou_journal::now(),
+        });
+    }
+
+    /// Plans a route through the `n` plan sites nearest the start that have no check yet.
+    pub(super) fn plan_nearest_unchecked(&mut self, n: usize) {
+        let start = self.gnss.fix().map(|f| (f.lon, f.lat)).unwrap_or_else(|| {
+            let c = self.map.camera();
+            (c.lon, c.lat)
+        });
+        let ds = &self.data.dataset;
+        let near = self.data.index.nearest(&ds.sites, Point::new(start.0, start.1), n * 4 + 20);
+        let picked: Vec<usize> = near
+            .into_iter()
+            .map(|(i, _)| i)
+            .filter(|&i| !matches!(ds.sites[i].layer(), LayerKey::Reference(_)))
+            .filter(|&i| self.checks.of_site(ds.sites[i].id()).is_empty())
+            .take(n)
+            .collect();
+        self.plan_route(&picked);
+    }
+
+    /// The route, for tests.
+    pub fn route(&self) -> Option<&Route> {
+        self.route.as_ref()
+    }
+
+    /// The stops in order as site indices, and the first not checked since
+    /// the route was planned.
+    fn route_stops(&self) -> (Vec<usize>, Option<usize>) {
+        let Some(r) = &self.route else { return (Vec::new(), None) };
+        let ds = &self.data.dataset;
+        let stops: Vec<usize> = r.stops.iter().filter_map(|id| ds.find_by_id(id)).collect();
+        let next = stops
+            .iter()
+            .position(|&i| !self.checks.of_site(ds.sites[i].id()).iter().any(|c| c.checked_at >= r.planned_at));
+        (stops, next)
+    }
+
+    /// The route's line, numbered, on the map.
+    pub(super) fn paint_route(&self, ui: &Ui, clip: egui::Rect) {
+        let (Some(r), Some(t)) = (&self.route, self.map.transform) else { return };
+        let (stops, next) = self.route_stops();
+        let ds = &self.data.dataset;
+        let screen = |(lon, lat): (f64, f64)| t.to_screen(binzhou_core::mercator::to_unit(lon, lat));
+        let mut pts = vec![screen(r.start)];
+        pts.extend(stops.iter().map(|&i| screen(ds.sites[i].bbox.center().x_y())));
+        let p = ui.painter().with_clip_rect(clip);
+        let ink = Color32::from_rgb(60, 60, 160);
+        p.add(egui::Shape::dashed_line(&pts, egui::Stroke::new(2.5, ink), 10.0, 5.0));
+        p.circle(pts[0], 5.0, Color32::WHITE, egui::Stroke::new(2.0, ink));
+        for (k, &q) in pts.iter().enumerate().skip(1) {
+            let is_next = next == Some(k - 1);
+            let fill = if is_next { Color32::from_rgb(230, 120, 0) } else { ink };
+            p.circle(q, 10.0, fill, egui::Stroke::new(1.5, Color32::WHITE));
+            p.text(q, Align2::CENTER_CENTER, k.to_string(), egui::FontId::proportional(11.0), Color32::WHITE);
+        }
+    }
+
+    /// The route's window: the stops with their legs, the total, and the next
+    /// site's distance and bearing from the GNSS position.
+    pub(super) fn route_window(&mut self, ctx: &egui::Context) {
+        if self.route.is_none() {
+            return;
+        }
+        let lang = self.state.lang;
+        let t = lang.checks();
+        let (stops, next) = self.route_stops();
+        let data = self.data.clone();
+        let ds = &data.dataset;
+        let start = self.route.as_ref().map(|r| r.start).unwrap_or_default();
+        let at: Vec<(f64, f64)> = stops.iter().map(|&i| ds.sites[i].bbox.center().x_y()).collect();
+        let order: Vec<usize> = (0..at.len()).collect();
+        let total = binzhou_core::route::length_m(start, &at, &order);
+        let here = self.gnss.fix().map(|f| (f.lon, f.lat));
+        let mut open = true;
+        let mut fly = None;
+        let mut clear = false;
+        egui::Window::new(t.route_title).open(&mut open).default_width(320.0).show(ctx, |ui| {
+            ui.label(lang.route_total(stops.len(), total));
+            match next {
+                Some(k) => {
+                    let site = &ds.sites[stops[k]];
+                    let (lon, lat) = at[k];
+                    ui.label(RichText::new(lang.route_next(k + 1, site.name())).strong());
+                    if let Some(h) = here {
+                        let d = binzhou_core::route::metres(h, (lon, lat));
+                        let b = Geodesic.bearing(Point::new(h.0, h.1), Point::new(lon, lat)).rem_euclid(360.0);
+                        if d <= ARRIVED_M {
+                            ui.colored_label(Color32::from_rgb(0, 130, 90), t.route_arrived);
+                        } else {
+                            ui.horizontal(|ui| {
+                                bearing_arrow(ui, b);
+                                ui.label(lang.route_distance_bearing(d, b));
+                            });
+                        }
+                    } else {
+                        ui.weak(t.route_no_fix);
+                    }
+                }
+                None => {
+                    ui.label(t.route_done);
+                }
+            }
+            ui.separator();
+            egui::ScrollArea::vertical().max_height(260.0).show(ui, |ui| {
+                let mut from = start;
+                for (k, &i) in stops.iter().enumerate() {
+                    let leg = binzhou_core::route::metres(from, at[k]);
+                    from = at[k];
+                    let text = lang.route_stop(k + 1, ds.sites[i].name(), leg);
+                    let mut rt = RichText::new(text);
+                    if next.is_some_and(|n| k < n) {
+                        rt = rt.weak();
+                    }
+                    if ui.add(egui::Label::new(rt).sense(egui::Sense::click())).clicked() {
+                        fly = Some(i);
+                    }
+                }
+            });
+            ui.label(RichText::new(t.route_straight).small().weak());
+            if ui.button(t.route_clear).clicked() {
+                clear = true;
+            }
+        });
+        if let Some(i) = fly {
+            self.select(i, true);
+        }
+        if clear || !open {
+            self.route = None;
+        }
+    }
+}
+
+/// A small arrow pointing along a bearing (degrees clockwise from north).
+fn bearing_arrow(ui: &mut Ui, degrees: f64) {
+    let (rect, _) = ui.allocate_exact_size(vec2(22.0, 22.0), egui::Sense::hover());
+    let a = (degrees as f32).to_radians();
+    let dir = vec2(a.sin(), -a.cos());
+    let c = rect.center();
+    let tip = c + dir * 9.0;
+    let side = vec2(-dir.y, dir.x) * 5.0;
+    ui.painter().add(egui::Shape::convex_polygon(
+        vec![tip, c - dir * 6.0 + side, c - dir * 3.0, c - dir * 6.0 - side],
+        Color32::from_rgb(230, 120, 0),
+        egui::Stroke::NONE,
+    ));
+}
