@@ -190,6 +190,7 @@ impl App {
     /// when following, keeps the map on the position.
     pub(super) fn poll_gnss(&mut self) {
         let Some(fix) = self.gnss.poll() else { return };
+        self.checks.record_fix(&fix);
         let here = geo::Point::new(fix.lon, fix.lat);
         let sites = &self.data.dataset.sites;
         self.gnss.nearest =

@@ -16,11 +16,16 @@ enum Request {
     StorePhoto(PathBuf),
     /// The form's draft as JSON, or `None` to remove it.
     Draft(Option<String>),
+    /// A GNSS fix for the track.
+    Track(binzhou_journal::TrackPoint),
 }
 
 /// What the journal answers.
+/// What an opened journal holds: every version, the form's draft, the track.
+type Opened = (Vec<Check>, Option<String>, Vec<binzhou_journal::TrackPoint>);
+
 enum Reply {
-    Opened(Result<(Vec<Check>, Option<String>), String>),
+    Opened(Result<Opened, String>),
     Saved(Result<Box<Check>, String>),
     PhotoStored(Result<PhotoRef, String>),
 }
@@ -99,6 +104,10 @@ pub struct FieldChecks {
     pub just_saved: Option<Check>,
     /// The worker has answered the opening (with the checks or an error).
     opened: bool,
+    /// The GNSS track recorded so far (in the journal, and here to draw).
+    pub track: Vec<binzhou_journal::TrackPoint>,
+    /// The recording under way: its segment id.
+    pub recording: Option<String>,
     /// Per site of the dataset, its newest check's colour slot, and which
     /// were checked today; for (versions, data generation).
     slots: Option<((usize, u64), SiteSlots)>,
@@ -118,6 +127,8 @@ impl Default for FieldChecks {
             sent_draft: None,
             just_saved: None,
             opened: false,
+            track: Vec::new(),
+            recording: None,
             slots: None,
         }
     }
@@ -143,11 +154,15 @@ impl FieldChecks {
         let (replies, rx) = bounded::<Reply>(16);
         let worker_path = path.clone();
         let spawned = std::thread::Builder::new().name("journal-writer".into()).spawn(move || {
-            let opened = Journal::open(&worker_path).and_then(|j| j.versions().map(|v| (j, v)));
+            let opened = Journal::open(&worker_path).and_then(|j| {
+                let v = j.versions()?;
+                let t = j.track()?;
+                Ok((j, v, t))
+            });
             let mut journal = match opened {
-                Ok((j, v)) => {
+                Ok((j, v, t)) => {
                     let draft = std::fs::read_to_string(draft_path(&worker_path)).ok();
-                    let _ = replies.send(Reply::Opened(Ok((v, draft))));
+                    let _ = replies.send(Reply::Opened(Ok((v, draft, t))));
                     j
                 }
                 Err(e) => {
@@ -162,6 +177,12 @@ impl FieldChecks {
                     Request::Save(c) => Some(Reply::Saved(journal.save(&c).map(|()| c).map_err(|e| e.to_string()))),
                     Request::StorePhoto(p) => {
                         Some(Reply::PhotoStored(journal.store_photo(&p).map_err(|e| e.to_string())))
+                    }
+                    Request::Track(p) => {
+                        if let Err(e) = journal.add_track_point(&p) {
+                            tracing::warn!("{e}");
+                        }
+                        None
                     }
                     Request::Draft(d) => {
                         let dp = draft_path(journal.path());
@@ -212,9 +233,10 @@ impl FieldChecks {
         let Some(rx) = self.rx.clone() else { return };
         while let Ok(reply) = rx.try_recv() {
             match reply {
-                Reply::Opened(Ok((versions, draft))) => {
+                Reply::Opened(Ok((versions, draft, track))) => {
                     self.opened = true;
                     self.versions = versions;
+                    self.track = track;
                     if let Some(form) = draft.and_then(|d| serde_json::from_str::<CheckForm>(&d).ok())
                         && self.form.is_none()
                     {
@@ -299,6 +321,30 @@ impl FieldChecks {
             f.saving = false;
         }
         sent
+    }
+
+    /// Starts (a new segment) or pauses recording the track.
+    pub fn toggle_recording(&mut self) {
+        self.recording = match self.recording {
+            Some(_) => None,
+            None => Some(binzhou_journal::new_check_id()),
+        };
+    }
+
+    /// Adds a fix to the track while recording.
+    pub fn record_fix(&mut self, fix: &binzhou_core::gnss::Fix) {
+        let Some(segment) = self.recording.clone() else { return };
+        let p = binzhou_journal::TrackPoint {
+            segment,
+            time: binzhou_journal::now(),
+            lon: fix.lon,
+            lat: fix.lat,
+            altitude_m: fix.altitude_m,
+            accuracy_m: fix.accuracy_m(),
+            satellites: fix.satellites,
+        };
+        self.track.push(p.clone());
+        self.send(Request::Track(p));
     }
 
     /// Copies a photo into the journal's folder for the open form.

@@ -30,6 +30,12 @@ impl App {
             ui.close();
         }
         ui.separator();
+        let label = if self.checks.recording.is_some() { ct.track_pause } else { ct.track_record };
+        if ui.add_enabled(self.checks.is_open(), egui::Button::new(label)).clicked() {
+            self.checks.toggle_recording();
+            ui.close();
+        }
+        ui.separator();
         ui.checkbox(&mut self.state.gnss_follow, t.gnss_follow);
         let here = self.gnss.fix().map(|f| (f.lon, f.lat));
         if ui.add_enabled(here.is_some(), egui::Button::new(t.gnss_go_to_me)).clicked() {

@@ -492,6 +492,7 @@ impl App {
             if let Some(t) = self.map.transform {
                 self.gnss.paint(ui, rect, &t);
                 self.paint_goto_marker(ui, rect);
+                self.paint_track(ui, rect);
                 self.paint_route(ui, rect);
                 self.paint_measure(ui, rect);
             }

@@ -76,6 +76,28 @@ impl App {
         (stops, next)
     }
 
+    /// The recorded track, a thin line per segment.
+    pub(super) fn paint_track(&self, ui: &Ui, clip: egui::Rect) {
+        let Some(t) = self.map.transform else { return };
+        let track = &self.checks.track;
+        if track.len() < 2 {
+            return;
+        }
+        let p = ui.painter().with_clip_rect(clip);
+        let ink = Color32::from_rgb(120, 40, 160);
+        let mut run: Vec<Pos2> = Vec::new();
+        for (k, q) in track.iter().enumerate() {
+            run.push(t.to_screen(binzhou_core::mercator::to_unit(q.lon, q.lat)));
+            let ends = track.get(k + 1).is_none_or(|n| n.segment != q.segment);
+            if ends {
+                if run.len() >= 2 {
+                    p.add(egui::Shape::line(std::mem::take(&mut run), egui::Stroke::new(2.0, ink)));
+                }
+                run.clear();
+            }
+        }
+    }
+
     /// The route's line, numbered, on the map.
     pub(super) fn paint_route(&self, ui: &Ui, clip: egui::Rect) {
         let (Some(r), Some(t)) = (&self.route, self.map.transform) else { return };

@@ -233,6 +233,26 @@ fn write_csv(w: &mut dyn std::io::Write, live: &[Check], zh: bool) -> std::io::R
     binzhou_core::export::write_csv(&mut &mut *w, &header, rows)
 }
 
+pub fn gpx_cmd(stdout: &mut dyn std::io::Write, journals: &[PathBuf], out: &Path, lang: Lang) -> anyhow::Result<i32> {
+    let mut points = Vec::new();
+    for p in journals {
+        if !p.exists() {
+            anyhow::bail!("{}: no such journal", p.display());
+        }
+        points.extend(Journal::open_read_only(p)?.track()?);
+    }
+    // Journals of several teams: each recording stays whole, in time order.
+    points.sort_by(|a, b| a.segment.cmp(&b.segment).then_with(|| a.time.cmp(&b.time)));
+    let name = out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    binzhou_core::save::write_atomic(out, |w| binzhou_journal::write_gpx(w, &name, &points))
+        .with_context(|| out.display().to_string())?;
+    match lang {
+        Lang::Zh => writeln!(stdout, "已导出 {} 个轨迹点到 {}", points.len(), out.display())?,
+        Lang::En => writeln!(stdout, "exported {} track points to {}", points.len(), out.display())?,
+    }
+    Ok(0)
+}
+
 /// Writes checks to a journal one after another, printing each id once it
 /// is saved, until `count` (or forever): what the SIGKILL test kills.
 pub fn soak_cmd(out: &mut dyn std::io::Write, journal: &Path, count: Option<u64>) -> anyhow::Result<i32> {

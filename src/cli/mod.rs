@@ -175,6 +175,13 @@ pub enum ChecksCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The GNSS tracks of the journals as one GPX 1.1 file.
+    Gpx {
+        #[arg(required = true)]
+        journals: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Writes checks until killed, printing each id once saved (for the SIGKILL test).
     #[command(hide = true)]
     Soak {
@@ -232,6 +239,7 @@ pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Re
             ChecksCommand::Summary { journals, data, json } => checks::summary_cmd(out, &journals, &data, json, lang),
             ChecksCommand::Export { journals, out: file } => checks::export_cmd(out, &journals, &file, lang),
             ChecksCommand::Soak { journal, count } => checks::soak_cmd(out, &journal, count),
+            ChecksCommand::Gpx { journals, out: file } => checks::gpx_cmd(out, &journals, &file, lang),
         },
         Command::Validate { files, from, zh } => {
             validate::run(out, &files, parse_from(from.as_deref())?, zh || lang == Lang::Zh)

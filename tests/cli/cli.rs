@@ -447,3 +447,37 @@ fn locate_prints_wgs84_gcj02_and_gauss_kruger_or_says_why_not() {
     assert_eq!(code, 1);
     assert!(err.contains("滨州市政府: cannot read it (expected two coordinates"), "{err}");
 }
+
+#[test]
+fn checks_gpx_writes_the_teams_tracks_as_gpx_one_segment_per_recording() {
+    use binzhou_journal::{Journal, TrackPoint};
+    let dir = tempfile::tempdir().unwrap();
+    let mut journals = Vec::new();
+    for (team, seg) in [("a", "s1"), ("b", "s2")] {
+        let path = dir.path().join(team).join("checks.gpkg");
+        let mut j = Journal::open(&path).unwrap();
+        for k in 0..3 {
+            j.add_track_point(&TrackPoint {
+                segment: seg.into(),
+                time: format!("2026-11-02T09:0{k}:00Z"),
+                lon: 118.0 + k as f64 * 1e-3,
+                lat: 37.38,
+                altitude_m: None,
+                accuracy_m: Some(4.0),
+                satellites: Some(9),
+            })
+            .unwrap();
+        }
+        journals.push(path.to_str().unwrap().to_string());
+    }
+    let out = dir.path().join("walk.gpx");
+    let mut args = vec!["checks", "gpx"];
+    args.extend(journals.iter().map(String::as_str));
+    args.extend(["--out", out.to_str().unwrap()]);
+    let (code, said, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(said.contains("exported 6 track points"), "{said}");
+    let gpx = gpx::read(std::fs::File::open(&out).unwrap()).unwrap();
+    assert_eq!(gpx.tracks[0].segments.len(), 2);
+    assert_eq!(gpx.tracks[0].segments[1].points.len(), 3);
+}

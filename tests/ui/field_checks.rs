@@ -256,3 +256,28 @@ fn a_route_through_chosen_sites_is_short_numbered_and_moves_on_when_a_site_is_ch
     settle(&mut h);
     assert!(h.query_by_label_contains("下一站：2.").is_some(), "the second stop is next");
 }
+
+#[test]
+fn a_recorded_track_goes_into_the_journal_fix_by_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("checks.gpkg");
+    let mut h = app_with_journal(&journal);
+    let ctx = h.ctx.clone();
+    let log = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gnss/bincheng_walk.nmea");
+    h.state_mut().connect_gnss(&format!("replay:{}", log.display()), &ctx);
+    h.state_mut().field_checks().toggle_recording();
+    // The replay gives a fix a second.
+    let started = std::time::Instant::now();
+    while h.state_mut().field_checks().track.len() < 2 && started.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(50));
+        h.step();
+    }
+    let recorded = h.state_mut().field_checks().track.clone();
+    assert!(recorded.len() >= 2, "fixes are recorded: {}", recorded.len());
+    h.state_mut().field_checks().toggle_recording();
+    settle(&mut h);
+    std::thread::sleep(Duration::from_millis(200));
+    let saved = binzhou_journal::Journal::open_read_only(&journal).unwrap().track().unwrap();
+    assert!(saved.len() >= recorded.len(), "{} in the journal, {} recorded", saved.len(), recorded.len());
+    assert_eq!(saved[0], recorded[0]);
+}

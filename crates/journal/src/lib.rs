@@ -12,6 +12,7 @@
 
 pub mod gpkg;
 mod photos;
+mod track;
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use binzhou_core::checks::{Check, CheckResult, GnssStamp, Observed, PhotoRef};
 
 pub use photos::read_exif;
+pub use track::{TrackPoint, write_gpx};
 
 /// What can go wrong with a journal. Each names the file.
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +158,7 @@ impl Journal {
             j.create()?;
         }
         j.set_durable()?;
+        j.ensure_track()?;
         // Fold what an earlier run left in the log into the file, so readers
         // that look at the file itself (GDAL's header check) see all of it.
         j.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(j.err())?;

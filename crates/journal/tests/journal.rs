@@ -146,3 +146,37 @@ fn gdal_opens_the_journal_as_a_geopackage_point_layer() {
     assert!(text.contains("东侧围挡未拆"), "{text}");
     drop(j);
 }
+
+#[test]
+fn a_recorded_track_reads_back_and_exports_as_gpx_that_a_gpx_reader_takes() {
+    use binzhou_journal::{TrackPoint, write_gpx};
+    let dir = tempfile::tempdir().unwrap();
+    let mut j = Journal::open(&dir.path().join("checks.gpkg")).unwrap();
+    let mut points = Vec::new();
+    for (seg, k) in [("a", 0), ("a", 1), ("a", 2), ("b", 3), ("b", 4)] {
+        let p = TrackPoint {
+            segment: seg.into(),
+            time: format!("2026-11-02T09:00:0{k}Z"),
+            lon: 118.0 + k as f64 * 1e-4,
+            lat: 37.38,
+            altitude_m: Some(12.5),
+            accuracy_m: Some(3.0),
+            satellites: Some(10),
+        };
+        j.add_track_point(&p).unwrap();
+        points.push(p);
+    }
+    assert_eq!(j.track().unwrap(), points);
+    let mut buf = Vec::new();
+    write_gpx(&mut buf, "滨城区 核查 <一>", &points).unwrap();
+    let gpx = gpx::read(std::io::Cursor::new(&buf)).unwrap();
+    assert_eq!(gpx.version, gpx::GpxVersion::Gpx11);
+    let trk = &gpx.tracks[0];
+    assert_eq!(trk.name.as_deref(), Some("滨城区 核查 <一>"));
+    assert_eq!(trk.segments.len(), 2, "one segment per recording");
+    assert_eq!(trk.segments[0].points.len(), 3);
+    let p = &trk.segments[1].points[1];
+    assert!((p.point().x() - 118.0004).abs() < 1e-9 && (p.point().y() - 37.38).abs() < 1e-9);
+    assert_eq!(p.elevation, Some(12.5));
+    assert!(p.time.is_some());
+}

@@ -65,6 +65,8 @@ pub struct CheckText {
     pub route_clear: &'static str,
     pub route_from_selection: &'static str,
     pub route_nearest_unchecked: &'static str,
+    pub track_record: &'static str,
+    pub track_pause: &'static str,
 }
 
 const ZH: CheckText = CheckText {
@@ -112,6 +114,8 @@ const ZH: CheckText = CheckText {
     route_clear: "清除路线",
     route_from_selection: "用所选项目规划路线",
     route_nearest_unchecked: "规划路线：最近的 20 个未核查项目",
+    track_record: "记录轨迹",
+    track_pause: "暂停记录轨迹",
 };
 
 const EN: CheckText = CheckText {
@@ -159,6 +163,8 @@ const EN: CheckText = CheckText {
     route_clear: "Clear the route",
     route_from_selection: "Plan a route through the selected sites",
     route_nearest_unchecked: "Plan a route: the 20 nearest unchecked sites",
+    track_record: "Record the track",
+    track_pause: "Pause recording the track",
 };
 
 impl Lang {
