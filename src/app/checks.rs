@@ -55,6 +55,9 @@ pub struct CheckForm {
     pub photos: Vec<PhotoRef>,
     /// The true position, for a site found elsewhere.
     pub corrected: Option<(f64, f64)>,
+    /// The check this form amends (its id), when it writes a next version.
+    #[serde(default)]
+    pub amends: Option<String>,
     /// A save is under way.
     #[serde(skip)]
     pub saving: bool,
@@ -76,8 +79,23 @@ impl CheckForm {
             note: String::new(),
             photos: Vec::new(),
             corrected: None,
+            amends: None,
             saving: false,
             error: None,
+        }
+    }
+
+    /// A form holding a check's fields, to write its next version.
+    pub fn amending(c: &Check, site_name: &str) -> Self {
+        CheckForm {
+            result: c.result,
+            observed: c.observed,
+            finished_on: c.finished_on.clone().unwrap_or_default(),
+            note: c.note.clone(),
+            photos: c.photos.clone(),
+            corrected: c.corrected,
+            amends: Some(c.id.clone()),
+            ..CheckForm::new(&c.site_id, &c.site_layer, site_name)
         }
     }
 }
@@ -373,6 +391,11 @@ impl FieldChecks {
             self.slots = Some((key, SiteSlots { slots: slots.into(), today: fresh.into() }));
         }
         self.slots.as_ref().map(|(_, s)| s.clone()).unwrap_or_default()
+    }
+
+    /// The newest version of a check, deleted or not.
+    pub fn newest_version(&self, id: &str) -> Option<&Check> {
+        self.versions.iter().filter(|c| c.id == id).max_by_key(|c| c.version)
     }
 
     /// The live checks of a site, newest first.

@@ -35,6 +35,24 @@ impl App {
         self.checks.place_form = 2;
     }
 
+    /// Opens the form on check `id`, to write its next version.
+    pub(super) fn amend_check(&mut self, id: &str) {
+        let Some(c) = self.checks.newest_version(id).cloned() else { return };
+        let name = self.data.dataset.find_by_id(&c.site_id).map(|i| self.data.dataset.sites[i].name().to_string());
+        self.checks.form = Some(CheckForm::amending(&c, name.as_deref().unwrap_or(&c.site_id)));
+        self.checks.place_form = 2;
+    }
+
+    /// Deletes check `id`: a tombstone version by the inspector.
+    pub(super) fn delete_check(&mut self, id: &str) {
+        let Some(c) = self.checks.newest_version(id).cloned() else { return };
+        let who =
+            if self.state.inspector.trim().is_empty() { c.inspector.clone() } else { self.state.inspector.clone() };
+        let mut gone = c.next_version(who.trim(), &binzhou_journal::now());
+        gone.deleted = true;
+        self.checks.save(gone);
+    }
+
     /// The current fix as the form shows it.
     fn fix_info(&self) -> Option<FixInfo> {
         let f = self.gnss.fix()?;
@@ -45,8 +63,22 @@ impl App {
         Some(FixInfo { lon: f.lon, lat: f.lat, accuracy_m, satellites: f.satellites, good })
     }
 
-    /// The form as a check, version 1, stamped with the fix of the moment.
+    /// The form as a check: version 1 stamped with the fix of the moment, or
+    /// the next version of the check it amends (its time and fix kept).
     fn check_from_form(&self, form: &CheckForm) -> Check {
+        if let Some(base) = form.amends.as_deref().and_then(|id| self.checks.newest_version(id)) {
+            let author = self.state.inspector.trim();
+            let mut c = base.next_version(author, &binzhou_journal::now());
+            c.result = form.result;
+            c.observed = form.observed;
+            c.finished_on = (form.observed == Some(Observed::Finished) && !form.finished_on.trim().is_empty())
+                .then(|| form.finished_on.trim().to_string());
+            c.note = form.note.clone();
+            c.photos = form.photos.clone();
+            c.corrected = if form.result == CheckResult::Moved { form.corrected } else { None };
+            c.deleted = false;
+            return c;
+        }
         let now = binzhou_journal::now();
         let fix = self.fix_info();
         let gnss = self.gnss.fix().map(|f| GnssStamp {

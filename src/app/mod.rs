@@ -449,6 +449,8 @@ impl App {
                     Some(IdentifyAction::Close) => self.selected = None,
                     Some(IdentifyAction::ZoomTo(b)) => self.fit_clear(b, 17.0),
                     Some(IdentifyAction::Check) => self.open_check_form(i),
+                    Some(IdentifyAction::Amend(id)) => self.amend_check(&id),
+                    Some(IdentifyAction::Delete(id)) => self.delete_check(&id),
                     None => {}
                 }
             });

@@ -281,3 +281,42 @@ fn a_recorded_track_goes_into_the_journal_fix_by_fix() {
     assert!(saved.len() >= recorded.len(), "{} in the journal, {} recorded", saved.len(), recorded.len());
     assert_eq!(saved[0], recorded[0]);
 }
+
+#[test]
+fn amending_a_check_writes_its_next_version_and_deleting_leaves_a_tombstone() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("checks.gpkg");
+    let mut h = app_with_journal(&journal);
+    h.state_mut().state_mut().inspector = "王工".into();
+    let i = h.state().data().dataset.find_by_id("UV-2021-12").expect("a bundled village");
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("核查此项目").click();
+    h.run();
+    h.get_by_label("保存核查").click();
+    h.run();
+    settle(&mut h);
+    assert!(h.query_by_label_contains("位置正确 · 王工").is_some());
+
+    h.get_by_label("修改").click();
+    h.run();
+    h.get_by_label("现场未找到").click();
+    h.run();
+    h.get_by_label("保存核查").click();
+    h.run();
+    settle(&mut h);
+    assert!(h.query_by_label_contains("现场未找到 · 王工").is_some(), "the amended result shows");
+    assert!(h.query_by_label("第 2 版").is_some());
+    assert!(h.query_by_label("核查记录 (1)").is_some(), "still one check");
+
+    h.get_by_label("删除").click();
+    h.run();
+    settle(&mut h);
+    std::thread::sleep(Duration::from_millis(100));
+    h.run();
+    assert!(h.query_by_label("核查记录 (0)").is_some(), "the deleted check is gone from the panel");
+    let versions = binzhou_journal::Journal::open_read_only(&journal).unwrap().versions().unwrap();
+    let v: Vec<(u32, Option<u32>, bool)> = versions.iter().map(|c| (c.version, c.previous, c.deleted)).collect();
+    assert_eq!(v, vec![(1, None, false), (2, Some(1), false), (3, Some(2), true)], "every version kept");
+    assert_eq!(versions[1].result, binzhou_core::checks::CheckResult::NotFound);
+}

@@ -67,6 +67,10 @@ pub struct CheckText {
     pub route_nearest_unchecked: &'static str,
     pub track_record: &'static str,
     pub track_pause: &'static str,
+    pub amend: &'static str,
+    pub amend_hint: &'static str,
+    pub delete: &'static str,
+    pub delete_hint: &'static str,
 }
 
 const ZH: CheckText = CheckText {
@@ -116,6 +120,10 @@ const ZH: CheckText = CheckText {
     route_nearest_unchecked: "规划路线：最近的 20 个未核查项目",
     track_record: "记录轨迹",
     track_pause: "暂停记录轨迹",
+    amend: "修改",
+    amend_hint: "修改后保存为新版本，原记录保留",
+    delete: "删除",
+    delete_hint: "标记为已删除；历史版本保留在日志中",
 };
 
 const EN: CheckText = CheckText {
@@ -165,6 +173,10 @@ const EN: CheckText = CheckText {
     route_nearest_unchecked: "Plan a route: the 20 nearest unchecked sites",
     track_record: "Record the track",
     track_pause: "Pause recording the track",
+    amend: "Amend",
+    amend_hint: "Saved as a new version; the earlier one is kept",
+    delete: "Delete",
+    delete_hint: "Marked deleted; its versions stay in the journal",
 };
 
 impl Lang {
@@ -246,6 +258,14 @@ impl Lang {
         match self {
             Lang::Zh => format!("其中今日核查 {n}"),
             Lang::En => format!("of which checked today: {n}"),
+        }
+    }
+
+    /// A check's version, when amended.
+    pub fn check_version(self, v: u32) -> String {
+        match self {
+            Lang::Zh => format!("第 {v} 版"),
+            Lang::En => format!("version {v}"),
         }
     }
 

@@ -11,12 +11,16 @@ use binzhou_core::model::{LayerKey, Site, YearView};
 use super::swatch;
 
 /// What the user asked in the panel.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum IdentifyAction {
     ZoomTo(geo::Rect<f64>),
     Close,
     /// Open the check form for the site.
     Check,
+    /// Open the form on a check, to write its next version.
+    Amend(String),
+    /// Delete a check (a tombstone version; its history stays).
+    Delete(String),
 }
 
 fn value_text(lang: Lang, key: &str, v: &serde_json::Value) -> String {
@@ -75,7 +79,8 @@ fn measure_rows(ui: &mut Ui, lang: Lang, name: &str, computed: String, declared:
 }
 
 /// The site's field checks, newest first, each with its note and photos.
-fn check_history(ui: &mut Ui, checks: &[&Check], lang: Lang) {
+fn check_history(ui: &mut Ui, checks: &[&Check], lang: Lang, journal: bool) -> Option<IdentifyAction> {
+    let mut action = None;
     let t = lang.checks();
     ui.add_space(8.0);
     ui.label(RichText::new(format!("{} ({})", t.history, checks.len())).strong());
@@ -87,6 +92,17 @@ fn check_history(ui: &mut Ui, checks: &[&Check], lang: Lang) {
             ui.label(lang.check_line(&c.checked_at, c.result, &c.inspector));
             if let Some(o) = c.observed {
                 ui.label(RichText::new(lang.observed(o)).weak());
+            }
+            if c.version > 1 {
+                ui.label(RichText::new(lang.check_version(c.version)).small().weak());
+            }
+            if journal {
+                if ui.small_button(t.amend).on_hover_text(t.amend_hint).clicked() {
+                    action = Some(IdentifyAction::Amend(c.id.clone()));
+                }
+                if ui.small_button(t.delete).on_hover_text(t.delete_hint).clicked() {
+                    action = Some(IdentifyAction::Delete(c.id.clone()));
+                }
             }
             if c.low_accuracy {
                 ui.colored_label(ui.visuals().warn_fg_color, t.low_accuracy);
@@ -102,6 +118,7 @@ fn check_history(ui: &mut Ui, checks: &[&Check], lang: Lang) {
             ui.label(RichText::new(lang.photo_line(&p.original_name, p.exif_time.as_deref())).small().weak());
         }
     }
+    action
 }
 
 /// Draws the panel for site `i`, with its field checks (`journal`: whether
@@ -210,8 +227,8 @@ pub fn show(
                 }
             });
         }
-        if !reference {
-            check_history(ui, checks, lang);
+        if !reference && let Some(a) = check_history(ui, checks, lang, journal) {
+            action = Some(a);
         }
         if !reference && !site.extras().is_empty() {
             ui.add_space(8.0);
