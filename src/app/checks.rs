@@ -18,6 +18,8 @@ enum Request {
     Draft(Option<String>),
     /// A GNSS fix for the track.
     Track(binzhou_journal::TrackPoint),
+    /// Read another team's journal (read-only) to merge its checks.
+    ReadOther(PathBuf),
 }
 
 /// What the journal answers.
@@ -28,6 +30,7 @@ enum Reply {
     Opened(Result<Opened, String>),
     Saved(Result<Box<Check>, String>),
     PhotoStored(Result<PhotoRef, String>),
+    Other(Result<(PathBuf, Vec<Check>), String>),
 }
 
 /// Per site, its newest check's colour slot and whether it was checked today.
@@ -122,6 +125,10 @@ pub struct FieldChecks {
     pub just_saved: Option<Check>,
     /// The worker has answered the opening (with the checks or an error).
     opened: bool,
+    /// Other teams' journals merged in (read-only).
+    pub others: Vec<PathBuf>,
+    /// Something to tell the user (a journal that could not be read).
+    pub notice: Option<String>,
     /// The GNSS track recorded so far (in the journal, and here to draw).
     pub track: Vec<binzhou_journal::TrackPoint>,
     /// The recording under way: its segment id.
@@ -147,6 +154,8 @@ impl Default for FieldChecks {
             opened: false,
             track: Vec::new(),
             recording: None,
+            others: Vec::new(),
+            notice: None,
             slots: None,
         }
     }
@@ -196,6 +205,12 @@ impl FieldChecks {
                     Request::StorePhoto(p) => {
                         Some(Reply::PhotoStored(journal.store_photo(&p).map_err(|e| e.to_string())))
                     }
+                    Request::ReadOther(p) => Some(Reply::Other(
+                        Journal::open_read_only(&p)
+                            .and_then(|j| j.versions())
+                            .map(|v| (p.clone(), v))
+                            .map_err(|e| e.to_string()),
+                    )),
                     Request::Track(p) => {
                         if let Err(e) = journal.add_track_point(&p) {
                             tracing::warn!("{e}");
@@ -285,6 +300,15 @@ impl FieldChecks {
                         f.error = Some(e);
                     }
                 }
+                Reply::Other(Ok((path, versions))) => {
+                    let own = std::mem::take(&mut self.versions);
+                    self.versions = binzhou_core::checks::merge([own, versions]);
+                    self.others.push(path);
+                }
+                Reply::Other(Err(e)) => {
+                    tracing::warn!("{e}");
+                    self.notice = Some(e);
+                }
                 Reply::PhotoStored(r) => {
                     if let Some(f) = &mut self.form {
                         match r {
@@ -339,6 +363,13 @@ impl FieldChecks {
             f.saving = false;
         }
         sent
+    }
+
+    /// Merges another team's journal in (read-only): its checks show beside ours.
+    pub fn read_other(&mut self, path: PathBuf) {
+        if path != self.path && !self.others.contains(&path) {
+            self.send(Request::ReadOther(path));
+        }
     }
 
     /// Starts (a new segment) or pauses recording the track.

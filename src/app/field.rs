@@ -117,6 +117,9 @@ impl App {
     /// a form brought back from its draft is selected once the data is in.
     pub(super) fn poll_checks(&mut self) {
         self.checks.poll();
+        if let Some(text) = self.checks.notice.take() {
+            self.notices.push(Notice { text, ttl: None });
+        }
         if self.checks.restored
             && let Some(site_id) = self.checks.form.as_ref().map(|f| f.site_id.clone())
             && let Some(i) = self.data.dataset.find_by_id(&site_id)

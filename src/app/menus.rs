@@ -35,6 +35,13 @@ impl App {
             self.checks.toggle_recording();
             ui.close();
         }
+        if ui.add_enabled(self.checks.is_open(), egui::Button::new(ct.open_other_journal)).clicked() {
+            ui.close();
+            let picked = rfd::FileDialog::new().add_filter(ct.journal_filter, &["gpkg"]).pick_files();
+            for p in picked.unwrap_or_default() {
+                self.checks.read_other(p);
+            }
+        }
         ui.separator();
         ui.checkbox(&mut self.state.gnss_follow, t.gnss_follow);
         let here = self.gnss.fix().map(|f| (f.lon, f.lat));

@@ -320,3 +320,54 @@ fn amending_a_check_writes_its_next_version_and_deleting_leaves_a_tombstone() {
     assert_eq!(v, vec![(1, None, false), (2, Some(1), false), (3, Some(2), true)], "every version kept");
     assert_eq!(versions[1].result, binzhou_core::checks::CheckResult::NotFound);
 }
+
+#[test]
+fn another_teams_journal_merges_in_and_both_checks_of_a_site_show() {
+    use binzhou_core::checks::{Check, CheckResult};
+    let dir = tempfile::tempdir().unwrap();
+    let theirs = dir.path().join("team-b.gpkg");
+    let at = binzhou_journal::now();
+    let their_check = Check {
+        id: binzhou_journal::new_check_id(),
+        version: 1,
+        previous: None,
+        site_id: "UV-2021-12".into(),
+        site_layer: "urban_village".into(),
+        result: CheckResult::Unreachable,
+        observed: None,
+        finished_on: None,
+        note: "道路封闭".into(),
+        inspector: "赵工".into(),
+        checked_at: at.clone(),
+        author: "赵工".into(),
+        written_at: at,
+        gnss: None,
+        corrected: None,
+        low_accuracy: true,
+        deleted: false,
+        photos: Vec::new(),
+    };
+    binzhou_journal::Journal::open(&theirs).unwrap().save(&their_check).unwrap();
+    let mut h = app_with_journal(&dir.path().join("ours.gpkg"));
+    h.state_mut().state_mut().inspector = "王工".into();
+    let i = h.state().data().dataset.find_by_id("UV-2021-12").unwrap();
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("核查此项目").click();
+    h.run();
+    h.get_by_label("保存核查").click();
+    h.run();
+    settle(&mut h);
+    h.state_mut().field_checks().read_other(theirs.clone());
+    for _ in 0..100 {
+        h.state_mut().field_checks().poll();
+        if !h.state_mut().field_checks().others.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.run();
+    assert!(h.query_by_label("核查记录 (2)").is_some(), "ours and theirs");
+    assert!(h.query_by_label_contains("无法到达 · 赵工").is_some());
+    assert!(h.query_by_label_contains("位置正确 · 王工").is_some());
+}

@@ -71,6 +71,8 @@ pub struct CheckText {
     pub amend_hint: &'static str,
     pub delete: &'static str,
     pub delete_hint: &'static str,
+    pub open_other_journal: &'static str,
+    pub journal_filter: &'static str,
 }
 
 const ZH: CheckText = CheckText {
@@ -124,6 +126,8 @@ const ZH: CheckText = CheckText {
     amend_hint: "修改后保存为新版本，原记录保留",
     delete: "删除",
     delete_hint: "标记为已删除；历史版本保留在日志中",
+    open_other_journal: "合并其他小组的核查日志…",
+    journal_filter: "核查日志（GeoPackage）",
 };
 
 const EN: CheckText = CheckText {
@@ -177,6 +181,8 @@ const EN: CheckText = CheckText {
     amend_hint: "Saved as a new version; the earlier one is kept",
     delete: "Delete",
     delete_hint: "Marked deleted; its versions stay in the journal",
+    open_other_journal: "Merge another team's check journal…",
+    journal_filter: "Check journals (GeoPackage)",
 };
 
 impl Lang {
