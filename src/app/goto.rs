@@ -54,10 +54,17 @@ impl App {
     pub(super) fn goto_window(&mut self, ctx: &egui::Context) {
         let lang = self.state.lang;
         let t = lang.checks();
+        let clear = self.clear_map_rect();
         let Some(g) = &mut self.goto else { return };
         let mut open = true;
         let mut go = false;
-        egui::Window::new(t.goto_title).open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
+        let mut window = egui::Window::new(t.goto_title).open(&mut open).collapsible(false).resizable(false);
+        if let Some(r) = clear {
+            let screen = ctx.content_rect();
+            window =
+                window.anchor(Align2::CENTER_TOP, vec2(r.center().x - screen.center().x, r.top() - screen.top() + 8.0));
+        }
+        window.show(ctx, |ui| {
             ui.label(RichText::new(t.goto_help).small().weak());
             let resp = ui
                 .horizontal(|ui| {

@@ -137,7 +137,14 @@ impl App {
         let mut open = true;
         let mut fly = None;
         let mut clear = false;
-        egui::Window::new(t.route_title).open(&mut open).default_width(320.0).show(ctx, |ui| {
+        let mut window = egui::Window::new(t.route_title).open(&mut open).default_width(320.0);
+        // In the map's top-left corner: egui would put a new window over the menus.
+        if let Some(r) = self.clear_map_rect() {
+            let screen = ctx.content_rect();
+            window =
+                window.anchor(Align2::LEFT_TOP, vec2(r.left() - screen.left() + 8.0, r.top() - screen.top() + 8.0));
+        }
+        window.show(ctx, |ui| {
             ui.label(lang.route_total(stops.len(), total));
             match next {
                 Some(k) => {
