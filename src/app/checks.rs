@@ -64,6 +64,9 @@ pub struct CheckForm {
     /// A save is under way.
     #[serde(skip)]
     pub saving: bool,
+    /// The next click on the map gives the true position.
+    #[serde(skip)]
+    pub picking: bool,
     /// Why the last save or photo failed.
     #[serde(skip)]
     pub error: Option<String>,
@@ -84,6 +87,7 @@ impl CheckForm {
             corrected: None,
             amends: None,
             saving: false,
+            picking: false,
             error: None,
         }
     }

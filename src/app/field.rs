@@ -53,6 +53,21 @@ impl App {
         self.checks.save(gone);
     }
 
+    /// Whether the next map click is the open form's true position.
+    pub(super) fn picking_true_position(&self) -> bool {
+        self.checks.form.as_ref().is_some_and(|f| f.picking)
+    }
+
+    /// A map click while picking: the true position of the form's site.
+    pub(super) fn true_position_click(&mut self, at: Pos2) {
+        let Some(t) = self.map.transform else { return };
+        let (lon, lat) = t.lon_lat(at);
+        if let Some(form) = &mut self.checks.form {
+            form.corrected = Some((lon, lat));
+            form.picking = false;
+        }
+    }
+
     /// The current fix as the form shows it.
     fn fix_info(&self) -> Option<FixInfo> {
         let f = self.gnss.fix()?;
@@ -161,7 +176,8 @@ impl App {
         }
         self.checks.place_form = self.checks.place_form.saturating_sub(1);
         window.open(&mut open).resizable(true).show(ctx, |ui| {
-            action = check_form::show(ui, form, &mut self.state.inspector, fix, threshold, lang);
+            let picking = form.picking;
+            action = check_form::show(ui, form, &mut self.state.inspector, fix, threshold, picking, lang);
         });
         if !open {
             action = Some(FormAction::Cancel);
@@ -175,6 +191,11 @@ impl App {
             }
             Some(FormAction::Cancel) => {
                 self.checks.form = None;
+            }
+            Some(FormAction::PickTruePosition) => {
+                if let Some(form) = &mut self.checks.form {
+                    form.picking = !form.picking;
+                }
             }
             Some(FormAction::UseFixAsTruePosition) => {
                 if let (Some(f), Some(form)) = (fix, &mut self.checks.form) {

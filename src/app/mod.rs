@@ -477,10 +477,15 @@ impl App {
             let out = self.map.show(ui, &data, style, basemap);
             let rect = out.response.rect;
             self.tiles.map_interaction(ui, &out.response, &self.map, lang);
-            let measuring_click = self.measure.is_some() && out.clicked.is_some();
+            let picking = self.picking_true_position() && out.clicked.is_some();
+            if picking && let Some(at) = out.response.interact_pointer_pos() {
+                self.true_position_click(at);
+            }
+            let measuring_click = !picking && self.measure.is_some() && out.clicked.is_some();
             if measuring_click && let Some(at) = out.response.interact_pointer_pos() {
                 self.measure_click(at);
             }
+            let measuring_click = measuring_click || picking;
             match out.clicked.filter(|_| !measuring_click) {
                 Some(Some(i)) => self.select(i, false),
                 Some(None) => {

@@ -371,3 +371,42 @@ fn another_teams_journal_merges_in_and_both_checks_of_a_site_show() {
     assert!(h.query_by_label_contains("无法到达 · 赵工").is_some());
     assert!(h.query_by_label_contains("位置正确 · 王工").is_some());
 }
+
+#[test]
+fn a_moved_sites_true_position_can_be_clicked_on_the_map_and_the_plan_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("checks.gpkg");
+    let mut h = app_with_journal(&journal);
+    h.state_mut().state_mut().inspector = "王工".into();
+    let i = h.state().data().dataset.find_by_id("UV-2021-12").unwrap();
+    let plan_before = h.state().data().dataset.sites[i].geometry.clone();
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("核查此项目").click();
+    h.run();
+    h.get_by_label("位置偏移").click();
+    h.run();
+    h.get_by_label("在地图上点选实际位置").click();
+    h.run();
+    let rect = h.state().clear_map_rect().unwrap();
+    let at = rect.left_bottom() + egui::vec2(60.0, -60.0);
+    h.event(egui::Event::PointerMoved(at));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        });
+    }
+    h.run();
+    assert_eq!(h.state().selected(), Some(i), "the click picked a position, not another site");
+    h.get_by_label("保存核查").click();
+    h.run();
+    settle(&mut h);
+    let saved = binzhou_journal::Journal::open_read_only(&journal).unwrap().versions().unwrap();
+    let (lon, lat) = saved[0].corrected.expect("a true position");
+    let back = h.state().lon_lat_to_screen(lon, lat).unwrap();
+    assert!(back.distance(at) < 1.5, "the position clicked: {back:?} vs {at:?}");
+    assert_eq!(h.state().data().dataset.sites[i].geometry, plan_before, "the plan's geometry is not changed");
+}

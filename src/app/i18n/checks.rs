@@ -73,6 +73,8 @@ pub struct CheckText {
     pub delete_hint: &'static str,
     pub open_other_journal: &'static str,
     pub journal_filter: &'static str,
+    pub pick_true_position: &'static str,
+    pub picking_true_position: &'static str,
 }
 
 const ZH: CheckText = CheckText {
@@ -128,6 +130,8 @@ const ZH: CheckText = CheckText {
     delete_hint: "标记为已删除；历史版本保留在日志中",
     open_other_journal: "合并其他小组的核查日志…",
     journal_filter: "核查日志（GeoPackage）",
+    pick_true_position: "在地图上点选实际位置",
+    picking_true_position: "请在地图上点击实际位置…",
 };
 
 const EN: CheckText = CheckText {
@@ -183,6 +187,8 @@ const EN: CheckText = CheckText {
     delete_hint: "Marked deleted; its versions stay in the journal",
     open_other_journal: "Merge another team's check journal…",
     journal_filter: "Check journals (GeoPackage)",
+    pick_true_position: "Click the true position on the map",
+    picking_true_position: "Click on the map…",
 };
 
 impl Lang {

@@ -15,6 +15,8 @@ pub enum FormAction {
     AddPhotos,
     /// Take the current GNSS position as the site's true position.
     UseFixAsTruePosition,
+    /// The next click on the map gives the site's true position.
+    PickTruePosition,
 }
 
 /// The GNSS fix the form shows: position, accuracy (m), satellites, and
@@ -35,6 +37,7 @@ pub fn show(
     inspector: &mut String,
     fix: Option<FixInfo>,
     threshold_m: f64,
+    picking: bool,
     lang: Lang,
 ) -> Option<FormAction> {
     let t = lang.checks();
@@ -84,9 +87,15 @@ pub fn show(
                 if let Some((lon, lat)) = form.corrected {
                     ui.label(lang.check_true_position(lon, lat));
                 }
-                if ui.add_enabled(fix.is_some(), egui::Button::new(t.use_fix_as_true_position)).clicked() {
-                    action = Some(FormAction::UseFixAsTruePosition);
-                }
+                ui.horizontal_wrapped(|ui| {
+                    if ui.add_enabled(fix.is_some(), egui::Button::new(t.use_fix_as_true_position)).clicked() {
+                        action = Some(FormAction::UseFixAsTruePosition);
+                    }
+                    let label = if picking { t.picking_true_position } else { t.pick_true_position };
+                    if ui.selectable_label(picking, label).clicked() {
+                        action = Some(FormAction::PickTruePosition);
+                    }
+                });
             }
         });
         ui.end_row();
