@@ -20,11 +20,13 @@ enum Request {
     Track(binzhou_journal::TrackPoint),
     /// Read another team's journal (read-only) to merge its checks.
     ReadOther(PathBuf),
+    /// Keep today's route (empty: no route).
+    SaveRoute(binzhou_journal::SavedRoute),
 }
 
 /// What the journal answers.
 /// What an opened journal holds: every version, the form's draft, the track.
-type Opened = (Vec<Check>, Option<String>, Vec<binzhou_journal::TrackPoint>);
+type Opened = (Vec<Check>, Option<String>, Vec<binzhou_journal::TrackPoint>, Option<binzhou_journal::SavedRoute>);
 
 enum Reply {
     Opened(Result<Opened, String>),
@@ -129,6 +131,8 @@ pub struct FieldChecks {
     pub just_saved: Option<Check>,
     /// The worker has answered the opening (with the checks or an error).
     opened: bool,
+    /// The route kept in the journal when it was opened, for the app to take.
+    pub saved_route: Option<binzhou_journal::SavedRoute>,
     /// Other teams' journals merged in (read-only).
     pub others: Vec<PathBuf>,
     /// Something to tell the user (a journal that could not be read).
@@ -160,6 +164,7 @@ impl Default for FieldChecks {
             recording: None,
             others: Vec::new(),
             notice: None,
+            saved_route: None,
             slots: None,
         }
     }
@@ -188,12 +193,13 @@ impl FieldChecks {
             let opened = Journal::open(&worker_path).and_then(|j| {
                 let v = j.versions()?;
                 let t = j.track()?;
-                Ok((j, v, t))
+                let r = j.current_route()?;
+                Ok((j, v, t, r))
             });
             let mut journal = match opened {
-                Ok((j, v, t)) => {
+                Ok((j, v, t, r)) => {
                     let draft = std::fs::read_to_string(draft_path(&worker_path)).ok();
-                    let _ = replies.send(Reply::Opened(Ok((v, draft, t))));
+                    let _ = replies.send(Reply::Opened(Ok((v, draft, t, r))));
                     j
                 }
                 Err(e) => {
@@ -215,6 +221,12 @@ impl FieldChecks {
                             .map(|v| (p.clone(), v))
                             .map_err(|e| e.to_string()),
                     )),
+                    Request::SaveRoute(r) => {
+                        if let Err(e) = journal.save_route(&r) {
+                            tracing::warn!("{e}");
+                        }
+                        None
+                    }
                     Request::Track(p) => {
                         if let Err(e) = journal.add_track_point(&p) {
                             tracing::warn!("{e}");
@@ -270,10 +282,11 @@ impl FieldChecks {
         let Some(rx) = self.rx.clone() else { return };
         while let Ok(reply) = rx.try_recv() {
             match reply {
-                Reply::Opened(Ok((versions, draft, track))) => {
+                Reply::Opened(Ok((versions, draft, track, route))) => {
                     self.opened = true;
                     self.versions = versions;
                     self.track = track;
+                    self.saved_route = route;
                     if let Some(form) = draft.and_then(|d| serde_json::from_str::<CheckForm>(&d).ok())
                         && self.form.is_none()
                     {
@@ -367,6 +380,11 @@ impl FieldChecks {
             f.saving = false;
         }
         sent
+    }
+
+    /// Keeps today's route with the journal (empty stops: none).
+    pub fn save_route(&mut self, r: binzhou_journal::SavedRoute) {
+        self.send(Request::SaveRoute(r));
     }
 
     /// Merges another team's journal in (read-only): its checks show beside ours.

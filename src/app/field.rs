@@ -132,6 +132,7 @@ impl App {
     /// a form brought back from its draft is selected once the data is in.
     pub(super) fn poll_checks(&mut self) {
         self.checks.poll();
+        self.restore_route();
         if let Some(text) = self.checks.notice.take() {
             self.notices.push(Notice { text, ttl: None });
         }

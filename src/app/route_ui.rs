@@ -34,11 +34,26 @@ impl App {
         });
         let at: Vec<(f64, f64)> = sites.iter().map(|&i| ds.sites[i].bbox.center().x_y()).collect();
         let order = binzhou_core::route::plan(start, &at);
-        self.route = Some(Route {
+        let route = Route {
             start,
             stops: order.into_iter().map(|k| ds.sites[sites[k]].id().to_string()).collect(),
             planned_at: binzhou_journal::now(),
+        };
+        self.checks.save_route(binzhou_journal::SavedRoute {
+            planned_at: route.planned_at.clone(),
+            start: route.start,
+            stops: route.stops.clone(),
         });
+        self.route = Some(route);
+    }
+
+    /// Takes the route kept in the journal, once it has been read.
+    pub(super) fn restore_route(&mut self) {
+        if let Some(r) = self.checks.saved_route.take()
+            && self.route.is_none()
+        {
+            self.route = Some(Route { start: r.start, stops: r.stops, planned_at: r.planned_at });
+        }
     }
 
     /// Plans a route through the `n` plan sites nearest the start that have no check yet.
@@ -194,8 +209,14 @@ impl App {
         if let Some(i) = fly {
             self.select(i, true);
         }
-        if clear || !open {
-            self.route = None;
+        if (clear || !open)
+            && let Some(r) = self.route.take()
+        {
+            self.checks.save_route(binzhou_journal::SavedRoute {
+                planned_at: binzhou_journal::now(),
+                start: r.start,
+                stops: Vec::new(),
+            });
         }
     }
 }

@@ -255,6 +255,13 @@ fn a_route_through_chosen_sites_is_short_numbered_and_moves_on_when_a_site_is_ch
     h.run();
     settle(&mut h);
     assert!(h.query_by_label_contains("下一站：2.").is_some(), "the second stop is next");
+
+    // The route is kept with the journal: the app opened again follows it.
+    let stops = h.state().route().unwrap().stops.clone();
+    drop(h);
+    let h = app_with_journal(&dir.path().join("checks.gpkg"));
+    assert_eq!(h.state().route().map(|r| r.stops.clone()), Some(stops), "the route is back");
+    assert!(h.query_by_label_contains("下一站：2.").is_some(), "still at the second stop");
 }
 
 #[test]

@@ -12,6 +12,7 @@
 
 pub mod gpkg;
 mod photos;
+mod routes;
 mod track;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use binzhou_core::checks::{Check, CheckResult, GnssStamp, Observed, PhotoRef};
 
 pub use photos::read_exif;
+pub use routes::SavedRoute;
 pub use track::{TrackPoint, write_gpx};
 
 /// What can go wrong with a journal. Each names the file.
@@ -159,6 +161,7 @@ impl Journal {
         }
         j.set_durable()?;
         j.ensure_track()?;
+        j.ensure_routes()?;
         // Fold what an earlier run left in the log into the file, so readers
         // that look at the file itself (GDAL's header check) see all of it.
         j.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(j.err())?;

@@ -180,3 +180,22 @@ fn a_recorded_track_reads_back_and_exports_as_gpx_that_a_gpx_reader_takes() {
     assert_eq!(p.elevation, Some(12.5));
     assert!(p.time.is_some());
 }
+
+#[test]
+fn the_newest_route_is_kept_with_the_journal_and_an_empty_one_clears_it() {
+    use binzhou_journal::SavedRoute;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("checks.gpkg");
+    let first = SavedRoute { planned_at: now(), start: (118.0, 37.4), stops: vec!["PP-1".into(), "UV-2".into()] };
+    let second = SavedRoute { stops: vec!["GW-3".into()], ..first.clone() };
+    {
+        let mut j = Journal::open(&path).unwrap();
+        assert_eq!(j.current_route().unwrap(), None);
+        j.save_route(&first).unwrap();
+        j.save_route(&second).unwrap();
+    }
+    let mut j = Journal::open(&path).unwrap();
+    assert_eq!(j.current_route().unwrap(), Some(second.clone()), "the newest, after reopening");
+    j.save_route(&SavedRoute { stops: Vec::new(), ..second }).unwrap();
+    assert_eq!(j.current_route().unwrap(), None, "cleared");
+}
