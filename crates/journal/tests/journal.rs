@@ -199,3 +199,14 @@ fn the_newest_route_is_kept_with_the_journal_and_an_empty_one_clears_it() {
     j.save_route(&SavedRoute { stops: Vec::new(), ..second }).unwrap();
     assert_eq!(j.current_route().unwrap(), None, "cleared");
 }
+
+#[test]
+fn a_photo_with_gps_exif_gives_the_time_and_place_it_was_taken() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/photos/gps_bincheng.jpg");
+    let dir = tempfile::tempdir().unwrap();
+    let j = Journal::open(&dir.path().join("checks.gpkg")).unwrap();
+    let p = j.store_photo(&src).unwrap();
+    assert_eq!(p.exif_time.as_deref(), Some("2026-11-02 09:30:12"));
+    let (lon, lat) = p.exif_position.expect("the photo's GPS position");
+    assert!((lon - 118.0123056).abs() < 1e-6 && (lat - 37.3821111).abs() < 1e-6, "({lon}, {lat})");
+}
