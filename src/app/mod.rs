@@ -380,6 +380,10 @@ impl App {
                 problems: (ds.error_count(), ds.problems.len()),
                 basemap: self.basemap_status(),
                 gnss: self.gnss.status(lang),
+                recording: self.checks.recording.as_ref().map(|segment| {
+                    let n = self.checks.track.iter().filter(|p| &p.segment == segment).count();
+                    (lang.track_recording(n), false)
+                }),
             };
             if panels::status_bar::show(ui, &info, lang) {
                 self.state.panels.problems = !self.state.panels.problems;

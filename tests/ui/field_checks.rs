@@ -281,6 +281,8 @@ fn a_recorded_track_goes_into_the_journal_fix_by_fix() {
     }
     let recorded = h.state_mut().field_checks().track.clone();
     assert!(recorded.len() >= 2, "fixes are recorded: {}", recorded.len());
+    h.run();
+    assert!(h.query_by_label_contains("● 正在记录轨迹").is_some(), "the status bar says it records");
     h.state_mut().field_checks().toggle_recording();
     settle(&mut h);
     std::thread::sleep(Duration::from_millis(200));

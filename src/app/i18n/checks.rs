@@ -273,6 +273,14 @@ impl Lang {
         }
     }
 
+    /// The status bar while the track is recorded.
+    pub fn track_recording(self, points: usize) -> String {
+        match self {
+            Lang::Zh => format!("● 正在记录轨迹：{points} 个点"),
+            Lang::En => format!("● Recording the track: {points} points"),
+        }
+    }
+
     /// A check's version, when amended.
     pub fn check_version(self, v: u32) -> String {
         match self {

@@ -23,6 +23,8 @@ pub struct StatusInfo<'a> {
     pub basemap: Vec<(String, bool)>,
     /// The GNSS receiver's line, and whether it is a problem.
     pub gnss: Option<(String, bool)>,
+    /// While the track is being recorded: what to say.
+    pub recording: Option<(String, bool)>,
 }
 
 /// A "nice" scale-bar length in metres (1, 2 or 5 × 10ⁿ) no longer than
@@ -81,7 +83,7 @@ pub fn show(ui: &mut Ui, info: &StatusInfo, lang: Lang) -> bool {
             ui.separator();
             scale_bar(ui, tr, lang);
         }
-        for (text, problem) in info.basemap.iter().chain(&info.gnss) {
+        for (text, problem) in info.basemap.iter().chain(&info.gnss).chain(&info.recording) {
             ui.separator();
             if *problem {
                 ui.label(RichText::new(text).color(Color32::from_rgb(190, 50, 30)));
