@@ -208,25 +208,35 @@ impl Check {
     }
 }
 
-/// Every version from several journals, once each: by (id, version), the
-/// first seen kept when two journals hold the same version. Sorted by id
-/// and version.
+/// What tells two versions apart: the check, its version, and who wrote it
+/// when. Two teams that both amend version 1 of a check write two different
+/// version 2s; both are kept.
+pub fn version_key(c: &Check) -> (String, u32, String, String) {
+    (c.id.clone(), c.version, c.written_at.clone(), c.author.clone())
+}
+
+/// Every version from several journals, once each: a copy of the same
+/// version (same check, version, author and time) is kept once; two
+/// different edits of the same version are both kept. Sorted by id,
+/// version and time written.
 pub fn merge(journals: impl IntoIterator<Item = Vec<Check>>) -> Vec<Check> {
-    let mut all: BTreeMap<(String, u32), Check> = BTreeMap::new();
+    let mut all: BTreeMap<(String, u32, String, String), Check> = BTreeMap::new();
     for journal in journals {
         for c in journal {
-            all.entry((c.id.clone(), c.version)).or_insert(c);
+            all.entry(version_key(&c)).or_insert(c);
         }
     }
     all.into_values().collect()
 }
 
-/// The newest version of each check that is not deleted, newest check first.
+/// The newest version of each check that is not deleted, newest check
+/// first. Of two edits of the same version, the one written last wins (the
+/// other stays in the history).
 pub fn current(versions: &[Check]) -> Vec<&Check> {
     let mut newest: BTreeMap<&str, &Check> = BTreeMap::new();
     for c in versions {
         match newest.get(c.id.as_str()) {
-            Some(n) if n.version >= c.version => {}
+            Some(n) if (n.version, &n.written_at) >= (c.version, &c.written_at) => {}
             _ => {
                 newest.insert(&c.id, c);
             }
@@ -352,6 +362,20 @@ mod tests {
         assert_eq!((live[0].id.as_str(), live[1].id.as_str()), ("b", "a"), "newest check first");
         assert_eq!(live[1].version, 2, "a's newest version");
         assert_eq!(by_site(&live)["PP-1"].len(), 2);
+    }
+
+    #[test]
+    fn two_teams_amending_the_same_version_both_keep_their_edit() {
+        let a1 = check("a", 1, "PP-1", "2026-11-02T09:00:00Z");
+        let mut by_a = a1.next_version("张工", "2026-11-03T08:00:00Z");
+        by_a.note = "A 组".into();
+        let mut by_b = a1.next_version("李工", "2026-11-03T09:00:00Z");
+        by_b.note = "B 组".into();
+        let all = merge([vec![a1.clone(), by_a], vec![a1, by_b]]);
+        assert_eq!(all.len(), 3, "both version 2s are kept, version 1 once");
+        let live = current(&all);
+        assert_eq!(live.len(), 1);
+        assert_eq!(live[0].note, "B 组", "the edit written last is the current one");
     }
 
     #[test]

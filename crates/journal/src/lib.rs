@@ -50,8 +50,9 @@ pub enum JournalError {
         /// What the system said.
         source: std::io::Error,
     },
-    /// The version is already in the journal: versions are never overwritten.
-    #[error("{path}: check {id} already has a version {version}")]
+    /// The version (same check, version, author and time) is already in the
+    /// journal: versions are never overwritten.
+    #[error("{path}: check {id} already has this version {version}")]
     VersionExists {
         /// The journal.
         path: PathBuf,
@@ -111,7 +112,7 @@ CREATE TABLE site_checks (
   corrected BOOLEAN NOT NULL,
   low_accuracy BOOLEAN NOT NULL,
   deleted BOOLEAN NOT NULL,
-  UNIQUE (check_id, version));
+  UNIQUE (check_id, version, written_at, author));
 CREATE TABLE check_photos (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   check_id TEXT NOT NULL,
@@ -232,15 +233,16 @@ impl Journal {
     }
 
     /// Saves one version of a check. Returns once it is on the disk; a
-    /// version already in the journal is refused, never overwritten.
+    /// version already in the journal is refused, never overwritten. Another
+    /// team's different edit of the same version number is kept beside it.
     pub fn save(&mut self, c: &Check) -> Result<(), JournalError> {
         let path = self.path.clone();
         let e = |source| JournalError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction().map_err(e)?;
         let exists = tx
             .query_row(
-                "SELECT 1 FROM site_checks WHERE check_id = ?1 AND version = ?2",
-                params![c.id, c.version],
+                "SELECT 1 FROM site_checks WHERE check_id = ?1 AND version = ?2 AND written_at = ?3 AND author = ?4",
+                params![c.id, c.version, c.written_at, c.author],
                 |_| Ok(()),
             )
             .optional()

@@ -210,3 +210,31 @@ fn a_photo_with_gps_exif_gives_the_time_and_place_it_was_taken() {
     let (lon, lat) = p.exif_position.expect("the photo's GPS position");
     assert!((lon - 118.0123056).abs() < 1e-6 && (lat - 37.3821111).abs() < 1e-6, "({lon}, {lat})");
 }
+
+#[test]
+fn two_teams_edits_of_the_same_version_both_survive_merging_and_a_merged_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.gpkg"), dir.path().join("b.gpkg"));
+    let first = check("PP-1", CheckResult::LocationOk);
+    let mut by_a = first.next_version("张工", "2026-11-03T08:00:00Z");
+    by_a.note = "A 组".into();
+    let mut by_b = first.next_version("李工", "2026-11-03T09:00:00Z");
+    by_b.note = "B 组".into();
+    let mut ja = Journal::open(&a).unwrap();
+    ja.save(&first).unwrap();
+    ja.save(&by_a).unwrap();
+    let mut jb = Journal::open(&b).unwrap();
+    jb.save(&first).unwrap();
+    jb.save(&by_b).unwrap();
+    let merged = read_all(&[a, b]).unwrap();
+    assert_eq!(merged.len(), 3, "version 1 once, both version 2s");
+    // The office keeps the merge in one journal: nothing is refused or dropped.
+    let mut office = Journal::open(&dir.path().join("office.gpkg")).unwrap();
+    for c in &merged {
+        office.save(c).unwrap();
+    }
+    let back = office.versions().unwrap();
+    assert_eq!(back.len(), 3);
+    assert_eq!(current(&back)[0].note, "B 组");
+    assert!(matches!(office.save(&by_a), Err(JournalError::VersionExists { .. })), "a copy is still refused");
+}
