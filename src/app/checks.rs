@@ -2,6 +2,7 @@
 //! disk never blocks a frame, the checks read from it, and the check form's
 //! draft, kept beside the journal so a crash does not lose what was typed.
 
+use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -114,8 +115,11 @@ pub struct FieldChecks {
     path: PathBuf,
     tx: Option<Sender<Request>>,
     rx: Option<Receiver<Reply>>,
-    /// Every version read or saved.
-    pub versions: Vec<Check>,
+    /// Every version read or saved (changed only here, so the index below
+    /// stays true).
+    versions: Vec<Check>,
+    /// Per site id, its live checks (indices into `versions`), newest first.
+    live_by_site: HashMap<String, Vec<usize>>,
     /// Why the journal could not be opened, if it could not.
     pub error: Option<String>,
     /// The open form, if any.
@@ -153,6 +157,7 @@ impl Default for FieldChecks {
             tx: None,
             rx: None,
             versions: Vec::new(),
+            live_by_site: HashMap::new(),
             error: None,
             form: None,
             place_form: 0,
@@ -285,6 +290,7 @@ impl FieldChecks {
                 Reply::Opened(Ok((versions, draft, track, route))) => {
                     self.opened = true;
                     self.versions = versions;
+                    self.reindex();
                     self.track = track;
                     self.saved_route = route;
                     if let Some(form) = draft.and_then(|d| serde_json::from_str::<CheckForm>(&d).ok())
@@ -304,6 +310,7 @@ impl FieldChecks {
                 Reply::Saved(Ok(c)) => {
                     let saved_site = c.site_id.clone();
                     self.versions.push((*c).clone());
+                    self.reindex();
                     self.just_saved = Some(*c);
                     if self.form.as_ref().is_some_and(|f| f.site_id == saved_site && f.saving) {
                         self.form = None;
@@ -320,6 +327,7 @@ impl FieldChecks {
                 Reply::Other(Ok((path, versions))) => {
                     let own = std::mem::take(&mut self.versions);
                     self.versions = binzhou_core::checks::merge([own, versions]);
+                    self.reindex();
                     self.others.push(path);
                 }
                 Reply::Other(Err(e)) => {
@@ -429,14 +437,13 @@ impl FieldChecks {
     pub fn site_slots(&mut self, ds: &binzhou_core::model::Dataset, generation: u64) -> SiteSlots {
         let key = (self.versions.len(), generation);
         if self.slots.as_ref().is_none_or(|(k, _)| *k != key) {
-            let live = current(&self.versions);
-            let newest = binzhou_core::checks::by_site(&live);
+            let newest = &self.live_by_site;
             let today = crate::app::i18n::beijing_time(&binzhou_journal::now());
             let today = today.get(..10).unwrap_or("");
             let mut slots = vec![crate::app::map::style::NOT_CHECKED; ds.sites.len()];
             let mut fresh = vec![false; ds.sites.len()];
             for (i, s) in ds.sites.iter().enumerate() {
-                if let Some(c) = newest.get(s.id()).and_then(|v| v.first()) {
+                if let Some(c) = newest.get(s.id()).and_then(|v| v.first()).map(|&k| &self.versions[k]) {
                     slots[i] = CheckResult::ALL.iter().position(|r| *r == c.result).unwrap_or(0) as u8;
                     fresh[i] = crate::app::i18n::beijing_time(&c.checked_at).starts_with(today);
                 }
@@ -448,12 +455,31 @@ impl FieldChecks {
 
     /// The newest version of a check, deleted or not.
     pub fn newest_version(&self, id: &str) -> Option<&Check> {
-        self.versions.iter().filter(|c| c.id == id).max_by_key(|c| c.version)
+        self.versions.iter().filter(|c| c.id == id).max_by_key(|c| (c.version, c.written_at.clone()))
+    }
+
+    /// Rebuilds the live checks by site after the versions changed: the
+    /// identify panel and the route ask for them every frame.
+    fn reindex(&mut self) {
+        let live = current(&self.versions);
+        let mut by_site: HashMap<String, Vec<usize>> = HashMap::new();
+        let position: HashMap<(&str, u32, &str, &str), usize> = self
+            .versions
+            .iter()
+            .enumerate()
+            .map(|(k, c)| ((c.id.as_str(), c.version, c.written_at.as_str(), c.author.as_str()), k))
+            .collect();
+        for c in live {
+            if let Some(&k) = position.get(&(c.id.as_str(), c.version, c.written_at.as_str(), c.author.as_str())) {
+                by_site.entry(c.site_id.clone()).or_default().push(k);
+            }
+        }
+        self.live_by_site = by_site;
     }
 
     /// The live checks of a site, newest first.
     pub fn of_site(&self, site_id: &str) -> Vec<&Check> {
-        current(&self.versions).into_iter().filter(|c| c.site_id == site_id).collect()
+        self.live_by_site.get(site_id).map(|v| v.iter().map(|&k| &self.versions[k]).collect()).unwrap_or_default()
     }
 
     /// Waits (up to `timeout`) until the worker has answered everything
