@@ -41,6 +41,9 @@ enum Reply {
 pub struct SiteSlots {
     pub slots: std::sync::Arc<[u8]>,
     pub today: std::sync::Arc<[bool]>,
+    /// Per layer slot: sites per check slot, then those checked today (the
+    /// legend's counts, made once with the slots rather than every frame).
+    pub per_layer: std::sync::Arc<[[usize; 6]]>,
 }
 
 /// The form for one check of a site, kept while it is open (and as a draft
@@ -434,7 +437,13 @@ impl FieldChecks {
     /// Per site of `ds`, the slot of its newest live check's result in
     /// [`crate::app::map::style::check_colour`] (not checked: the last), and
     /// whether it was checked today (Beijing time). Cached per data generation.
-    pub fn site_slots(&mut self, ds: &binzhou_core::model::Dataset, generation: u64) -> SiteSlots {
+    pub fn site_slots(
+        &mut self,
+        ds: &binzhou_core::model::Dataset,
+        generation: u64,
+        layer_of: &[u16],
+        layers: usize,
+    ) -> SiteSlots {
         let key = (self.versions.len(), generation);
         if self.slots.as_ref().is_none_or(|(k, _)| *k != key) {
             let newest = &self.live_by_site;
@@ -448,7 +457,15 @@ impl FieldChecks {
                     fresh[i] = crate::app::i18n::beijing_time(&c.checked_at).starts_with(today);
                 }
             }
-            self.slots = Some((key, SiteSlots { slots: slots.into(), today: fresh.into() }));
+            let mut per_layer = vec![[0usize; 6]; layers];
+            for (i, (&slot, &today)) in slots.iter().zip(&fresh).enumerate() {
+                if let Some(counts) = layer_of.get(i).and_then(|&l| per_layer.get_mut(l as usize)) {
+                    counts[(slot as usize).min(4)] += 1;
+                    counts[5] += usize::from(today);
+                }
+            }
+            let slots = SiteSlots { slots: slots.into(), today: fresh.into(), per_layer: per_layer.into() };
+            self.slots = Some((key, slots));
         }
         self.slots.as_ref().map(|(_, s)| s.clone()).unwrap_or_default()
     }

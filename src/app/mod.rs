@@ -397,7 +397,7 @@ impl App {
             });
         }
         let check_slots = if self.state.colour_by == state::ColourBy::Checks {
-            self.checks.site_slots(&self.data.dataset, self.generation)
+            self.checks.site_slots(&self.data.dataset, self.generation, &self.looks.layer, self.data.layers.len())
         } else {
             checks::SiteSlots::default()
         };

@@ -30,18 +30,18 @@ fn ring(ui: &mut Ui, colour: egui::Color32) {
 
 /// Per check slot (results, then not checked), plan sites of visible layers;
 /// and how many were checked today.
-pub fn check_totals(data: &MapData, looks: &SiteLooks, state: &ViewState, checks: &SiteSlots) -> ([usize; 5], usize) {
+pub fn check_totals(data: &MapData, state: &ViewState, checks: &SiteSlots) -> ([usize; 5], usize) {
     let mut counts = [0usize; 5];
     let mut today = 0;
-    let visible: Vec<bool> = data
-        .layers
-        .iter()
-        .map(|l| !matches!(l.key, LayerKey::Reference(_)) && state.layer(&l.key.key()).visible)
-        .collect();
-    for (i, &slot) in checks.slots.iter().enumerate() {
-        if looks.layer.get(i).is_some_and(|&l| visible.get(l as usize).copied().unwrap_or(false)) {
-            counts[(slot as usize).min(4)] += 1;
-            today += usize::from(checks.today.get(i).copied().unwrap_or(false));
+    for (slot, info) in data.layers.iter().enumerate() {
+        if matches!(info.key, LayerKey::Reference(_)) || !state.layer(&info.key.key()).visible {
+            continue;
+        }
+        if let Some(c) = checks.per_layer.get(slot) {
+            for (k, n) in counts.iter_mut().enumerate() {
+                *n += c[k];
+            }
+            today += c[5];
         }
     }
     (counts, today)
@@ -85,7 +85,7 @@ pub fn show(
             });
         }
         ColourBy::Checks => {
-            let (counts, today) = check_totals(data, looks, state, checks);
+            let (counts, today) = check_totals(data, state, checks);
             for (k, n) in counts.iter().enumerate() {
                 ui.horizontal(|ui| {
                     let c = check_colour(k);
