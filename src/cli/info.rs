@@ -24,6 +24,10 @@ pub fn run(
         }
     }
     let ds = load_paths(files, &LoadOptions::default());
+    // What made features drop or a file fail, as validate says it.
+    for p in ds.problems.iter().filter(|p| p.severity == binzhou_core::model::Severity::Error) {
+        eprintln!("{}", p.line(lang == Lang::Zh));
+    }
     let reports = describe(&ds, features);
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&reports)?)?;

@@ -481,3 +481,15 @@ fn checks_gpx_writes_the_teams_tracks_as_gpx_one_segment_per_recording() {
     assert_eq!(gpx.tracks[0].segments.len(), 2);
     assert_eq!(gpx.tracks[0].segments[1].points.len(), 3);
 }
+
+#[test]
+fn info_on_a_broken_file_says_what_is_wrong_and_describes_what_loaded() {
+    let f = fixture("bad/truncated.geojson");
+    let (code, out, err) = run(&["info", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(err.contains("truncated.geojson: error: the file ends early"), "{err}");
+    assert!(out.contains("Feature count: 2"), "{out}");
+    let (code, _, err) = run(&["checks", "summary", f.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(err.contains("truncated.geojson: not a field-check journal"), "{err}");
+}

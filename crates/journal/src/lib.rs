@@ -200,7 +200,11 @@ impl Journal {
             .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [name], |_| Ok(()))
             .optional()
             .map(|r| r.is_some())
-            .map_err(self.err())
+            .map_err(|source| match source.sqlite_error_code() {
+                // A text file, a GeoJSON named .gpkg: not a journal, said so once.
+                Some(rusqlite::ErrorCode::NotADatabase) => JournalError::NotAJournal { path: self.path.clone() },
+                _ => JournalError::Sqlite { path: self.path.clone(), source },
+            })
     }
 
     fn has_any_table(&self) -> Result<bool, JournalError> {

@@ -110,7 +110,9 @@ fn a_file_that_is_not_a_journal_is_refused_by_name() {
     let text = dir.path().join("notes.gpkg");
     std::fs::write(&text, "just some text, not a database at all, long enough to have a header").unwrap();
     let e = Journal::open_read_only(&text).unwrap_err();
-    assert!(e.to_string().contains("notes.gpkg"), "{e}");
+    assert!(e.to_string().contains("notes.gpkg: not a field-check journal"), "{e}");
+    let e = Journal::open(&text).unwrap_err();
+    assert!(e.to_string().contains("notes.gpkg: not a field-check journal"), "{e}");
 }
 
 fn ogrinfo() -> Option<std::process::Command> {
