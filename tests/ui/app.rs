@@ -11,11 +11,11 @@ use binzhou_sites::app::App;
 use binzhou_sites::app::i18n::Lang;
 use binzhou_sites::app::panels::legend::status_row_text;
 use egui::accesskit::Role;
-use egui::{Event, Modifiers, PointerButton, Pos2, vec2};
+use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-use crate::support::{app_builder, loaded_app};
+use crate::support::{app_builder, click_at, loaded_app};
 
 /// A harness showing the app on the bundled data, loaded.
 fn app_harness() -> Harness<'static, App> {
@@ -33,14 +33,6 @@ fn core_counts(app: &App, year: YearView) -> [usize; 4] {
         c[StatusClass::ALL.iter().position(|&k| k == class).unwrap()] += 1;
     }
     c
-}
-
-fn click_at(h: &mut Harness<'_, App>, pos: Pos2) {
-    h.event(Event::PointerMoved(pos));
-    for pressed in [true, false] {
-        h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed, modifiers: Modifiers::default() });
-    }
-    h.run();
 }
 
 #[test]

@@ -9,7 +9,7 @@ use binzhou_sites::app::state::ViewState;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-use crate::support::{app_builder, data_dir};
+use crate::support::{app_builder, click_at, data_dir};
 
 fn app_with_journal(journal: &std::path::Path) -> Harness<'static, App> {
     let state = ViewState { inspector: String::new(), ..Default::default() };
@@ -167,16 +167,7 @@ fn measuring_adds_clicked_points_snaps_to_a_vertex_and_matches_geodesic_referenc
     let rect = h.state().clear_map_rect().unwrap();
     let c = rect.center();
     for p in [c + egui::vec2(-120.0, -60.0), c + egui::vec2(130.0, -40.0), c + egui::vec2(40.0, 110.0)] {
-        h.event(egui::Event::PointerMoved(p));
-        for pressed in [true, false] {
-            h.event(egui::Event::PointerButton {
-                pos: p,
-                button: egui::PointerButton::Primary,
-                pressed,
-                modifiers: Default::default(),
-            });
-        }
-        h.run();
+        click_at(&mut h, p);
     }
     let m = h.state().measuring().unwrap().clone();
     assert_eq!(m.points.len(), 3, "three clicks, three points; no site selected: {:?}", h.state().selected());
@@ -205,16 +196,7 @@ fn measuring_adds_clicked_points_snaps_to_a_vertex_and_matches_geodesic_referenc
     h.key_press(egui::Key::M);
     h.run();
     let at = h.state().lon_lat_to_screen(vertex.x, vertex.y).unwrap() + egui::vec2(3.0, -2.0);
-    h.event(egui::Event::PointerMoved(at));
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos: at,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Default::default(),
-        });
-    }
-    h.run();
+    click_at(&mut h, at);
     let p = h.state().measuring().unwrap().points[0];
     assert!((p.0 - vertex.x).abs() < 1e-9 && (p.1 - vertex.y).abs() < 1e-9, "{p:?} is not the vertex {vertex:?}");
 }
@@ -399,16 +381,7 @@ fn a_moved_sites_true_position_can_be_clicked_on_the_map_and_the_plan_stays() {
     h.run();
     let rect = h.state().clear_map_rect().unwrap();
     let at = rect.left_bottom() + egui::vec2(60.0, -60.0);
-    h.event(egui::Event::PointerMoved(at));
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos: at,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Default::default(),
-        });
-    }
-    h.run();
+    click_at(&mut h, at);
     assert_eq!(h.state().selected(), Some(i), "the click picked a position, not another site");
     h.get_by_label("保存核查").click();
     h.run();

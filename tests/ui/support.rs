@@ -53,3 +53,17 @@ pub fn loaded_app(builder: HarnessBuilder<App>) -> Harness<'static, App> {
     h.run();
     h
 }
+
+/// A left click at a screen position, then a run.
+pub fn click_at(h: &mut Harness<'_, App>, pos: egui::Pos2) {
+    h.event(egui::Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+    }
+    h.run();
+}
