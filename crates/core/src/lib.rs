@@ -14,6 +14,7 @@ pub mod audit;
 pub mod basemap;
 pub mod checks;
 pub mod crs;
+pub mod edit;
 pub mod export;
 pub mod gnss;
 pub mod index;

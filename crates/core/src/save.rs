@@ -36,7 +36,7 @@ pub fn write_atomic(
 /// Syncs a folder's entries to disk (after a rename in it). Where the
 /// platform cannot open a folder for that (Windows), the rename stands as
 /// the file system made it.
-fn sync_folder(dir: &Path) {
+pub fn sync_folder(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();

@@ -247,9 +247,38 @@ pub fn load_file(path: &Path, opts: &LoadOptions, progress: ProgressFn) -> Datas
             return ds;
         }
     };
-    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let meta = file.metadata().ok();
+    let total = meta.as_ref().map(|m| m.len()).unwrap_or(0);
     let reference = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| label.clone());
-    load_reader(file, path, &reference, total, opts, progress)
+    let mut hash = crate::model::Fnv64::default();
+    let mut read = 0u64;
+    let mut ds =
+        load_reader(Hashing { inner: file, hash: &mut hash, read: &mut read }, path, &reference, total, opts, progress);
+    if let Some(f) = ds.files.first_mut() {
+        f.stamp = Some(crate::model::FileStamp {
+            len: read,
+            mtime_ns: meta.as_ref().map(crate::model::mtime_ns).unwrap_or(0),
+            hash: hash.finish(),
+        });
+    }
+    ds
+}
+
+/// A reader that hashes what passes through it: the file's stamp is made
+/// as it loads, without a second read.
+struct Hashing<'a, R> {
+    inner: R,
+    hash: &'a mut crate::model::Fnv64,
+    read: &'a mut u64,
+}
+
+impl<R: Read> Read for Hashing<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.write(&buf[..n]);
+        *self.read += n as u64;
+        Ok(n)
+    }
 }
 
 /// Loads GeoJSON held in memory (tests, drag-and-drop of text).
@@ -351,7 +380,14 @@ fn load_reader<R: Read>(
     }
     let mut ds = Dataset {
         sites,
-        files: vec![SourceFile { path: path.to_path_buf(), features_read, sites_loaded: 0 }],
+        files: vec![SourceFile {
+            path: path.to_path_buf(),
+            features_read,
+            sites_loaded: 0,
+            crs: None,
+            swapped: false,
+            stamp: None,
+        }],
         problems,
     };
     place::place_in_wgs84(&mut ds, &label, head_crs, opts.from);
@@ -362,6 +398,24 @@ fn load_reader<R: Read>(
     ds.problems.append(&mut dropped);
     cap_problems(&mut ds.problems, &label, PROBLEMS_KEPT_PER_CODE);
     ds
+}
+
+/// Builds one site from a feature's JSON text exactly as the loader would
+/// (its positions already WGS84): an edit's result is validated like a
+/// file's feature. Returns the site (none when it must be dropped) and
+/// what is wrong with it.
+pub fn site_from_feature(
+    text: &str,
+    label: &str,
+    file_index: u16,
+    index: usize,
+    reference_layer: &str,
+) -> (Option<Site>, Vec<Problem>) {
+    let ctx = validate::FileContext { label, file_index, reference_layer: Arc::from(reference_layer) };
+    let mut interner = validate::Interner::default();
+    let (mut sites, mut problems) = (Vec::new(), Vec::new());
+    one_feature(Input::Text(text), index, &ctx, &mut interner, &mut sites, &mut problems);
+    (sites.pop(), problems)
 }
 
 /// Problems of one code kept in full per file; the rest are counted.

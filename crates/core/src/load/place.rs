@@ -64,6 +64,10 @@ pub(crate) fn place_in_wgs84(ds: &mut Dataset, label: &str, head_crs: Option<Crs
         }
     };
     let convert = source.filter(|c| !matches!(c, Crs::Wgs84 | Crs::Cgcs2000));
+    if let Some(f) = ds.files.first_mut() {
+        f.crs = convert;
+        f.swapped = swapped && convert.is_some();
+    }
     let mut dropped: Vec<Problem> = Vec::new();
     ds.sites.retain_mut(|s| {
         if let Some(c) = convert {

@@ -14,7 +14,7 @@ mod tags;
 mod text;
 pub mod validity;
 
-pub use dataset::{Dataset, LayerInfo, SourceFile, union};
+pub use dataset::{Dataset, FileStamp, Fnv64, LayerInfo, SourceFile, mtime_ns, union};
 pub use date::{DateError, PlanDate};
 pub use extras::Extras;
 pub use layer::{LayerKey, PlanLayer, Scope};
