@@ -1,10 +1,11 @@
-//! The command line: `info`, `checks`, `validate`, `stats`, `audit`, `convert`, `gen`, `bench`. With no
+//! The command line: `info`, `checks`, `validate`, `stats`, `audit`, `convert`, `edit`, `gen`, `bench`. With no
 //! subcommand the binary opens the desktop app.
 
 mod audit;
 mod bench;
 mod checks;
 mod convert;
+mod edit;
 mod gen_data;
 mod info;
 mod locate;
@@ -134,6 +135,28 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Change one site of a GeoJSON file and save it (the old file kept as
+    /// FILE.bak; every other feature stays byte for byte), e.g.
+    /// `edit data/pocket_parks.geojson --site PP-MC-2021-03 --set completed=2021-10`.
+    Edit {
+        file: PathBuf,
+        /// The site's id.
+        #[arg(long)]
+        site: String,
+        /// FIELD=VALUE (repeatable; an empty value removes the property).
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        sets: Vec<String>,
+        /// Delete the site instead.
+        #[arg(long, conflicts_with = "sets")]
+        delete: bool,
+    },
+    /// Saves a file over and over until killed (for the SIGKILL test).
+    #[command(hide = true)]
+    EditSoak {
+        file: PathBuf,
+        #[arg(long)]
+        count: Option<u64>,
+    },
     /// Write a large realistic synthetic dataset for benchmarks and tests.
     Gen {
         #[arg(long, default_value_t = 100_000)]
@@ -247,6 +270,8 @@ pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Re
         Command::Stats { year, data, json } => stats::run(out, year, &data, json),
         Command::Audit { year, data, json } => audit::run(out, year, &data, json, lang == Lang::Zh),
         Command::Convert { input, from, out } => convert::run(&input, parse_from(from.as_deref())?, &out),
+        Command::Edit { file, site, sets, delete } => edit::run(out, &file, &site, &sets, delete, lang),
+        Command::EditSoak { file, count } => edit::soak(out, &file, count),
         Command::Gen { features, seed, out } => {
             gen_data::run(&GenOptions { features, seed }, &out)?;
             Ok(0)

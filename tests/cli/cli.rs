@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use binzhou_core::load::{LoadOptions, load_file};
 use binzhou_core::model::Severity;
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_binzhou-sites"));
     // An English locale unless a test says otherwise: the CLI follows it.
     c.current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C.UTF-8");
