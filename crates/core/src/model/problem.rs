@@ -265,6 +265,17 @@ pub enum Code {
         first_file: Option<String>,
     },
 
+    /// A ledger (台账) row that cannot be put on the map: no coordinates, or
+    /// coordinates that cannot be read. The row is not loaded.
+    LedgerRowUnplaced {
+        /// The workbook's sheet, for a file that has sheets.
+        sheet: Option<String>,
+        /// The row number as the spreadsheet shows it (1-based).
+        row: usize,
+        /// Why the row cannot be placed.
+        detail: Msg,
+    },
+
     /// More problems of one code in one file than are kept in full.
     MoreOfTheSame {
         /// The repeated code's name, as [`Code::name`] gives it.
@@ -465,6 +476,16 @@ impl Code {
                 pick(
                     format!("duplicate id \"{id}\": {earlier} already has it; this one was dropped"),
                     format!("id“{id}”重复：{earlier_zh}已使用该 id，此要素未载入"),
+                )
+            }
+            Code::LedgerRowUnplaced { sheet, row, detail } => {
+                let (at, at_zh) = match sheet {
+                    None => (format!("row {row}"), format!("第 {row} 行")),
+                    Some(s) => (format!("row {row} of sheet \"{s}\""), format!("工作表“{s}”第 {row} 行")),
+                };
+                pick(
+                    format!("{at} cannot be placed on the map: {}; not loaded", d(detail)),
+                    format!("{at_zh}无法定位到地图上：{}，未载入", d(detail)),
                 )
             }
             Code::MoreOfTheSame { of, count } => pick(
