@@ -458,7 +458,9 @@ fn core_crs(spec: &Spec) -> Option<Crs> {
 /// A system the core knows.
 fn known(crs: Crs, named: Option<&str>) -> Prj {
     let (en, zh) = match named {
-        Some(n) if n != crs.code() => (format!("{} (from \"{n}\")", crs.label()), format!("{}（来自“{n}”）", crs.label())),
+        Some(n) if n != crs.code() => {
+            (format!("{} (from \"{n}\")", crs.label()), format!("{}（来自“{n}”）", crs.label()))
+        }
         _ => (crs.label().to_owned(), crs.label().to_owned()),
     };
     Prj { crs: Some(crs), convert: None, finding: Msg::new(en, zh) }
@@ -484,10 +486,9 @@ fn label(spec: &Spec, code: Option<u32>) -> Msg {
     let code_zh = code.map(|c| format!("（EPSG:{c}）")).unwrap_or_default();
     match *spec {
         Spec::WebMercator => Msg::new(format!("Web Mercator{code_en}"), format!("Web 墨卡托{code_zh}")),
-        Spec::Geographic(d) => Msg::new(
-            format!("{} longitude/latitude{code_en}", d.name()),
-            format!("{} 经纬度{code_zh}", d.name_zh()),
-        ),
+        Spec::Geographic(d) => {
+            Msg::new(format!("{} longitude/latitude{code_en}", d.name()), format!("{} 经纬度{code_zh}", d.name_zh()))
+        }
         Spec::Tmerc { datum, lon0, k, x0, y0, .. } => {
             let zone_prefix = (x0 / 1_000_000.0).floor();
             if k == 0.9996 && (x0 == 500_000.0) {
@@ -511,7 +512,10 @@ fn label(spec: &Spec, code: Option<u32>) -> Msg {
             if zone_prefix > 0.0 {
                 Msg::new(
                     format!("{} / {width}Gauss-Kruger zone {zone_prefix} (CM {lon0}E){code_en}", datum.name()),
-                    format!("{} {width_zh}高斯-克吕格第 {zone_prefix} 带（中央经线 {lon0}°E）{code_zh}", datum.name_zh()),
+                    format!(
+                        "{} {width_zh}高斯-克吕格第 {zone_prefix} 带（中央经线 {lon0}°E）{code_zh}",
+                        datum.name_zh()
+                    ),
                 )
             } else {
                 Msg::new(
@@ -554,7 +558,10 @@ fn resolve(spec: Spec, shown: &str, code: Option<u32>) -> Prj {
                 crs: None,
                 convert: None,
                 finding: Msg::new(
-                    format!("{}{named}: the projection could not be set up ({e}); the coordinates are placed by their magnitude instead", label.en),
+                    format!(
+                        "{}{named}: the projection could not be set up ({e}); the coordinates are placed by their magnitude instead",
+                        label.en
+                    ),
                     format!("{}{named_zh}：无法建立投影（{e}），改按坐标数值大小判断", label.zh),
                 ),
             };
@@ -575,11 +582,7 @@ fn resolve(spec: Spec, shown: &str, code: Option<u32>) -> Prj {
             format!("{}{named_zh}（地图本身不支持该坐标系）：读取时已转换为 WGS84{}", label.zh, caveat.zh),
         )
     };
-    Prj {
-        crs: Some(Crs::Wgs84),
-        convert: Some(Reprojection { label, to_meter, source, geographic: geo }),
-        finding,
-    }
+    Prj { crs: Some(Crs::Wgs84), convert: Some(Reprojection { label, to_meter, source, geographic: geo }), finding }
 }
 
 /// The proj4rs projections for a spec: the source (none for lon/lat) and
@@ -625,11 +628,14 @@ mod tests {
     fn esri_names_of_the_cores_systems_are_recognised() {
         assert_eq!(from_wkt(ESRI_4548).crs, Some(Crs::Cgcs2000GkCm117));
         let cgcs = r#""CGCS2000",6378137.0,298.257222101"#;
-        let z39 = esri_gk("CGCS2000_3_Degree_GK_Zone_39", "China_Geodetic_Coordinate_System_2000", cgcs, 117.0, 39500000.0);
+        let z39 =
+            esri_gk("CGCS2000_3_Degree_GK_Zone_39", "China_Geodetic_Coordinate_System_2000", cgcs, 117.0, 39500000.0);
         assert_eq!(from_wkt(&z39).crs, Some(Crs::Cgcs2000GkZone39));
-        let z40 = esri_gk("CGCS2000_3_Degree_GK_Zone_40", "China_Geodetic_Coordinate_System_2000", cgcs, 120.0, 40500000.0);
+        let z40 =
+            esri_gk("CGCS2000_3_Degree_GK_Zone_40", "China_Geodetic_Coordinate_System_2000", cgcs, 120.0, 40500000.0);
         assert_eq!(from_wkt(&z40).crs, Some(Crs::Cgcs2000GkZone40));
-        let cm120 = esri_gk("CGCS2000_3_Degree_GK_CM_120E", "China_Geodetic_Coordinate_System_2000", cgcs, 120.0, 500000.0);
+        let cm120 =
+            esri_gk("CGCS2000_3_Degree_GK_CM_120E", "China_Geodetic_Coordinate_System_2000", cgcs, 120.0, 500000.0);
         assert_eq!(from_wkt(&cm120).crs, Some(Crs::Cgcs2000GkCm120));
         let gcs = r#"GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
         assert_eq!(from_wkt(gcs).crs, Some(Crs::Cgcs2000));
@@ -679,7 +685,8 @@ mod tests {
         converts(&from_wkt("WGS_1984_UTM_Zone_50N"), 588532.523227793, 4137497.42687871);
         converts(&from_epsg(3857), 13135699.9136063, 4492207.07854831);
         converts(&from_wkt("WGS_1984_Web_Mercator_Auxiliary_Sphere"), 13135699.9136063, 4492207.07854831);
-        let xian = esri_gk("Xian_1980_3_Degree_GK_CM_120E", "Xian_1980", r#""Xian_1980",6378140.0,298.257"#, 120.0, 500000.0);
+        let xian =
+            esri_gk("Xian_1980_3_Degree_GK_CM_120E", "Xian_1980", r#""Xian_1980",6378140.0,298.257"#, 120.0, 500000.0);
         let p = from_wkt(&xian);
         converts(&p, 322856.855738984, 4140563.18393801);
         assert!(p.finding.en.contains("tens of metres"), "{}", p.finding.en);
