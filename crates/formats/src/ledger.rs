@@ -1389,6 +1389,53 @@ mod tests {
         assert_eq!(layer_in_text("停车场"), None);
     }
 
+    fn columns(headers: &[&str]) -> Columns {
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let fields = recognise_columns(&headers).into_iter().collect();
+        Columns { headers, fields }
+    }
+
+    #[test]
+    fn six_digit_eastings_west_of_the_zone_39_range_are_zone_40() {
+        let cols = columns(&["X", "Y"]);
+        // Binzhou in zone 40 (CM 120°E): eastings of about 230-360 km.
+        let p = [Position::Metres { easting: 330_000.0, northing: 4_140_000.0, x_is_northing: true }];
+        let (crs, coords, _) = settle_crs(&p, &cols, None, 0);
+        assert_eq!(crs, Some(Crs::Cgcs2000GkCm120));
+        assert_eq!(coords[0], Ok((330_000.0, 4_140_000.0)));
+        let p = [Position::Metres { easting: 585_998.0, northing: 4_139_237.0, x_is_northing: true }];
+        assert_eq!(settle_crs(&p, &cols, None, 0).0, Some(Crs::Cgcs2000GkCm117));
+    }
+
+    #[test]
+    fn swapped_longitude_and_latitude_columns_are_put_right_by_magnitude() {
+        assert_eq!(classify(37.38, 118.01, None), Ok(Position::Degrees { lon: 118.01, lat: 37.38 }));
+        assert!(classify(118.0, 137.0, None).is_err());
+        assert!(classify(13_132_000.0, 4_492_000.0, None).is_err(), "Web Mercator is neither");
+    }
+
+    #[test]
+    fn rows_in_degrees_and_in_metres_are_all_converted_to_wgs84() {
+        let cols = columns(&["X", "Y"]);
+        let p = [
+            Position::Degrees { lon: 118.0, lat: 37.4 },
+            Position::Metres { easting: 39_585_998.0, northing: 4_139_237.0, x_is_northing: true },
+        ];
+        let (crs, coords, notes) = settle_crs(&p, &cols, None, 0);
+        assert_eq!(crs, None);
+        let (lon, lat) = crs::to_wgs84(Crs::Cgcs2000GkZone39, 39_585_998.0, 4_139_237.0).unwrap();
+        assert_eq!(coords[1], Ok((lon, lat)));
+        assert!(notes.iter().any(|n| n.text.en.contains("all converted to WGS84")));
+    }
+
+    #[test]
+    fn a_dms_value_excel_took_for_a_duration_is_read_back_as_degrees() {
+        let want = 118.0 + 44.3 / 3600.0;
+        let cell = Cell::Excel(ExcelDateTime::new(want / 24.0, ExcelDateTimeType::TimeDelta, false));
+        let (v, dms) = coordinate_value(&cell).unwrap();
+        assert!((v - want).abs() < 1e-9 && dms);
+    }
+
     #[test]
     fn column_letters_go_past_z() {
         assert_eq!(column_letter(0), "A");
