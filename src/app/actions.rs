@@ -48,6 +48,7 @@ impl App {
                 }
                 self.data = done.data;
                 self.generation += 1;
+                self.editing.look_for_journals(&self.data.dataset);
                 let ds = &self.data.dataset;
                 self.illustrative = ds.sites.iter().any(|s| s.source() == Some("illustrative"));
                 if ds.sites.is_empty() {

@@ -71,6 +71,7 @@ impl App {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
+            ui.menu_button(lang.edits().menu_edit, |ui| self.edit_menu(ui));
             ui.menu_button(t.menu_view, |ui| {
                 let p = &mut self.state.panels;
                 ui.checkbox(&mut p.layers, t.panel_layers);
@@ -143,6 +144,7 @@ impl App {
     }
 
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        self.edit_dialogs(ctx);
         self.check_form_window(ctx);
         self.goto_window(ctx);
         self.route_window(ctx);

@@ -8,6 +8,7 @@
 
 pub mod checks;
 pub mod data;
+pub mod editing;
 pub mod fonts;
 pub mod gnss;
 pub mod i18n;
@@ -17,6 +18,7 @@ pub mod state;
 pub mod worker;
 
 mod actions;
+mod edit_ui;
 mod field;
 mod goto;
 mod measure;
@@ -95,7 +97,8 @@ pub struct App {
     tile_basemap: map::tiles_source::TileBasemap,
     notices: Vec<Notice>,
     dialogs: Dialogs,
-    title_lang: Option<Lang>,
+    /// The window title as last sent (language and unsaved mark).
+    window_title: Option<String>,
     illustrative: bool,
     /// The plan's targets: the data folder's `plan_targets.json`, else the bundled ones.
     targets: PlanTargets,
@@ -123,6 +126,8 @@ pub struct App {
     measure: Option<measure::Measure>,
     /// Today's route, if one is planned.
     route: Option<route_ui::Route>,
+    /// Edits: undo, the journal, saves, the attribute form.
+    editing: editing::Editing,
 }
 
 /// Where the report panels' state is stored.
@@ -167,7 +172,7 @@ impl App {
             tile_basemap: map::tiles_source::TileBasemap::default(),
             notices,
             dialogs: Dialogs::default(),
-            title_lang: None,
+            window_title: None,
             illustrative: false,
             targets,
             dashboard: DashboardState::default(),
@@ -183,12 +188,17 @@ impl App {
             goto_marker: None,
             measure: None,
             route: None,
+            editing: editing::Editing::default(),
         }
     }
 
     /// Keeps field checks in the journal at `path` (made if missing), opened
     /// on the first frame.
     pub fn with_journal(mut self, path: PathBuf) -> Self {
+        // Edits are journalled beside the field checks, one file per data file.
+        let dir = path.parent().map(|p| p.join("edits"));
+        let author = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "user".into());
+        self.editing = editing::Editing::new(&author, dir);
         self.journal_path = Some(path);
         self
     }
@@ -351,12 +361,10 @@ impl App {
         }
         self.poll_checks();
         self.handle_dropped_files(&ctx);
+        self.edit_keys(&ctx);
         self.handle_keys(&ctx);
+        self.edit_frame(&ctx);
         self.player.tick(&ctx, &mut self.state.year);
-        if self.title_lang != Some(self.state.lang) {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.state.lang.text().app_title.into()));
-            self.title_lang = Some(self.state.lang);
-        }
         if self.selected.is_some_and(|i| i >= self.data.dataset.sites.len()) {
             self.selected = None;
         }
@@ -405,6 +413,7 @@ impl App {
         if self.state.panels.layers || legend {
             egui::Panel::left("layers").resizable(true).default_size(300.0).show(ui, |ui| {
                 let mut zoom_to = None;
+                self.unsaved_line(ui);
                 if self.state.panels.layers {
                     if let Some(i) = panels::search::show(ui, &self.data, self.generation, &mut self.search, lang) {
                         self.select(i, true);
@@ -447,14 +456,19 @@ impl App {
             && let Some(i) = self.selected
         {
             egui::Panel::right("identify").resizable(true).default_size(330.0).show(ui, |ui| {
+                if self.attr_form_panel(ui, i) {
+                    return;
+                }
                 let history = self.data.dataset.sites.get(i).map(|s| self.checks.of_site(s.id())).unwrap_or_default();
                 let journal = self.checks.is_open();
-                match panels::identify::show(ui, &self.data, i, lang, &history, journal) {
+                let month = &mut self.editing.month;
+                match panels::identify::show(ui, &self.data, i, lang, &history, journal, month) {
                     Some(IdentifyAction::Close) => self.selected = None,
                     Some(IdentifyAction::ZoomTo(b)) => self.fit_clear(b, 17.0),
                     Some(IdentifyAction::Check) => self.open_check_form(i),
                     Some(IdentifyAction::Amend(id)) => self.amend_check(&id),
                     Some(IdentifyAction::Delete(id)) => self.delete_check(&id),
+                    Some(edit) => self.identify_edit(i, edit),
                     None => {}
                 }
             });
@@ -481,7 +495,11 @@ impl App {
             let out = self.map.show(ui, &data, style, basemap);
             let rect = out.response.rect;
             self.tiles.map_interaction(ui, &out.response, &self.map, lang);
-            let picking = self.picking_true_position() && out.clicked.is_some();
+            let placing = self.placing_point() && out.clicked.is_some();
+            if placing && let Some(at) = out.response.interact_pointer_pos() {
+                self.move_click(at);
+            }
+            let picking = !placing && self.picking_true_position() && out.clicked.is_some();
             if picking && let Some(at) = out.response.interact_pointer_pos() {
                 self.true_position_click(at);
             }
@@ -489,7 +507,7 @@ impl App {
             if measuring_click && let Some(at) = out.response.interact_pointer_pos() {
                 self.measure_click(at);
             }
-            let measuring_click = measuring_click || picking;
+            let measuring_click = measuring_click || picking || placing;
             match out.clicked.filter(|_| !measuring_click) {
                 Some(Some(i)) => self.select(i, false),
                 Some(None) => {

@@ -4,6 +4,7 @@
 
 mod app;
 mod dashboard_table;
+mod editing;
 mod field_checks;
 mod no_codes;
 mod snapshots;

@@ -21,6 +21,54 @@ pub enum IdentifyAction {
     Amend(String),
     /// Delete a check (a tombstone version; its history stays).
     Delete(String),
+    /// Open the attribute form on the site.
+    EditAttributes,
+    /// Record progress: started (true) or completed (false) in the typed month.
+    Progress(bool),
+    /// Move the (point) site: the next map click places it.
+    Move,
+    /// Delete the site (after a yes).
+    DeleteSite,
+}
+
+/// The editing buttons: the attribute form, a progress update in one
+/// click (the month typed beside it), move and delete.
+fn edit_buttons(ui: &mut Ui, site: &Site, reference: bool, month: &mut String, lang: Lang) -> Option<IdentifyAction> {
+    let et = lang.edits();
+    let mut action = None;
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(et.edit_attributes).on_hover_text(et.edit_attributes_hint).clicked() {
+            action = Some(IdentifyAction::EditAttributes);
+        }
+        if ui.button(et.move_point).on_hover_text(et.move_point_hint).clicked() {
+            action = Some(IdentifyAction::Move);
+        }
+        if ui.button(et.delete_site).clicked() {
+            action = Some(IdentifyAction::DeleteSite);
+        }
+    });
+    if !reference {
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(RichText::new(et.progress_heading).weak());
+            ui.add(egui::TextEdit::singleline(month).desired_width(80.0).hint_text(et.month_hint))
+                .labelled_by(label.id)
+                .on_hover_text(et.month_hint);
+            let ok = binzhou_core::edit::fields::parse(
+                binzhou_core::edit::fields::Field::Completed,
+                month,
+                &Default::default(),
+                None,
+            )
+            .is_ok_and(|v| !v.is_null());
+            if ui.add_enabled(ok && site.started.is_none(), egui::Button::new(et.mark_started)).clicked() {
+                action = Some(IdentifyAction::Progress(true));
+            }
+            if ui.add_enabled(ok, egui::Button::new(et.mark_completed)).clicked() {
+                action = Some(IdentifyAction::Progress(false));
+            }
+        });
+    }
+    action
 }
 
 fn value_text(lang: Lang, key: &str, v: &serde_json::Value) -> String {
@@ -130,6 +178,7 @@ pub fn show(
     lang: Lang,
     checks: &[&Check],
     journal: bool,
+    month: &mut String,
 ) -> Option<IdentifyAction> {
     let t = lang.text();
     let site: &Site = data.dataset.sites.get(i)?;
@@ -154,6 +203,9 @@ pub fn show(
         if ui.add_enabled(journal, egui::Button::new(ct.check_this)).on_hover_text(hint).clicked() {
             action = Some(IdentifyAction::Check);
         }
+    }
+    if let Some(a) = edit_buttons(ui, site, reference, month, lang) {
+        action = Some(a);
     }
     ui.separator();
     ScrollArea::vertical().auto_shrink([false, true]).show(ui, |ui| {

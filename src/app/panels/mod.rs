@@ -2,6 +2,7 @@
 //! app's long-lived state, rebuilt every frame, and reporting what the user
 //! asked for.
 
+pub mod attr_form;
 pub mod audit;
 pub mod background;
 pub mod basemap_settings;

@@ -122,6 +122,18 @@ pub struct Edit {
     pub changes: Vec<Change>,
 }
 
+/// One feature a save must write: its position in the file, its state on
+/// disk (`None`: new) and now (`None`: deleted).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// Position in the file (past its end for a new feature).
+    pub index: u32,
+    /// As the file on disk has it.
+    pub on_disk: Option<FeatureState>,
+    /// As it is now.
+    pub now: Option<FeatureState>,
+}
+
 /// What an edit wants done to one feature.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Target {
@@ -350,19 +362,20 @@ impl Editor {
         (applied, skipped)
     }
 
-    /// The current state of every edited feature of file `file` that differs
-    /// from disk, with its state on disk: what a save must write.
-    pub fn pending(&self, file: u16) -> Vec<(u32, Option<&FeatureState>, Option<&FeatureState>)> {
-        let mut v: Vec<_> = self
+    /// Every edited feature of file `file` that differs from disk, with its
+    /// state on disk and now: what a save must write (owned, so a save can
+    /// run on another thread).
+    pub fn pending(&self, file: u16) -> Vec<Pending> {
+        let mut v: Vec<Pending> = self
             .current
             .iter()
             .filter(|(k, _)| k.file == file)
             .filter_map(|(k, now)| {
                 let base = self.base.get(k)?;
-                (base != now).then_some((k.index, base.as_ref(), now.as_ref()))
+                (base != now).then(|| Pending { index: k.index, on_disk: base.clone(), now: now.clone() })
             })
             .collect();
-        v.sort_by_key(|e| e.0);
+        v.sort_by_key(|e| e.index);
         v
     }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::{Editor, FeatureState, feature_spans};
+use super::{Editor, FeatureState, Pending, feature_spans};
 use crate::crs::{self, Crs};
 use crate::model::{Bilingual, Dataset, FileStamp, Msg};
 
@@ -103,6 +103,12 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// Saves the edits of file `file` of `ds` back to it. `force` writes even
 /// when the file changed on disk since it was read (the user said so).
 pub fn save_back(ds: &Dataset, editor: &Editor, file: u16, force: bool) -> Result<Saved, SaveError> {
+    save_pending(ds, file, &editor.pending(file), force)
+}
+
+/// [`save_back`] with the features to write given ([`Editor::pending`]):
+/// what a saving thread runs.
+pub fn save_pending(ds: &Dataset, file: u16, pending: &[Pending], force: bool) -> Result<Saved, SaveError> {
     let f = ds.files.get(file as usize).ok_or_else(|| SaveError::Io {
         path: PathBuf::new(),
         source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file in the dataset"),
@@ -122,7 +128,7 @@ pub fn save_back(ds: &Dataset, editor: &Editor, file: u16, force: bool) -> Resul
     if !force && f.stamp.is_some_and(|s| !s.same_content(&now)) {
         return Err(SaveError::ChangedOnDisk { path });
     }
-    let out = splice(&bytes, editor, file, f.crs, f.swapped).map_err(|e| match e {
+    let out = splice(&bytes, pending, f.crs, f.swapped).map_err(|e| match e {
         SpliceError::NotACollection => SaveError::NotACollection { path: path.clone() },
         SpliceError::Crs(detail) => SaveError::Crs { path: path.clone(), detail },
     })?;
@@ -162,20 +168,13 @@ pub struct Spliced {
     pub renumber: HashMap<u32, u32>,
 }
 
-/// The file's bytes with the editor's pending changes of file `file` in
-/// them; positions written in `crs` (`None`: WGS84), axes swapped back when
-/// the file had them northing first.
-pub fn splice(
-    bytes: &[u8],
-    editor: &Editor,
-    file: u16,
-    crs: Option<Crs>,
-    swapped: bool,
-) -> Result<Spliced, SpliceError> {
+/// The file's bytes with the pending changes in them; positions written in
+/// `crs` (`None`: WGS84), axes swapped back when the file had them
+/// northing first.
+pub fn splice(bytes: &[u8], pending: &[Pending], crs: Option<Crs>, swapped: bool) -> Result<Spliced, SpliceError> {
     let spans = feature_spans(bytes).ok_or(SpliceError::NotACollection)?;
-    let pending = editor.pending(file);
     let by_index: HashMap<u32, (Option<&FeatureState>, Option<&FeatureState>)> =
-        pending.iter().map(|&(i, b, n)| (i, (b, n))).collect();
+        pending.iter().map(|p| (p.index, (p.on_disk.as_ref(), p.now.as_ref()))).collect();
     let n = spans.features.len();
     let (prefix_end, suffix_start) = match (spans.features.first(), spans.features.last()) {
         (Some(a), Some(z)) => (a.0, z.1),
@@ -210,11 +209,11 @@ pub fn splice(
             }
         }
     }
-    for &(i, _, now) in pending.iter().filter(|p| p.0 as usize >= n) {
-        if let Some(now) = now {
+    for p in pending.iter().filter(|p| p.index as usize >= n) {
+        if let Some(now) = &p.now {
             let text = fresh(now, crs, swapped)?;
             written += 1;
-            put(&mut out, usual_gap, text.as_bytes(), i, &mut kept);
+            put(&mut out, usual_gap, text.as_bytes(), p.index, &mut kept);
         }
     }
     if n == 0 && kept > 0 {

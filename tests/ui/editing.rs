@@ -1,0 +1,222 @@
+//! A planner keeps the data: attributes edited in the form, progress in one
+//! click, a point moved, a site deleted; undo and redo; saved to the file;
+//! and edits never saved come back at the next start.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use binzhou_core::load::{LoadOptions, load_file};
+use binzhou_sites::app::App;
+use binzhou_sites::app::state::ViewState;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+
+use crate::support::{app_builder, click_at, data_dir};
+
+/// A copy of the bundled data to edit, and a journal folder.
+fn workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for e in std::fs::read_dir(data_dir()).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    (dir, data)
+}
+
+fn app_on(dir: &Path, data: &Path) -> Harness<'static, App> {
+    let app = App::new(vec![data.to_path_buf()], ViewState::default(), false)
+        .with_journal(dir.join("journal").join("checks.gpkg"));
+    let mut h = app_builder(1400.0, 900.0).build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)), "the data loads");
+    h.run();
+    h
+}
+
+fn completed(h: &Harness<'_, App>, id: &str) -> Option<String> {
+    let ds = &h.state().data().dataset;
+    ds.sites[ds.find_by_id(id).unwrap()].completed.map(|d| d.to_string())
+}
+
+fn key(h: &mut Harness<'_, App>, key: egui::Key, modifiers: egui::Modifiers) {
+    h.event(egui::Event::Key { key, physical_key: None, pressed: true, repeat: false, modifiers });
+    h.event(egui::Event::Key { key, physical_key: None, pressed: false, repeat: false, modifiers });
+    h.run();
+}
+
+fn journals(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join("journal").join("edits")).map(|d| d.count()).unwrap_or(0)
+}
+
+fn wait_saves(h: &mut Harness<'_, App>) {
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_saves(&ctx, Duration::from_secs(20)));
+    h.run();
+}
+
+#[test]
+fn a_completion_date_typed_in_the_form_is_applied_undone_redone_and_saved_to_the_file() {
+    let (dir, data) = workspace();
+    let mut h = app_on(dir.path(), &data);
+    let id = "PP-MC-2020-10";
+    assert_eq!(completed(&h, id), None, "the bundled site is not done yet");
+    let i = h.state().data().dataset.find_by_id(id).unwrap();
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("编辑属性").click();
+    h.run();
+    h.get_by_label("完工").click();
+    h.run();
+    h.get_by_label("完工").type_text("2020年11月");
+    h.run();
+    h.get_by_label("应用").click();
+    h.run();
+    assert_eq!(completed(&h, id).as_deref(), Some("2020-11"));
+    assert!(h.state().window_title().is_some_and(|t| t.contains("未保存")), "{:?}", h.state().window_title());
+    assert!(h.query_by_label_contains("1 处编辑未保存").is_some(), "the layer panel says so");
+    assert_eq!(journals(dir.path()), 1, "the edit is in the journal before any save");
+
+    // Undo and redo (the form closed, so the keys are the app's).
+    h.get_by_label("关闭").click();
+    h.run();
+    key(&mut h, egui::Key::Z, egui::Modifiers::COMMAND);
+    assert_eq!(completed(&h, id), None, "undone");
+    assert!(h.query_by_label_contains("编辑未保存").is_none(), "back to the file's state: nothing unsaved");
+    key(&mut h, egui::Key::Z, egui::Modifiers::COMMAND | egui::Modifiers::SHIFT);
+    assert_eq!(completed(&h, id).as_deref(), Some("2020-11"), "redone");
+
+    key(&mut h, egui::Key::S, egui::Modifiers::COMMAND);
+    wait_saves(&mut h);
+    assert!(h.query_by_label_contains("已保存 pocket_parks.geojson").is_some(), "a notice says where it went");
+    assert!(h.state().window_title().is_some_and(|t| !t.contains("未保存")));
+    assert_eq!(journals(dir.path()), 0, "a save removes the journal");
+    let on_disk = load_file(&data.join("pocket_parks.geojson"), &LoadOptions::default(), &|_, _| {});
+    let s = &on_disk.sites[on_disk.find_by_id(id).unwrap()];
+    assert_eq!(s.completed.map(|d| d.to_string()).as_deref(), Some("2020-11"));
+    assert!(data.join("pocket_parks.geojson.bak").exists());
+}
+
+#[test]
+fn a_bad_date_is_named_as_it_is_typed_and_cannot_be_applied() {
+    let (dir, data) = workspace();
+    let mut h = app_on(dir.path(), &data);
+    let i = h.state().data().dataset.find_by_id("PP-MC-2020-10").unwrap();
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("编辑属性").click();
+    h.run();
+    h.get_by_label("开工").click();
+    h.run();
+    h.get_by_label("开工").type_text("2020-13");
+    h.run();
+    assert!(h.query_by_label_contains("月份不在 1–12 之间").is_some(), "the reason shows under the field");
+    assert!(h.get_by_label("应用").accesskit_node().is_disabled(), "and the form cannot be applied");
+}
+
+#[test]
+fn completed_in_one_click_a_point_moved_on_the_map_and_a_site_deleted_then_undone() {
+    let (dir, data) = workspace();
+    let mut h = app_on(dir.path(), &data);
+    let id = "PP-MC-2020-10";
+    let i = h.state().data().dataset.find_by_id(id).unwrap();
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("进度更新").click();
+    h.run();
+    h.get_by_label("进度更新").type_text("2021-10");
+    h.run();
+    h.get_by_label("记为已完工").click();
+    h.run();
+    assert_eq!(completed(&h, id).as_deref(), Some("2021-10"));
+
+    h.get_by_label("移动位置").click();
+    h.run();
+    let map = h.state().clear_map_rect().unwrap();
+    let target = map.center() + egui::vec2(-40.0, 30.0);
+    click_at(&mut h, target);
+    let ds = &h.state().data().dataset;
+    let moved = &ds.sites[ds.find_by_id(id).unwrap()];
+    let c = moved.bbox.center();
+    let at = h.state().lon_lat_to_screen(c.x, c.y).unwrap();
+    assert!((at - target).length() < 1.5, "the park is where the map was clicked: {at:?} vs {target:?}");
+    assert_eq!(h.state().selected(), Some(ds.find_by_id(id).unwrap()), "and stays selected");
+
+    let before = h.state().data().dataset.sites.len();
+    h.get_by_label("删除项目").click();
+    h.run();
+    h.get_by_label("确定删除").click();
+    h.run();
+    assert_eq!(h.state().data().dataset.sites.len(), before - 1);
+    assert!(h.state().data().dataset.find_by_id(id).is_none());
+    key(&mut h, egui::Key::Z, egui::Modifiers::COMMAND);
+    assert_eq!(h.state().data().dataset.sites.len(), before, "undo brings the site back");
+    assert_eq!(completed(&h, id).as_deref(), Some("2021-10"), "as it was before the delete");
+}
+
+#[test]
+fn edits_never_saved_are_offered_at_the_next_start_and_recovered() {
+    let (dir, data) = workspace();
+    let id = "UV-2021-12";
+    {
+        let mut h = app_on(dir.path(), &data);
+        let ds = &h.state().data().dataset;
+        let i = ds.find_by_id(id).or_else(|| ds.sites.iter().position(|s| s.id().starts_with("UV-"))).unwrap();
+        let id = h.state().data().dataset.sites[i].id().to_string();
+        h.state_mut().select_site(i);
+        h.run();
+        h.get_by_label("编辑属性").click();
+        h.run();
+        h.get_by_label("名称").click();
+        h.run();
+        h.get_by_label("名称").type_text("（已更名）");
+        h.run();
+        h.get_by_label("应用").click();
+        h.run();
+        assert!(h.state().data().dataset.sites.iter().any(|s| s.id() == id && s.name().contains("（已更名）")));
+        std::fs::write(dir.path().join("edited-id"), &id).unwrap();
+        // The app goes away without saving.
+    }
+    let id = std::fs::read_to_string(dir.path().join("edited-id")).unwrap();
+    let mut h = app_on(dir.path(), &data);
+    for _ in 0..50 {
+        h.run();
+        if h.query_by_label("恢复这些编辑").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(h.query_by_label_contains("有 1 处上次未保存的编辑").is_some(), "the offer names the file and count");
+    h.get_by_label("恢复这些编辑").click();
+    h.run();
+    let ds = &h.state().data().dataset;
+    assert!(ds.sites[ds.find_by_id(&id).unwrap()].name().contains("（已更名）"), "the edit is back");
+    assert!(h.state().window_title().is_some_and(|t| t.contains("未保存")), "and still to be saved");
+}
+
+#[test]
+fn closing_the_window_with_unsaved_edits_asks_first() {
+    let (dir, data) = workspace();
+    let mut h = app_on(dir.path(), &data);
+    let i = h.state().data().dataset.find_by_id("PP-MC-2020-02").unwrap();
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("进度更新").click();
+    h.run();
+    h.get_by_label("进度更新").type_text("2020-12");
+    h.run();
+    h.get_by_label("记为已完工").click();
+    h.run();
+    h.input_mut().viewports.entry(egui::ViewportId::ROOT).or_default().events.push(egui::ViewportEvent::Close);
+    h.run();
+    assert!(h.query_by_label("有未保存的编辑").is_some(), "a question, not a lost edit");
+    h.get_by_label("保存并退出").click();
+    h.run();
+    wait_saves(&mut h);
+    let on_disk = load_file(&data.join("pocket_parks.geojson"), &LoadOptions::default(), &|_, _| {});
+    let s = &on_disk.sites[on_disk.find_by_id("PP-MC-2020-02").unwrap()];
+    assert_eq!(s.completed.map(|d| d.to_string()).as_deref(), Some("2020-12"));
+}
