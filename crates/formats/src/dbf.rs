@@ -409,7 +409,7 @@ pub(crate) fn write(columns: &[Column], rows: &[Vec<Cell>]) -> Vec<u8> {
     let record_len = 1 + columns.iter().map(|c| c.width).sum::<usize>();
     let mut out = Vec::with_capacity(header_len + record_len * rows.len() + 1);
     out.push(0x03);
-    out.extend_from_slice(&[125, 1, 1]); // 2025-01-01: a fixed date keeps the output reproducible
+    out.extend_from_slice(&today());
     out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
     out.extend_from_slice(&(header_len as u16).to_le_bytes());
     out.extend_from_slice(&(record_len as u16).to_le_bytes());
@@ -448,6 +448,23 @@ pub(crate) fn write(columns: &[Column], rows: &[Vec<Cell>]) -> Vec<u8> {
     }
     out.push(0x1A);
     out
+}
+
+/// Today's date (UTC) as a dBase header has it: years since 1900, month, day.
+fn today() -> [u8; 3] {
+    let days =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    [u8::try_from(year - 1900).unwrap_or(u8::MAX), month as u8, day as u8]
 }
 
 #[cfg(test)]
@@ -494,6 +511,12 @@ mod tests {
             assert_eq!(by_cpg(label).map(|e| e.1), Some(name), "{label}");
         }
         assert!(by_cpg("no such thing").is_none());
+    }
+
+    #[test]
+    fn the_header_date_is_a_real_date() {
+        let [y, m, d] = today();
+        assert!(y >= 125 && (1..=12).contains(&m) && (1..=31).contains(&d), "{y} {m} {d}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 // Helpers outside #[test] functions unwrap too: a panic is the failure report.
 #![allow(clippy::unwrap_used)]
 
+mod gpkg;
 mod gpx;
 mod kml;
 mod ledger;
