@@ -28,6 +28,8 @@ pub(crate) struct Table {
     records: Vec<Vec<u8>>,
     /// The language-driver byte (header byte 29).
     pub ldid: u8,
+    /// The version byte (header byte 0; 0x8B is dBase IV with a memo file).
+    pub version: u8,
     /// How many records the header announced (more than `records` when the file is cut short).
     pub announced: usize,
 }
@@ -93,7 +95,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Table, String> {
     let count = announced.min(available);
     let records =
         (0..count).map(|i| bytes[header_len + i * record_len..header_len + (i + 1) * record_len].to_vec()).collect();
-    Ok(Table { fields, records, ldid: bytes[29], announced })
+    Ok(Table { fields, records, ldid: bytes[29], version: bytes[0], announced })
 }
 
 /// The text encoding chosen for a table, and why, for the user.

@@ -59,9 +59,13 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Opened, FormatError> {
         }
     };
     let file = path.display().to_string();
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let several = chosen.len() > 1;
     let mut layers = Vec::new();
     for t in chosen {
-        layers.push(read_table(&conn, t, &file, opts).map_err(|e| unreadable(format!("table \"{}\": {e}", t.name)))?);
+        // Problems name the layer as the dataset will: FILE/TABLE, or FILE for its one namesake table.
+        let label = if several || t.name != stem { format!("{file}/{}", t.name) } else { file.clone() };
+        layers.push(read_table(&conn, t, &label, opts).map_err(|e| unreadable(format!("table \"{}\": {e}", t.name)))?);
     }
     Ok(Opened { path: path.to_path_buf(), layers })
 }
@@ -126,7 +130,7 @@ struct Column {
     boolean: bool,
 }
 
-fn read_table(conn: &Connection, t: &FeatureTable, file: &str, opts: &ReadOptions) -> rusqlite::Result<OpenedLayer> {
+fn read_table(conn: &Connection, t: &FeatureTable, label: &str, opts: &ReadOptions) -> rusqlite::Result<OpenedLayer> {
     // Columns: every one but the geometry and the integer primary key (the feature id).
     let mut columns = Vec::new();
     {
@@ -149,7 +153,6 @@ fn read_table(conn: &Connection, t: &FeatureTable, file: &str, opts: &ReadOption
     let mut features = Vec::new();
     let mut problems = Vec::new();
     let mut blobs = 0usize;
-    let label = format!("{file}:{}", t.name);
     while let Some(row) = rows.next()? {
         let index = features.len();
         let mut f = Feature::default();
@@ -159,7 +162,7 @@ fn read_table(conn: &Connection, t: &FeatureTable, file: &str, opts: &ReadOption
                 Ok((_, g)) => f.geometry = g,
                 Err((en, zh)) => problems.push(vector::problem(
                     Severity::Error,
-                    &label,
+                    label,
                     index,
                     t.geometry.as_deref(),
                     Code::FeatureUnreadable { detail: Msg::new(en, zh) },
@@ -167,7 +170,7 @@ fn read_table(conn: &Connection, t: &FeatureTable, file: &str, opts: &ReadOption
             },
             _ => problems.push(vector::problem(
                 Severity::Error,
-                &label,
+                label,
                 index,
                 t.geometry.as_deref(),
                 Code::FeatureUnreadable {
@@ -187,7 +190,7 @@ fn read_table(conn: &Connection, t: &FeatureTable, file: &str, opts: &ReadOption
                         let lossy = String::from_utf8_lossy(b).into_owned();
                         problems.push(vector::problem(
                             Severity::Warning,
-                            &label,
+                            label,
                             index,
                             Some(&c.name),
                             Code::FeatureUnreadable {
@@ -243,11 +246,11 @@ fn read_table(conn: &Connection, t: &FeatureTable, file: &str, opts: &ReadOption
                 &format!("gpkg_spatial_ref_sys（srs_id {id}）"),
             ));
             if let Some(r) = &prj.convert {
-                vector::reproject(&mut features, r, &label, &mut problems);
+                vector::reproject(&mut features, r, label, &mut problems);
             }
             prj.crs
         };
-    vector::drop_non_finite(&mut features, &label, &mut problems);
+    vector::drop_non_finite(&mut features, label, &mut problems);
     let geojson = vector::feature_collection(&t.name, &features);
     Ok(OpenedLayer { name: t.name.clone(), geojson, crs, detected, problems, rows: None })
 }

@@ -348,7 +348,7 @@ fn spec_of_name(n: &str) -> Option<Spec> {
     }
     let datum = Datum::of_name(n);
     if let Some(zone) = number_after(n, "utm_zone_") {
-        let south = n.ends_with('s') && !n.ends_with("n");
+        let south = n.contains(&format!("utm_zone_{zone}s"));
         let (lon0, y0) = (f64::from(zone) * 6.0 - 183.0, if south { 10_000_000.0 } else { 0.0 });
         return (1..=60).contains(&zone).then_some(Spec::Tmerc {
             datum: datum.unwrap_or(Datum::Wgs84),
@@ -367,7 +367,9 @@ fn spec_of_name(n: &str) -> Option<Spec> {
         } else {
             let zone = number_after(n, "zone_")?;
             let lon0 = if three { f64::from(zone) * 3.0 } else { f64::from(zone) * 6.0 - 3.0 };
-            (lon0, f64::from(zone) * 1_000_000.0 + 500_000.0)
+            // ESRI's "…_GK_Zone_20N" is the zone without its number in the easting.
+            let unprefixed = n.contains(&format!("zone_{zone}n"));
+            (lon0, if unprefixed { 500_000.0 } else { f64::from(zone) * 1_000_000.0 + 500_000.0 })
         };
         return (lon0 > 0.0 && lon0 < 180.0).then_some(Spec::Tmerc {
             datum: datum?,
@@ -652,6 +654,9 @@ mod tests {
         assert_eq!(from_wkt("GCS_China_Geodetic_Coordinate_System_2000").crs, Some(Crs::Cgcs2000));
         assert_eq!(from_wkt("GCS_WGS_1984").crs, Some(Crs::Wgs84));
         assert_eq!(from_wkt("EPSG:4549").crs, Some(Crs::Cgcs2000GkCm120));
+        assert_eq!(from_wkt("CGCS2000_GK_Zone_20N").crs, Some(Crs::Cgcs2000GkCm117));
+        let south = from_wkt("WGS_1984_UTM_Zone_50S");
+        assert!(south.finding.en.contains("UTM zone 50S"), "{}", south.finding.en);
         assert!(from_wkt("EPSG:4498").convert.is_some());
     }
 

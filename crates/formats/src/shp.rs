@@ -66,7 +66,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Opened, FormatError> {
     }
     let memo = match (&table, &sidecars.dbt) {
         (Some(t), Some(p)) if t.fields.iter().any(|f| f.kind == b'M') => {
-            std::fs::read(p).ok().map(|b| dbf::Memo::new(b, dbf_version(&sidecars) == Some(0x8B)))
+            std::fs::read(p).ok().map(|b| dbf::Memo::new(b, t.version == 0x8B))
         }
         _ => None,
     };
@@ -215,12 +215,6 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Opened, FormatError> {
 /// "record N: why" — the DBF/SHP record number (1-based, as other GIS show it).
 fn record_msg(i: usize, why: &Msg) -> Msg {
     Msg::new(format!("record {}: {}", i + 1, why.en), format!("第 {} 条记录：{}", i + 1, why.zh))
-}
-
-/// The first byte of the `.dbf` (its version; 0x8B is dBase IV with memo).
-fn dbf_version(s: &Sidecars) -> Option<u8> {
-    let p = s.dbf.as_deref()?;
-    std::fs::read(p).ok()?.first().copied()
 }
 
 /// Reads and parses the `.dbf`; a missing or broken one is a problem, not a failure.

@@ -167,7 +167,7 @@ fn a_handmade_geopackage_in_a_six_degree_zone_is_reprojected_and_a_broken_blob_i
     assert!((c[0].as_f64().unwrap() - 118.0).abs() < 1e-8 && (c[1].as_f64().unwrap() - 37.38).abs() < 1e-8, "{c}");
     let bad = layer.problems.iter().find(|p| p.feature == Some(1)).unwrap();
     assert_eq!((bad.severity, bad.field.as_deref()), (Severity::Error, Some("shape")));
-    assert!(bad.file.ends_with("zone20.gpkg:t"), "{}", bad.file);
+    assert!(bad.file.ends_with("zone20.gpkg/t"), "{}", bad.file);
     assert_eq!(v["features"].as_array().unwrap().len(), 3);
     let ds = load(layer);
     assert_eq!(ds.sites.len(), 1, "{:#?}", ds.problems);
