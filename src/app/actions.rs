@@ -167,7 +167,13 @@ impl App {
         let picked = if folder {
             dialog.pick_folder().map(|f| vec![f])
         } else {
-            dialog.add_filter(t.geojson_filter, &["geojson", "json"]).pick_files()
+            dialog
+                .add_filter(
+                    t.data_filter,
+                    &["geojson", "json", "shp", "gpkg", "kml", "kmz", "gpx", "csv", "xlsx", "xls"],
+                )
+                .add_filter(t.geojson_filter, &["geojson", "json"])
+                .pick_files()
         };
         if let Some(paths) = picked {
             self.open_paths(ctx, paths);

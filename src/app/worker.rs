@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
 
-use binzhou_core::load::{LoadOptions, expand_paths, load_file, merge_into};
+use binzhou_core::load::{LoadOptions, load_file, merge_into};
 use binzhou_core::model::Dataset;
+use binzhou_core::model::{Code, Problem, Severity};
 
 use super::data::MapData;
 
@@ -83,7 +84,7 @@ fn display_name(p: &Path) -> String {
 
 fn run_load(tx: &Sender<LoaderMsg>, ctx: &egui::Context, paths: Vec<PathBuf>, kind: LoadKind) -> Loaded {
     let started = Instant::now();
-    let (files, mut problems) = expand_paths(&paths);
+    let (files, mut problems) = binzhou_formats::expand_paths(&paths);
     let opts = LoadOptions::default();
     let mut added = Dataset::default();
     let last_repaint = AtomicU64::new(0);
@@ -100,7 +101,21 @@ fn run_load(tx: &Sender<LoaderMsg>, ctx: &egui::Context, paths: Vec<PathBuf>, ki
                 }
             }
         };
-        merge_into(&mut added, load_file(f, &opts, &progress));
+        if binzhou_formats::is_geojson(f) {
+            merge_into(&mut added, load_file(f, &opts, &progress));
+        } else {
+            // Shapefiles, GeoPackages, KML, ledgers: what the reader found
+            // out (encoding, coordinate system, columns) is said as notices.
+            let (mut ds, detected) = binzhou_formats::load(f, &Default::default(), 0);
+            let label = f.display().to_string();
+            let notices = detected.into_iter().map(|d| {
+                Problem::file_level(Severity::Notice, &label, Code::Detected { what: d.what.into(), detail: d.text })
+            });
+            let mut notes: Vec<Problem> = notices.collect();
+            notes.append(&mut ds.problems);
+            ds.problems = notes;
+            merge_into(&mut added, ds);
+        }
         last_repaint.store(u64::MAX, Ordering::Relaxed);
     }
     added.problems.append(&mut problems);

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use binzhou_core::audit::{AuditKind, audit};
 use binzhou_core::index::SiteIndex;
-use binzhou_core::load::{LoadOptions, load_paths};
 use binzhou_core::model::{Severity, YearView};
 
 pub fn run(
@@ -15,7 +14,7 @@ pub fn run(
     zh: bool,
 ) -> anyhow::Result<i32> {
     let view = year.map(YearView::EndOf).unwrap_or(YearView::Latest);
-    let ds = load_paths(data, &LoadOptions::default());
+    let ds = binzhou_formats::load_paths(data, &Default::default()).0;
     for p in ds.problems.iter().filter(|p| p.severity == Severity::Error) {
         eprintln!("{}", p.line(zh));
     }

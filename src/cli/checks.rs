@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use binzhou_core::checks::{Check, CheckResult, current, merge, summary};
-use binzhou_core::load::{LoadOptions, load_paths};
 use binzhou_journal::Journal;
 
 use super::Lang;
@@ -39,7 +38,7 @@ pub fn summary_cmd(
 ) -> anyhow::Result<i32> {
     let (versions, _) = read(journals)?;
     let live = current(&versions);
-    let ds = load_paths(&[data.to_path_buf()], &LoadOptions::default());
+    let ds = binzhou_formats::load_paths(&[data.to_path_buf()], &Default::default()).0;
     let rows = summary(&ds, &live);
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;

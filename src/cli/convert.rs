@@ -1,24 +1,57 @@
-//! `convert IN [--from gcj02|epsg:NNNN] --out OUT`
+//! `convert IN… [--from CRS] [--layer L] [--columns F=H,…] --out OUT`: any
+//! format this program reads to any it writes, by extension, saying what
+//! it detected and what the writer had to change.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-
-use binzhou_core::crs::Crs;
-use binzhou_core::load::{LoadOptions, load_file};
 use binzhou_core::model::Severity;
+use binzhou_formats::{Detected, ReadOptions, load_paths, write};
 
-pub fn run(input: &Path, from: Option<Crs>, out: &Path) -> anyhow::Result<i32> {
-    let ds = load_file(input, &LoadOptions { from, threads: 0 }, &|_, _| {});
+use super::Lang;
+
+/// What the readers detected, one line each ("detected encoding: …").
+pub fn print_detected(out: &mut dyn std::io::Write, detected: &[Detected], zh: bool) -> std::io::Result<()> {
+    for d in detected {
+        if zh {
+            writeln!(out, "检测：{}", d.text.zh)?;
+        } else {
+            writeln!(out, "detected {}: {}", d.what, d.text.en)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run(
+    out: &mut dyn std::io::Write,
+    inputs: &[PathBuf],
+    opts: &ReadOptions,
+    file: &Path,
+    lang: Lang,
+) -> anyhow::Result<i32> {
+    let zh = lang == Lang::Zh;
+    let (ds, detected) = load_paths(inputs, opts);
+    print_detected(out, &detected, zh)?;
     for p in &ds.problems {
-        eprintln!("{p}");
+        eprintln!("{}", p.line(zh));
     }
     if ds.sites.is_empty() && ds.problems.iter().any(|p| p.severity == Severity::Error) {
-        anyhow::bail!("{}: nothing could be read; {} not written", input.display(), out.display());
+        anyhow::bail!(if zh {
+            format!("没有读到任何要素；未写出 {}", file.display())
+        } else {
+            format!("nothing could be read; {} not written", file.display())
+        });
     }
-    let name = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    binzhou_core::save::write_atomic(out, |w| binzhou_core::export::write_feature_collection(w, &name, &ds.sites))
-        .with_context(|| format!("writing {}", out.display()))?;
-    eprintln!("{}: wrote {} features as WGS84 GeoJSON", out.display(), ds.sites.len());
+    let rows: Vec<usize> = (0..ds.sites.len()).collect();
+    let report = write(file, &ds, &rows, zh).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for n in &report.notes {
+        writeln!(out, "{}", n.text(zh))?;
+    }
+    let files: Vec<String> = report.files.iter().map(|f| f.display().to_string()).collect();
+    let files = if files.is_empty() { file.display().to_string() } else { files.join(", ") };
+    if zh {
+        writeln!(out, "已写出 {} 个要素（WGS84）到 {files}", ds.sites.len())?;
+    } else {
+        writeln!(out, "wrote {} features (WGS84) to {files}", ds.sites.len())?;
+    }
     Ok(if ds.error_count() > 0 { 1 } else { 0 })
 }

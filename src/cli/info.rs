@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use binzhou_core::info::{FieldType, FileReport, describe};
-use binzhou_core::load::{LoadOptions, load_paths};
 
 use super::Lang;
 
@@ -23,7 +22,7 @@ pub fn run(
             });
         }
     }
-    let ds = load_paths(files, &LoadOptions::default());
+    let ds = binzhou_formats::load_paths(files, &Default::default()).0;
     // What made features drop or a file fail, as validate says it.
     for p in ds.problems.iter().filter(|p| p.severity == binzhou_core::model::Severity::Error) {
         eprintln!("{}", p.line(lang == Lang::Zh));

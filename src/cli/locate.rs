@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use binzhou_core::crs::{Crs, from_wgs84};
-use binzhou_core::load::{LoadOptions, load_paths};
 use binzhou_core::locate::locate;
 
 use super::Lang;
@@ -18,7 +17,8 @@ pub fn run(out: &mut dyn std::io::Write, texts: &[String], data: &Path, lang: La
         let found = match locate(text) {
             Ok(p) => Ok((p.lon, p.lat)),
             Err(e) => {
-                let ds = sites.get_or_insert_with(|| load_paths(&[data.to_path_buf()], &LoadOptions::default()));
+                let ds = sites
+                    .get_or_insert_with(|| binzhou_formats::load_paths(&[data.to_path_buf()], &Default::default()).0);
                 match ds.find_by_id(text.trim()) {
                     Some(i) => {
                         let c = ds.sites[i].bbox.center();

@@ -92,11 +92,14 @@ pub enum Command {
     },
     /// Check GeoJSON files and print every problem as file:feature#id:field: message.
     Validate {
+        /// GeoJSON, Shapefile, GeoPackage, KML/KMZ, GPX, CSV or XLSX ledgers, or folders.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Read coordinates as this system: gcj02 or epsg:NNNN.
         #[arg(long)]
         from: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
         /// Print the problems in Chinese (用中文列出问题); the same as `--lang zh`.
         #[arg(long)]
         zh: bool,
@@ -126,12 +129,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the sites of a file as RFC 7946 WGS84 GeoJSON, keeping all properties.
+    /// Convert between formats by extension: in GeoJSON, Shapefile (GBK or
+    /// UTF-8), GeoPackage, KML/KMZ, GPX, CSV/XLSX ledgers; out .geojson
+    /// (RFC 7946 WGS84), .gpkg, .shp, .kml/.kmz, .csv, .xlsx. Prints what
+    /// it detected (encoding, coordinate system, ledger columns).
     Convert {
-        input: PathBuf,
-        /// The input's coordinate system: gcj02 or epsg:NNNN (default: the file's crs member or detection).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The input's coordinate system: gcj02 or epsg:NNNN (default: the file's own or detection).
         #[arg(long)]
         from: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
         #[arg(long)]
         out: PathBuf,
     },
@@ -173,6 +182,32 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         threads: usize,
     },
+}
+
+/// How to read inputs of other formats.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ReadArgs {
+    /// Only this layer of a multi-layer input (GeoPackage table, workbook sheet, KML folder).
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// Ledger columns, overriding recognition: FIELD=HEADER pairs, e.g.
+    /// `name=项目名称,x=Y坐标,y=X坐标` (fields: id, name, district, lead_unit,
+    /// plan_year, started, completed, layer, kind, x, y, lon, lat).
+    #[arg(long, value_delimiter = ',', value_name = "FIELD=HEADER")]
+    pub columns: Vec<String>,
+}
+
+impl ReadArgs {
+    /// The reader options, with `--from`.
+    pub fn options(&self, from: Option<binzhou_core::crs::Crs>) -> anyhow::Result<binzhou_formats::ReadOptions> {
+        let mut columns = Vec::new();
+        for c in &self.columns {
+            let (field, header) =
+                c.split_once('=').ok_or_else(|| anyhow::anyhow!("--columns {c}: expected FIELD=HEADER"))?;
+            columns.push((field.trim().to_string(), header.trim().to_string()));
+        }
+        Ok(binzhou_formats::ReadOptions { from, layer: self.layer.clone(), columns })
+    }
 }
 
 /// `checks …`
@@ -264,12 +299,14 @@ pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Re
             ChecksCommand::Soak { journal, count } => checks::soak_cmd(out, &journal, count),
             ChecksCommand::Gpx { journals, out: file } => checks::gpx_cmd(out, &journals, &file, lang),
         },
-        Command::Validate { files, from, zh } => {
-            validate::run(out, &files, parse_from(from.as_deref())?, zh || lang == Lang::Zh)
+        Command::Validate { files, from, read, zh } => {
+            validate::run(out, &files, &read.options(parse_from(from.as_deref())?)?, zh || lang == Lang::Zh)
         }
         Command::Stats { year, data, json } => stats::run(out, year, &data, json),
         Command::Audit { year, data, json } => audit::run(out, year, &data, json, lang == Lang::Zh),
-        Command::Convert { input, from, out } => convert::run(&input, parse_from(from.as_deref())?, &out),
+        Command::Convert { inputs, from, read, out: file } => {
+            convert::run(out, &inputs, &read.options(parse_from(from.as_deref())?)?, &file, lang)
+        }
         Command::Edit { file, site, sets, delete } => edit::run(out, &file, &site, &sets, delete, lang),
         Command::EditSoak { file, count } => edit::soak(out, &file, count),
         Command::Gen { features, seed, out } => {

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use binzhou_core::load::{LoadOptions, load_paths};
 use binzhou_core::model::{Severity, YearView};
 use binzhou_core::stats::{PlanTargets, progress};
 
@@ -12,7 +11,7 @@ pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &Path, json: b
         None => YearView::Latest,
     };
     let targets = if data.is_dir() { PlanTargets::for_data_dir(data)? } else { PlanTargets::bundled() };
-    let ds = load_paths(&[data.to_path_buf()], &LoadOptions::default());
+    let ds = binzhou_formats::load_paths(&[data.to_path_buf()], &Default::default()).0;
     for p in ds.problems.iter().filter(|p| p.severity == Severity::Error) {
         eprintln!("{p}");
     }

@@ -3,13 +3,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use binzhou_core::crs::Crs;
-use binzhou_core::load::{LoadOptions, load_paths};
 use binzhou_core::model::Severity;
+use binzhou_formats::{ReadOptions, load_paths};
 
-pub fn run(out: &mut dyn std::io::Write, files: &[PathBuf], from: Option<Crs>, zh: bool) -> anyhow::Result<i32> {
-    let opts = LoadOptions { from, threads: 0 };
-    let ds = load_paths(files, &opts);
+pub fn run(out: &mut dyn std::io::Write, files: &[PathBuf], opts: &ReadOptions, zh: bool) -> anyhow::Result<i32> {
+    let (ds, detected) = load_paths(files, opts);
+    super::convert::print_detected(out, &detected, zh)?;
     for p in &ds.problems {
         writeln!(out, "{}", p.line(zh))?;
     }

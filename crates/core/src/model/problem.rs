@@ -276,6 +276,15 @@ pub enum Code {
         detail: Msg,
     },
 
+    /// What a reader of another format found out about a file: its text
+    /// encoding, coordinate system, ledger columns (a notice).
+    Detected {
+        /// What: "encoding", "crs", "columns", "layer".
+        what: String,
+        /// The finding.
+        detail: Msg,
+    },
+
     /// More problems of one code in one file than are kept in full.
     MoreOfTheSame {
         /// The repeated code's name, as [`Code::name`] gives it.
@@ -303,9 +312,10 @@ impl Code {
             Code::FolderUnreadable { detail } => {
                 pick(format!("cannot read the folder: {}", d(detail)), format!("无法读取文件夹：{}", d(detail)))
             }
-            Code::NotGeoJsonFile => {
-                pick("not a .geojson or .json file: skipped".into(), "不是 .geojson 或 .json 文件，已跳过".into())
-            }
+            Code::NotGeoJsonFile => pick(
+                "not a file this program reads (.geojson, .shp, .gpkg, .kml, .kmz, .gpx, .csv, .xlsx): skipped".into(),
+                "不是本程序能读取的文件（.geojson、.shp、.gpkg、.kml、.kmz、.gpx、.csv、.xlsx），已跳过".into(),
+            ),
             Code::NoSuchPath => pick("no such file or folder".into(), "文件或文件夹不存在".into()),
             Code::CannotOpen { detail } => {
                 pick(format!("cannot open: {}", d(detail)), format!("无法打开：{}", d(detail)))
@@ -488,6 +498,7 @@ impl Code {
                     format!("{at_zh}无法定位到地图上：{}，未载入", d(detail)),
                 )
             }
+            Code::Detected { detail, .. } => pick(detail.en.clone(), detail.zh.clone()),
             Code::MoreOfTheSame { of, count } => pick(
                 format!("{count} more problems like this ({of}) in this file, not listed one by one"),
                 format!("此文件中还有 {count} 个同类问题（{of}），未逐条列出"),
