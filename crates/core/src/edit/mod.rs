@@ -14,6 +14,7 @@ pub mod fields;
 pub mod journal;
 pub mod save;
 mod spans;
+pub mod vertices;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -223,7 +223,10 @@ pub fn splice(bytes: &[u8], pending: &[Pending], crs: Option<Crs>, swapped: bool
     Ok(Spliced { bytes: out, written, removed, renumber })
 }
 
-/// An edited feature's new text: its own text with only what changed changed.
+/// An edited feature's new text: its own text with only what changed
+/// changed. Every member and property nobody edited keeps its own text
+/// (numbers as written, nested objects as formatted); only the separators
+/// between members are written anew.
 fn patched(
     original: &[u8],
     base: Option<&FeatureState>,
@@ -231,34 +234,100 @@ fn patched(
     crs: Option<Crs>,
     swapped: bool,
 ) -> Result<String, SpliceError> {
-    let Ok(Value::Object(mut f)) = serde_json::from_slice::<Value>(original) else {
+    let Ok(RawObject(mut members)) = serde_json::from_slice::<RawObject>(original) else {
         return fresh(now, crs, swapped);
     };
     let empty = Map::new();
     let before = base.map(|b| &b.properties).unwrap_or(&empty);
-    let props = f.entry("properties").or_insert_with(|| Value::Object(Map::new()));
-    if !props.is_object() {
-        *props = Value::Object(Map::new());
+    let old_props = members
+        .iter()
+        .find(|(k, _)| k == "properties")
+        .and_then(|(_, v)| serde_json::from_str::<RawObject>(v.get()).ok())
+        .map(|o| o.0)
+        .unwrap_or_default();
+    let mut props: Vec<(String, String)> = old_props
+        .into_iter()
+        .filter(|(k, _)| !before.contains_key(k) || now.properties.contains_key(k))
+        .map(|(k, v)| {
+            let text = match (before.get(&k), now.properties.get(&k)) {
+                (Some(b), Some(n)) if b == n => v.get().to_string(),
+                (_, Some(n)) => n.to_string(),
+                (_, None) => v.get().to_string(),
+            };
+            (k, text)
+        })
+        .collect();
+    for (k, v) in &now.properties {
+        if before.get(k) != Some(v) && !props.iter().any(|(p, _)| p == k) {
+            props.push((k.clone(), v.to_string()));
+        }
     }
-    if let Value::Object(p) = props {
-        for k in before.keys() {
-            if !now.properties.contains_key(k) {
-                p.shift_remove(k);
+    let props_text = object_text(props.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let geometry = if base.map(|b| &b.geometry) != Some(&now.geometry) {
+        Some(in_file_crs(&now.geometry, crs, swapped)?.to_string())
+    } else {
+        None
+    };
+    let mut out: Vec<(String, String)> = Vec::with_capacity(members.len() + 1);
+    let mut saw_props = false;
+    for (k, v) in members.drain(..) {
+        let text = match k.as_str() {
+            "properties" => {
+                saw_props = true;
+                props_text.clone()
+            }
+            "geometry" => geometry.clone().unwrap_or_else(|| v.get().to_string()),
+            _ => v.get().to_string(),
+        };
+        out.push((k, text));
+    }
+    if !saw_props {
+        out.push(("properties".into(), props_text));
+    }
+    if let Some(g) = geometry
+        && !out.iter().any(|(k, _)| k == "geometry")
+    {
+        out.push(("geometry".into(), g));
+    }
+    Ok(object_text(out.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
+}
+
+/// `{"k":v,…}` from keys and JSON texts.
+fn object_text<'a>(members: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut s = String::from("{");
+    for (i, (k, v)) in members.enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&Value::from(k).to_string());
+        s.push(':');
+        s.push_str(v);
+    }
+    s.push('}');
+    s
+}
+
+/// A JSON object's members in order, each value as its own text.
+struct RawObject(Vec<(String, Box<serde_json::value::RawValue>)>);
+
+impl<'de> serde::Deserialize<'de> for RawObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<RawObject, A::Error> {
+                let mut v = Vec::new();
+                while let Some((k, raw)) = m.next_entry::<String, Box<serde_json::value::RawValue>>()? {
+                    v.push((k, raw));
+                }
+                Ok(RawObject(v))
             }
         }
-        for (k, v) in &now.properties {
-            if before.get(k) != Some(v) {
-                // In place when the key is there, else at the end.
-                p.insert(k.clone(), v.clone());
-            }
-        }
+        d.deserialize_map(V)
     }
-    if base.map(|b| &b.geometry) != Some(&now.geometry) {
-        f.insert("geometry".into(), in_file_crs(&now.geometry, crs, swapped)?);
-    }
-    let v = Value::Object(f);
-    let pretty = original.contains(&b'\n');
-    Ok(if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) }.unwrap_or_default())
 }
 
 /// A new feature's text.

@@ -223,3 +223,31 @@ fn typed_values_are_checked_before_anything_changes() {
         "completed before started is flagged"
     );
 }
+
+#[test]
+fn a_sequence_of_edits_undos_and_redos_saves_to_exactly_the_expected_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, mut ds) = load(&dir, "parks.geojson", TEXT);
+    let mut ed = Editor::new("t");
+    // Rename P-2, set its completion, undo the completion, rename P-3, undo
+    // that, redo it, delete P-1 and undo the delete.
+    let t = vec![set(&ds, 1, "name", json!("黄河五路游园（改）"))];
+    ed.apply(&mut ds, label(), t, 1).unwrap();
+    let t = vec![set(&ds, 1, "completed", json!("2021-09"))];
+    ed.apply(&mut ds, label(), t, 2).unwrap();
+    ed.undo(&mut ds, 3).unwrap();
+    let t = vec![set(&ds, 2, "name", json!("新立河游园（改）"))];
+    ed.apply(&mut ds, label(), t, 4).unwrap();
+    ed.undo(&mut ds, 5).unwrap();
+    ed.redo(&mut ds, 6).unwrap();
+    ed.apply(&mut ds, label(), vec![Target::Site(0, None)], 7).unwrap();
+    ed.undo(&mut ds, 8).unwrap();
+    save_back(&ds, &ed, 0, false).unwrap();
+    let expected = TEXT
+        .replace(
+            r#"{"type":"Feature", "properties": {"id":"P-2","name":"黄河五路游园","layer":"pocket_park","plan_year":2021},  "geometry":{"type":"Point","coordinates":[117.99000000000001,37.39]}}"#,
+            r#"{"type":"Feature","properties":{"id":"P-2","name":"黄河五路游园（改）","layer":"pocket_park","plan_year":2021},"geometry":{"type":"Point","coordinates":[117.99000000000001,37.39]}}"#,
+        )
+        .replace(r#""name":"新立河游园","#, r#""name":"新立河游园（改）","#);
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), expected);
+}
