@@ -1,4 +1,4 @@
-//! `edit FILE --site ID --set FIELD=VALUE… [--delete]`: a progress update
+//! `edit FILE --site ID --set FIELD=VALUE… [--move LON,LAT] [--delete]`: a progress update
 //! from a script (the monthly ledger), saved the way the app saves: only
 //! the site's feature changes, the old file is kept as `.bak`, atomically.
 //! And the hidden `edit-soak`, which saves over and over for the SIGKILL test.
@@ -30,6 +30,7 @@ pub fn run(
     file: &Path,
     site: &str,
     sets: &[String],
+    move_to: Option<&str>,
     delete: bool,
     lang: Lang,
 ) -> anyhow::Result<i32> {
@@ -73,6 +74,21 @@ pub fn run(
                 None => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string())),
             };
             state = state.with(key, value);
+        }
+        if let Some(text) = move_to {
+            let at = binzhou_core::locate::locate(text)
+                .map_err(|e| anyhow::anyhow!("--move {text}: {}", if zh { e.zh() } else { e.to_string() }))?;
+            if !matches!(ds.sites[i].geometry, geo::Geometry::Point(_)) {
+                anyhow::bail!(
+                    "{}",
+                    if zh {
+                        format!("--move：{site} 不是点要素，只能移动点")
+                    } else {
+                        format!("--move: {site} is not a point; only points can be moved")
+                    }
+                );
+            }
+            state = state.with_geometry(&geo::Geometry::Point(geo::Point::new(at.lon, at.lat)));
         }
         if let Some(m) =
             fields::completed_before_started(state.properties.get("started"), state.properties.get("completed"))

@@ -158,6 +158,10 @@ pub enum Command {
         /// Delete the site instead.
         #[arg(long, conflicts_with = "sets")]
         delete: bool,
+        /// Move a point site to this position (as `locate` reads it:
+        /// "118.0123,37.3821", DMS, X=… Y=…).
+        #[arg(long = "move", value_name = "LON,LAT", conflicts_with = "delete", allow_hyphen_values = true)]
+        move_to: Option<String>,
     },
     /// Saves a file over and over until killed (for the SIGKILL test).
     #[command(hide = true)]
@@ -307,7 +311,9 @@ pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Re
         Command::Convert { inputs, from, read, out: file } => {
             convert::run(out, &inputs, &read.options(parse_from(from.as_deref())?)?, &file, lang)
         }
-        Command::Edit { file, site, sets, delete } => edit::run(out, &file, &site, &sets, delete, lang),
+        Command::Edit { file, site, sets, delete, move_to } => {
+            edit::run(out, &file, &site, &sets, move_to.as_deref(), delete, lang)
+        }
         Command::EditSoak { file, count } => edit::soak(out, &file, count),
         Command::Gen { features, seed, out } => {
             gen_data::run(&GenOptions { features, seed }, &out)?;

@@ -4,3 +4,4 @@
 
 mod cli;
 mod edit;
+mod planner_files;
