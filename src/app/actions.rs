@@ -161,23 +161,11 @@ impl App {
         }
     }
 
-    pub(super) fn open_dialog(&mut self, ctx: &egui::Context, folder: bool) {
-        let t = self.state.lang.text();
-        let dialog = rfd::FileDialog::new();
-        let picked = if folder {
-            dialog.pick_folder().map(|f| vec![f])
-        } else {
-            dialog
-                .add_filter(
-                    t.data_filter,
-                    &["geojson", "json", "shp", "gpkg", "kml", "kmz", "gpx", "csv", "xlsx", "xls"],
-                )
-                .add_filter(t.geojson_filter, &["geojson", "json"])
-                .pick_files()
-        };
-        if let Some(paths) = picked {
-            self.open_paths(ctx, paths);
-        }
+    /// Asks for data files (or a folder) to open: the platform's dialog or
+    /// the in-app browser (see `file_dialog`).
+    pub(super) fn open_dialog(&mut self, _ctx: &egui::Context, folder: bool) {
+        let purpose = if folder { file_dialog::Purpose::OpenFolder } else { file_dialog::Purpose::Open };
+        self.files.ask(purpose);
     }
 
     /// Starts reading a GNSS source (a device, `gpsd`, `replay:FILE`). A

@@ -283,23 +283,10 @@ impl App {
         }
     }
 
-    /// Writes every site as one WGS84 GeoJSON file the user picks.
+    /// Writes every site to a file the user picks, in the format its
+    /// extension names (see `file_dialog`).
     fn save_as_dialog(&mut self) {
-        let et = self.state.lang.edits();
-        let Some(path) = rfd::FileDialog::new().add_filter(et.geojson_filter, &["geojson"]).save_file() else {
-            return;
-        };
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let sites = &self.data.dataset.sites;
-        let r = binzhou_core::save::write_atomic(&path, |w| {
-            binzhou_core::export::write_feature_collection(w, &name, sites)
-        });
-        let lang = self.state.lang;
-        let text = match r {
-            Ok(()) => lang.saved_file(&path.display().to_string(), "—"),
-            Err(e) => lang.edit_failed(lang.pick(&Msg::from_io(&e))),
-        };
-        self.notices.push(Notice { text, ttl: Some(8.0) });
+        self.files.ask(super::file_dialog::Purpose::SaveAll);
     }
 
     /// Edit keys: undo, redo, save (not while typing: a text field has its own undo).

@@ -37,10 +37,7 @@ impl App {
         }
         if ui.add_enabled(self.checks.is_open(), egui::Button::new(ct.open_other_journal)).clicked() {
             ui.close();
-            let picked = rfd::FileDialog::new().add_filter(ct.journal_filter, &["gpkg"]).pick_files();
-            for p in picked.unwrap_or_default() {
-                self.checks.read_other(p);
-            }
+            self.files.ask(file_dialog::Purpose::Journals);
         }
         ui.separator();
         ui.checkbox(&mut self.state.gnss_follow, t.gnss_follow);
@@ -66,6 +63,14 @@ impl App {
                     ui.close();
                     self.open_dialog(ui.ctx(), true);
                 }
+                let ft = lang.files();
+                ui.menu_button(ft.dialog_setting, |ui| {
+                    use state::FileDialogChoice as C;
+                    let choice = &mut self.state.file_dialog;
+                    ui.radio_value(choice, C::Auto, ft.dialog_auto).on_hover_text(ft.dialog_auto_hint);
+                    ui.radio_value(choice, C::Native, ft.dialog_native);
+                    ui.radio_value(choice, C::InApp, ft.dialog_in_app);
+                });
                 ui.separator();
                 if ui.button(t.quit).clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
@@ -144,6 +149,7 @@ impl App {
     }
 
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        self.file_dialog_frame(ctx);
         self.edit_dialogs(ctx);
         self.check_form_window(ctx);
         self.goto_window(ctx);

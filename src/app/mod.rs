@@ -9,6 +9,7 @@
 pub mod checks;
 pub mod data;
 pub mod editing;
+pub mod file_dialog;
 pub mod fonts;
 pub mod gnss;
 pub mod i18n;
@@ -128,6 +129,8 @@ pub struct App {
     route: Option<route_ui::Route>,
     /// Edits: undo, the journal, saves, the attribute form.
     editing: editing::Editing,
+    /// File dialogs: the in-app browser while open, and what it is for.
+    files: file_dialog::Files,
 }
 
 /// Where the report panels' state is stored.
@@ -189,6 +192,7 @@ impl App {
             measure: None,
             route: None,
             editing: editing::Editing::default(),
+            files: file_dialog::Files::default(),
         }
     }
 

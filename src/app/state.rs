@@ -107,6 +107,19 @@ pub enum ColourBy {
     Checks,
 }
 
+/// Which file dialog File → Open, save-as and the exports use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum FileDialogChoice {
+    /// The platform's dialog where it can open, else the in-app browser (see
+    /// [`crate::app::file_dialog::native_dialog_likely`]).
+    #[default]
+    Auto,
+    /// Always the platform's dialog (rfd: the desktop portal, else zenity).
+    Native,
+    /// Always the in-app browser.
+    InApp,
+}
+
 /// Everything about the view that survives a restart.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -133,6 +146,13 @@ pub struct ViewState {
     pub inspector: String,
     /// A check made with a fix worse than this (metres) is marked low-accuracy.
     pub fix_threshold_m: f64,
+    /// The folder a file was last opened from or saved to: where the next
+    /// file dialog starts.
+    #[serde(default)]
+    pub last_folder: Option<std::path::PathBuf>,
+    /// Which file dialog to use.
+    #[serde(default)]
+    pub file_dialog: FileDialogChoice,
 }
 
 impl Default for ViewState {
@@ -153,6 +173,8 @@ impl Default for ViewState {
             gnss_follow: false,
             inspector: String::new(),
             fix_threshold_m: 10.0,
+            last_folder: None,
+            file_dialog: FileDialogChoice::Auto,
         }
     }
 }
@@ -214,5 +236,19 @@ mod tests {
     fn an_unknown_layer_is_visible_and_opaque() {
         let s = ViewState::default();
         assert_eq!(s.layer("nope"), LayerView::default());
+    }
+
+    #[test]
+    fn the_last_folder_and_the_dialog_choice_survive_a_restart_and_default_when_missing() {
+        let s = ViewState {
+            last_folder: Some("/tmp/滨州".into()),
+            file_dialog: FileDialogChoice::InApp,
+            ..Default::default()
+        };
+        let back: ViewState = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back.last_folder.as_deref(), Some(std::path::Path::new("/tmp/滨州")));
+        assert_eq!(back.file_dialog, FileDialogChoice::InApp);
+        let old: ViewState = serde_json::from_str(r#"{"lang":"En"}"#).unwrap();
+        assert_eq!((old.last_folder, old.file_dialog), (None, FileDialogChoice::Auto));
     }
 }

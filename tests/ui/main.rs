@@ -6,6 +6,7 @@ mod app;
 mod dashboard_table;
 mod editing;
 mod field_checks;
+mod files;
 mod no_codes;
 mod snapshots;
 mod support;

@@ -13,6 +13,7 @@ use binzhou_core::model::{LayerKey, Msg, Severity, StatusClass, YearView, names}
 mod basemap;
 mod checks;
 mod edit;
+mod files;
 mod panels;
 mod text;
 

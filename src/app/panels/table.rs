@@ -68,6 +68,54 @@ pub struct TableState {
     scroll_to: Option<usize>,
     #[serde(skip)]
     message: Option<(bool, String)>,
+    /// An export button pressed: the app asks where, then calls [`export_to`].
+    #[serde(skip)]
+    export_request: Option<ExportRequest>,
+}
+
+/// What the table's export buttons hand the app's file dialog: the rows
+/// listed and the columns shown when the button was pressed.
+#[derive(Debug, Clone)]
+pub struct ExportRequest {
+    /// The GeoJSON button (else the CSV one): which type the dialog offers first.
+    pub geojson: bool,
+    pub rows: Arc<Vec<usize>>,
+    pub columns: Arc<Vec<Column>>,
+    pub view: YearView,
+}
+
+/// Writes an export to `path` by its extension: `.csv` as the table shows
+/// it, `.geojson` the sites, anything else [`binzhou_formats::write`]
+/// writes (GeoPackage, Shapefile, KML/KMZ, Excel). Returns the notes of a
+/// writer that had to change something, as the user should read them.
+pub fn export_to(path: &Path, req: &ExportRequest, ds: &Dataset, lang: Lang) -> Result<Vec<String>, String> {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let io = |e: std::io::Error| lang.pick(&binzhou_core::model::Msg::from_io(&e)).to_owned();
+    match ext.as_str() {
+        "csv" => export_csv(path, ds, &req.rows, &req.columns, req.view, lang).map(|()| Vec::new()).map_err(io),
+        "geojson" | "json" => {
+            let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            export_geojson(path, ds, &req.rows, &name).map(|()| Vec::new()).map_err(io)
+        }
+        _ => binzhou_formats::write(path, ds, &req.rows, lang == Lang::Zh)
+            .map(|r| r.notes.iter().map(|m| lang.pick(m).to_owned()).collect())
+            .map_err(|e| match e {
+                binzhou_formats::FormatError::Io { source, .. } => io(source),
+                other => other.to_string(),
+            }),
+    }
+}
+
+impl TableState {
+    /// The export the user asked for, once.
+    pub fn take_export_request(&mut self) -> Option<ExportRequest> {
+        self.export_request.take()
+    }
+
+    /// Says how an export went, beside the export buttons.
+    pub fn set_export_message(&mut self, ok: bool, text: String) {
+        self.message = Some((ok, text));
+    }
 }
 
 impl std::fmt::Debug for TableState {
@@ -400,22 +448,13 @@ fn sort_mark(ui: &mut Ui, descending: bool) {
     ui.painter().add(egui::Shape::convex_polygon(points, ui.visuals().strong_text_color(), egui::Stroke::NONE));
 }
 
-fn export_dialog(state: &mut TableState, ctx: &PanelCtx, list: &[usize], columns: &[Column], geojson: bool) {
-    let lang = ctx.lang;
-    let t = lang.text();
-    let (ext, filter) = if geojson { ("geojson", "GeoJSON") } else { ("csv", "CSV") };
-    let name = format!("{}.{ext}", t.table_file_name);
-    let Some(path) = rfd::FileDialog::new().add_filter(filter, &[ext]).set_file_name(name).save_file() else {
-        return;
-    };
-    let result = if geojson {
-        let layer_name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        export_geojson(&path, ctx.dataset, list, &layer_name)
-    } else {
-        export_csv(&path, ctx.dataset, list, columns, ctx.view, lang)
-    };
-    state.message = Some(match result {
-        Ok(()) => (true, format!("{}{} ({} {})", t.exported, path.display(), list.len(), t.table_rows_unit)),
-        Err(e) => (false, format!("{}{}: {e}", t.export_failed, path.display())),
-    });
+fn export_dialog(
+    state: &mut TableState,
+    ctx: &PanelCtx,
+    list: &Arc<Vec<usize>>,
+    columns: &Arc<Vec<Column>>,
+    geojson: bool,
+) {
+    state.export_request =
+        Some(ExportRequest { geojson, rows: list.clone(), columns: columns.clone(), view: ctx.view });
 }

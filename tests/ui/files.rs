@@ -1,0 +1,195 @@
+//! Choosing files where the platform's dialog cannot open (issue 12): the
+//! in-app browser opens data, saves every site in any format, and starts
+//! where the last file was.
+
+use std::path::Path;
+use std::time::Duration;
+
+use binzhou_sites::app::App;
+use binzhou_sites::app::state::{FileDialogChoice, ViewState};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+use crate::support::{app_builder, data_dir};
+
+const NEW_ID: &str = "PP-TEST-2022-01";
+const NEW_FILE: &str = "新增口袋公园.geojson";
+
+fn app_with(state: ViewState) -> Harness<'static, App> {
+    let app = App::new(vec![data_dir()], ViewState { file_dialog: FileDialogChoice::InApp, ..state }, false);
+    let mut h = app_builder(1400.0, 900.0).build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)), "the bundled data loads");
+    h.run();
+    h
+}
+
+/// A folder with one new pocket park in a GeoJSON file with a Chinese name.
+fn folder_with_a_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let geojson = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":"{NEW_ID}","name":"测试口袋公园","layer":"pocket_park","kind":"pocket_park","task":8,"lead_unit":"市城管局","district":"滨城区","scope":"main_city","plan_year":2022}},"geometry":{{"type":"Point","coordinates":[118.0,37.4]}}}}]}}"#
+    );
+    std::fs::write(dir.path().join(NEW_FILE), geojson).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not data").unwrap();
+    std::fs::create_dir(dir.path().join("子文件夹")).unwrap();
+    dir
+}
+
+fn key(h: &mut Harness<'_, App>, key: egui::Key, modifiers: egui::Modifiers) {
+    h.event(egui::Event::Key { key, physical_key: None, pressed: true, repeat: false, modifiers });
+    h.event(egui::Event::Key { key, physical_key: None, pressed: false, repeat: false, modifiers });
+    h.run();
+}
+
+/// Replaces the text of the field labelled `label` (select all, type).
+fn set_field(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    key(h, egui::Key::A, egui::Modifiers::COMMAND);
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+/// File → Open, in the in-app browser.
+fn file_open(h: &mut Harness<'_, App>) {
+    h.get_by_label("文件").click();
+    h.run();
+    h.get_by_label("打开数据文件…").click();
+    h.run();
+    assert!(h.state().file_browser_folder().is_some(), "the in-app browser is open");
+}
+
+/// Goes to `dir` by the path bar and Enter.
+fn go_to(h: &mut Harness<'_, App>, dir: &Path) {
+    set_field(h, "路径", &dir.display().to_string());
+    key(h, egui::Key::Enter, egui::Modifiers::NONE);
+    assert_eq!(h.state().file_browser_folder(), Some(dir), "the browser shows the folder typed");
+}
+
+fn open_new_file(h: &mut Harness<'_, App>, dir: &Path) {
+    file_open(h);
+    go_to(h, dir);
+    assert!(h.query_by_label("notes.txt").is_none(), "files of other types are not listed");
+    assert!(h.query_by_label("子文件夹").is_some(), "folders are, Chinese names and all");
+    h.get_by_label(NEW_FILE).click();
+    h.run();
+    h.get_by_label("打开").click();
+    h.run();
+    assert!(h.state().file_browser_folder().is_none(), "the browser closes once a file is chosen");
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(30)), "the file loads");
+    h.run();
+}
+
+#[test]
+fn the_in_app_browser_opens_a_geojson_from_a_temp_folder_and_its_sites_load() {
+    let dir = folder_with_a_site();
+    let mut h = app_with(ViewState::default());
+    let before = h.state().data().dataset.sites.len();
+    open_new_file(&mut h, dir.path());
+    let ds = &h.state().data().dataset;
+    assert_eq!(ds.sites.len(), before + 1, "the new file's site is added to the bundled ones");
+    assert!(ds.find_by_id(NEW_ID).is_some());
+}
+
+#[test]
+fn save_as_gpkg_through_the_in_app_browser_writes_a_file_gdal_reads_and_asks_before_replacing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_with(ViewState::default());
+    let n = h.state().data().dataset.sites.len();
+    let save_as = |h: &mut Harness<'_, App>| {
+        h.get_by_label("编辑").click();
+        h.run();
+        h.get_by_label("另存为…").click();
+        h.run();
+    };
+    save_as(&mut h);
+    go_to(&mut h, dir.path());
+    set_field(&mut h, "文件名", "滨州项目.gpkg");
+    h.get_by_label("保存").click();
+    h.run();
+    let path = dir.path().join("滨州项目.gpkg");
+    assert!(path.is_file(), "written where the browser was, by the name typed");
+    assert!(h.query_by_label_contains("已另存为").is_some(), "a notice says where it went");
+
+    let out = std::process::Command::new("ogrinfo").arg("-ro").arg("-so").arg(&path).output().expect("ogrinfo runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "ogrinfo reads it: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("using driver `GPKG'"), "{stdout}");
+    assert!(stdout.contains("1: "), "it has a layer: {stdout}");
+    let counts: usize = String::from_utf8_lossy(
+        &std::process::Command::new("ogrinfo").arg("-ro").arg("-so").arg("-al").arg(&path).output().unwrap().stdout,
+    )
+    .lines()
+    .filter_map(|l| l.strip_prefix("Feature Count: ")?.trim().parse::<usize>().ok())
+    .sum();
+    assert_eq!(counts, n, "every site is in it");
+
+    // Again, with the type chosen from the list and the name without its extension.
+    let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+    save_as(&mut h);
+    assert_eq!(h.state().file_browser_folder(), Some(dir.path()), "it starts where the last save went");
+    set_field(&mut h, "文件名", "滨州项目");
+    h.get_by_label("文件类型").click();
+    h.run();
+    h.get_by_label("GeoPackage（.gpkg）").click();
+    h.run();
+    h.get_by_label("保存").click();
+    h.run();
+    assert!(h.query_by_label("文件已存在").is_some(), "replacing a file is asked first");
+    h.get_by_label("覆盖").click();
+    h.run();
+    assert!(h.state().file_browser_folder().is_none());
+    assert!(std::fs::metadata(&path).unwrap().modified().unwrap() >= written);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "the same file, replaced");
+}
+
+#[test]
+fn the_last_folder_is_remembered_across_a_restart() {
+    let dir = folder_with_a_site();
+    let mut h = app_with(ViewState::default());
+    open_new_file(&mut h, dir.path());
+    assert_eq!(h.state().state().last_folder.as_deref(), Some(dir.path()));
+
+    // Reopened, the browser starts there; Esc closes it.
+    file_open(&mut h);
+    assert_eq!(h.state().file_browser_folder(), Some(dir.path()));
+    key(&mut h, egui::Key::Escape, egui::Modifiers::NONE);
+    assert!(h.state().file_browser_folder().is_none(), "Esc cancels");
+
+    // The next run, from the saved view state.
+    let saved = serde_json::to_string(h.state().state()).unwrap();
+    let mut h = app_with(serde_json::from_str(&saved).unwrap());
+    file_open(&mut h);
+    assert_eq!(h.state().file_browser_folder(), Some(dir.path()), "the next run starts where the last file was");
+}
+
+#[test]
+fn the_tables_csv_and_geopackage_exports_go_through_the_same_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_with(ViewState::default());
+    h.state_mut().state_mut().panels.table = true;
+    h.run();
+    h.get_by_label("导出 CSV…").click();
+    h.run();
+    go_to(&mut h, dir.path());
+    h.get_by_label("保存").click();
+    h.run();
+    let csv = std::fs::read(dir.path().join("项目属性表.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "the table's own CSV, ready for Excel");
+    assert!(h.query_by_label_contains("已导出").is_some(), "the table says where it went");
+
+    // The GeoJSON button, with another type chosen: any format the writers know.
+    h.get_by_label("导出 GeoJSON…").click();
+    h.run();
+    assert_eq!(h.state().file_browser_folder(), Some(dir.path()));
+    h.get_by_label("文件类型").click();
+    h.run();
+    h.get_by_label("Shapefile（.shp）").click();
+    h.run();
+    h.get_by_label("保存").click();
+    h.run();
+    let shp = std::fs::read_dir(dir.path()).unwrap().any(|e| e.unwrap().path().extension().is_some_and(|x| x == "shp"));
+    assert!(shp, "a Shapefile is written");
+}
