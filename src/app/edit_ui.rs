@@ -96,6 +96,30 @@ impl App {
             let at = self.data.dataset.sites.iter().position(|s| s.origin == form.site);
             self.editing.form = at.and_then(|i| AttrForm::of(&self.data.dataset, i));
         }
+        self.sync_vertex_tool();
+    }
+
+    /// Adds a site to the sites selected together, or takes it away, as a
+    /// Ctrl+click does (for tests and scripts).
+    pub fn toggle_in_selection(&mut self, i: usize) {
+        self.toggle_highlight(i);
+    }
+
+    /// Ctrl+click: a site joins the sites selected together, or leaves them.
+    pub(super) fn toggle_highlight(&mut self, i: usize) {
+        if self.highlight.is_empty()
+            && let Some(s) = self.selected
+            && s != i
+        {
+            self.highlight.push(s);
+        }
+        match self.highlight.iter().position(|&h| h == i) {
+            Some(k) => {
+                self.highlight.remove(k);
+            }
+            None => self.highlight.push(i),
+        }
+        self.table.list_sites(self.highlight.clone());
     }
 
     /// Makes an edit; true when it was made.
@@ -190,6 +214,7 @@ impl App {
                 self.notices.push(Notice { text: self.state.lang.moving(&name), ttl: Some(8.0) });
             }
             IdentifyAction::DeleteSite => self.editing.confirm_delete = Some(site.origin),
+            IdentifyAction::EditGeometry => self.start_vertex_tool(i),
             _ => {}
         }
     }
@@ -271,6 +296,25 @@ impl App {
         if ui.add_enabled(can_redo, egui::Button::new(redo).shortcut_text("Ctrl+Shift+Z")).clicked() {
             ui.close();
             self.redo();
+        }
+        ui.separator();
+        let selected = self.selected;
+        if ui
+            .add_enabled(selected.is_some(), egui::Button::new(et.edit_geometry))
+            .on_hover_text(et.edit_geometry_hint)
+            .clicked()
+            && let Some(i) = selected
+        {
+            ui.close();
+            self.start_vertex_tool(i);
+        }
+        if ui.button(et.new_site).on_hover_text(et.new_site_hint).clicked() {
+            ui.close();
+            self.start_drawing(binzhou_core::model::PlanLayer::PocketPark, binzhou_core::edit::vertices::Shape::Points);
+        }
+        if ui.add_enabled(!self.batch_sites().is_empty(), egui::Button::new(et.batch_menu)).clicked() {
+            ui.close();
+            self.start_batch();
         }
         ui.separator();
         if ui.add_enabled(dirty, egui::Button::new(et.save).shortcut_text("Ctrl+S")).clicked() {

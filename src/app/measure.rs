@@ -1,13 +1,10 @@
 //! Measuring on the map (M): a geodesic distance along clicked points and
-//! the area of the polygon they make, snapping to site vertices nearby;
+//! the area of the polygon they make, snapping to site vertices and edges nearby;
 //! Esc ends.
 
 use geo::{Coord, Geodesic, GeodesicArea, Length, LineString, Polygon};
 
 use super::*;
-
-/// Points closer than this (pixels) to a site's vertex snap to it.
-pub const SNAP_PX: f32 = 8.0;
 
 /// The measurement under way.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -49,29 +46,14 @@ impl App {
     }
 
     /// Adds the point under a click, snapped to the nearest site vertex
-    /// within [`SNAP_PX`].
+    /// (else edge) within [`super::geom_edit::HANDLE_PX`].
     pub(super) fn measure_click(&mut self, at: Pos2) {
-        // The sites' own transform (already onto a GCJ-02 basemap when there is one).
-        let Some(t) = self.map.transform else { return };
-        let (lon, lat) = t.lon_lat(at);
-        let mut best: Option<(f32, (f64, f64))> = None;
-        let (dx, dy) = {
-            let (l2, b2) = t.lon_lat(at + vec2(SNAP_PX, SNAP_PX));
-            ((l2 - lon).abs(), (b2 - lat).abs())
-        };
-        let near = geo::Rect::new((lon - dx, lat - dy), (lon + dx, lat + dy));
-        for i in self.data.index.in_rect(near) {
-            let Some(g) = self.data.geoms.get(i) else { continue };
-            for &c in &g.coords {
-                let d = t.to_screen(c).distance(at);
-                if d <= SNAP_PX && best.is_none_or(|(b, _)| d < b) {
-                    best = Some((d, binzhou_core::mercator::from_unit(c)));
-                }
-            }
+        if self.map.transform.is_none() {
+            return;
         }
-        let p = best.map(|(_, p)| p).unwrap_or((lon, lat));
+        let c = self.snapped(at, None);
         if let Some(m) = &mut self.measure {
-            m.points.push(p);
+            m.points.push((c.x, c.y));
         }
     }
 

@@ -21,6 +21,7 @@ pub mod worker;
 mod actions;
 mod edit_ui;
 mod field;
+mod geom_edit;
 mod goto;
 mod measure;
 mod menus;
@@ -129,6 +130,8 @@ pub struct App {
     route: Option<route_ui::Route>,
     /// Edits: undo, the journal, saves, the attribute form.
     editing: editing::Editing,
+    /// The vertex tool, a site being drawn, the batch form.
+    geom: geom_edit::GeomTools,
     /// File dialogs: the in-app browser while open, and what it is for.
     files: file_dialog::Files,
 }
@@ -192,6 +195,7 @@ impl App {
             measure: None,
             route: None,
             editing: editing::Editing::default(),
+            geom: geom_edit::GeomTools::default(),
             files: file_dialog::Files::default(),
         }
     }
@@ -366,6 +370,7 @@ impl App {
         self.poll_checks();
         self.handle_dropped_files(&ctx);
         self.edit_keys(&ctx);
+        self.geom_keys(&ctx);
         self.handle_keys(&ctx);
         self.edit_frame(&ctx);
         self.player.tick(&ctx, &mut self.state.year);
@@ -376,6 +381,7 @@ impl App {
         self.refresh_looks();
         self.sync_tile_basemap(&ctx);
         self.tiles.frame(&ctx, &mut self.state, &self.data, &mut self.map, &self.tile_basemap);
+        self.vertex_tool_input(&ctx);
         self.poll_gnss();
         let lang = self.state.lang;
 
@@ -499,7 +505,13 @@ impl App {
             let out = self.map.show(ui, &data, style, basemap);
             let rect = out.response.rect;
             self.tiles.map_interaction(ui, &out.response, &self.map, lang);
-            let placing = self.placing_point() && out.clicked.is_some();
+            let drawing = self.geom.draw.is_some() && out.clicked.is_some();
+            if drawing && let Some(at) = out.response.interact_pointer_pos() {
+                self.draw_click(at);
+            }
+            // The vertex tool's presses and drags are its own, not selections.
+            let tool_click = drawing || (self.geom.vertex.is_some() && out.clicked.is_some());
+            let placing = !tool_click && self.placing_point() && out.clicked.is_some();
             if placing && let Some(at) = out.response.interact_pointer_pos() {
                 self.move_click(at);
             }
@@ -511,8 +523,11 @@ impl App {
             if measuring_click && let Some(at) = out.response.interact_pointer_pos() {
                 self.measure_click(at);
             }
-            let measuring_click = measuring_click || picking || placing;
+            let measuring_click = measuring_click || picking || placing || tool_click;
+            let adding = ui.input(|i| i.modifiers.command);
             match out.clicked.filter(|_| !measuring_click) {
+                // Ctrl+click: add to (or take from) the sites selected together.
+                Some(Some(i)) if adding => self.toggle_highlight(i),
                 Some(Some(i)) => self.select(i, false),
                 Some(None) => {
                     self.selected = None;
@@ -528,6 +543,7 @@ impl App {
                 self.paint_track(ui, rect);
                 self.paint_route(ui, rect);
                 self.paint_measure(ui, rect);
+                self.paint_geom_tools(ui, rect);
             }
             if let Some(i) = self.map.frame.hovered
                 && let Some(site) = data.dataset.sites.get(i)

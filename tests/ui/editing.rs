@@ -220,3 +220,142 @@ fn closing_the_window_with_unsaved_edits_asks_first() {
     let s = &on_disk.sites[on_disk.find_by_id("PP-MC-2020-02").unwrap()];
     assert_eq!(s.completed.map(|d| d.to_string()).as_deref(), Some("2020-12"));
 }
+
+fn drag(h: &mut Harness<'_, App>, from: egui::Pos2, to: egui::Pos2, button: egui::PointerButton) {
+    h.event(egui::Event::PointerMoved(from));
+    h.run();
+    h.event(egui::Event::PointerButton { pos: from, button, pressed: true, modifiers: Default::default() });
+    h.run();
+    for k in 1..=4 {
+        h.event(egui::Event::PointerMoved(from + (to - from) * (k as f32 / 4.0)));
+        h.run();
+    }
+    h.event(egui::Event::PointerButton { pos: to, button, pressed: false, modifiers: Default::default() });
+    h.run();
+}
+
+fn outer_ring(h: &Harness<'_, App>, id: &str) -> Vec<geo::Coord<f64>> {
+    let ds = &h.state().data().dataset;
+    match &ds.sites[ds.find_by_id(id).unwrap()].geometry {
+        geo::Geometry::Polygon(p) => p.exterior().0.clone(),
+        other => panic!("a polygon: {other:?}"),
+    }
+}
+
+#[test]
+fn the_vertex_tool_moves_inserts_and_deletes_vertices_without_panning_the_map() {
+    let (dir, data) = workspace();
+    let mut h = app_on(dir.path(), &data);
+    let id = "PP-MC-2020-10";
+    let i = h.state().data().dataset.find_by_id(id).unwrap();
+    h.state_mut().select_site(i);
+    for _ in 0..30 {
+        h.run();
+        if !h.state().is_flying() {
+            break;
+        }
+    }
+    h.get_by_label("编辑几何").click();
+    h.run();
+    assert!(h.query_by_label_contains("编辑几何：").is_some(), "the tool says what it edits");
+    let ring = outer_ring(&h, id);
+    let n = ring.len();
+    let camera = h.state().camera();
+    // Drag the first vertex 25 px right.
+    let from = h.state().lon_lat_to_screen(ring[0].x, ring[0].y).unwrap();
+    let to = from + egui::vec2(25.0, 0.0);
+    drag(&mut h, from, to, egui::PointerButton::Primary);
+    let after = outer_ring(&h, id);
+    let moved = h.state().lon_lat_to_screen(after[0].x, after[0].y).unwrap();
+    assert!((moved - to).length() < 2.0, "the vertex followed the pointer: {moved:?} vs {to:?}");
+    assert_eq!(after.len(), n);
+    let c = h.state().camera();
+    assert!((c.lon - camera.lon).abs() < 1e-9 && (c.lat - camera.lat).abs() < 1e-9, "the map did not pan");
+    // Drag the middle of the first segment: a new vertex.
+    let (a, b) = (after[0], after[1]);
+    let mid = h.state().lon_lat_to_screen((a.x + b.x) / 2.0, (a.y + b.y) / 2.0).unwrap();
+    drag(&mut h, mid, mid + egui::vec2(0.0, -15.0), egui::PointerButton::Primary);
+    assert_eq!(outer_ring(&h, id).len(), n + 1, "a vertex was inserted");
+    // Right-click it away again.
+    let r = outer_ring(&h, id);
+    let v = h.state().lon_lat_to_screen(r[1].x, r[1].y).unwrap();
+    h.event(egui::Event::PointerMoved(v));
+    h.run();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: v,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Default::default(),
+        });
+    }
+    h.run();
+    h.run();
+    assert_eq!(outer_ring(&h, id).len(), n, "the vertex was deleted");
+    // Three undos: back to the file's shape.
+    for _ in 0..3 {
+        key(&mut h, egui::Key::Z, egui::Modifiers::COMMAND);
+    }
+    assert_eq!(outer_ring(&h, id), ring);
+}
+
+#[test]
+fn a_new_polygon_drawn_on_the_map_becomes_a_site_in_its_layers_file() {
+    let (dir, data) = workspace();
+    let mut h = app_on(dir.path(), &data);
+    let before = h.state().data().dataset.sites.len();
+    h.get_by_label("编辑").click();
+    h.run();
+    h.get_by_label("新建项目").click();
+    h.run();
+    h.get_by_label("面").click();
+    h.run();
+    let c = h.state().clear_map_rect().unwrap().center();
+    for d in [egui::vec2(0.0, 0.0), egui::vec2(60.0, 0.0), egui::vec2(30.0, 50.0)] {
+        click_at(&mut h, c + d);
+    }
+    assert!(h.query_by_label("已画 3 个顶点").is_some());
+    h.get_by_label("完成").click();
+    h.run();
+    let ds = &h.state().data().dataset;
+    assert_eq!(ds.sites.len(), before + 1);
+    let i = ds.find_by_id("PP-NEW-001").expect("the new site");
+    assert!(matches!(ds.sites[i].geometry, geo::Geometry::Polygon(_)));
+    assert_eq!(h.state().selected(), Some(i), "selected, with its attribute form open");
+    assert!(h.query_by_label("应用").is_some());
+    key(&mut h, egui::Key::S, egui::Modifiers::COMMAND);
+    wait_saves(&mut h);
+    let on_disk = load_file(&data.join("pocket_parks.geojson"), &LoadOptions::default(), &|_, _| {});
+    assert!(on_disk.find_by_id("PP-NEW-001").is_some(), "saved into the pocket parks' file");
+}
+
+#[test]
+fn a_field_set_for_sites_selected_together_changes_each_of_them_in_one_undoable_edit() {
+    let (dir, data) = workspace();
+    let mut h = app_on(dir.path(), &data);
+    let ids = ["PP-MC-2020-10", "UV-2021-12"];
+    let ds = &h.state().data().dataset;
+    let sites: Vec<usize> = ids.iter().map(|id| ds.find_by_id(id).unwrap()).collect();
+    h.state_mut().select_site(sites[0]);
+    h.run();
+    h.state_mut().toggle_in_selection(sites[1]);
+    h.run();
+    h.get_by_label("编辑").click();
+    h.run();
+    h.get_by_label("批量设置所选项目…").click();
+    h.run();
+    assert!(h.query_by_label("批量设置 2 个项目").is_some());
+    h.get_by_label("值").click();
+    h.run();
+    h.get_by_label("值").type_text("2022-06");
+    h.run();
+    h.get_by_label("应用").click();
+    h.run();
+    for id in ids {
+        assert_eq!(completed(&h, id).as_deref(), Some("2022-06"), "{id}");
+    }
+    key(&mut h, egui::Key::Z, egui::Modifiers::COMMAND);
+    for id in ids {
+        assert_ne!(completed(&h, id).as_deref(), Some("2022-06"), "{id} undone in one step");
+    }
+}

@@ -50,6 +50,23 @@ pub struct EditText {
     pub busy_loading: &'static str,
     pub geojson_filter: &'static str,
     pub unchanged: &'static str,
+    pub edit_geometry: &'static str,
+    pub edit_geometry_hint: &'static str,
+    pub no_vertex_tool: &'static str,
+    pub no_file_for_new: &'static str,
+    pub vertex_tool_help: &'static str,
+    pub finish_tool: &'static str,
+    pub new_site: &'static str,
+    pub new_site_hint: &'static str,
+    pub new_site_layer: &'static str,
+    pub shape_point: &'static str,
+    pub shape_line: &'static str,
+    pub shape_polygon: &'static str,
+    pub draw_help: &'static str,
+    pub new_site_name: &'static str,
+    pub batch_menu: &'static str,
+    pub batch_field: &'static str,
+    pub batch_value: &'static str,
 }
 
 pub static ZH: EditText = EditText {
@@ -93,6 +110,23 @@ pub static ZH: EditText = EditText {
     busy_loading: "正在加载数据，加载完成后再编辑",
     geojson_filter: "GeoJSON 文件",
     unchanged: "没有改动",
+    edit_geometry: "编辑几何",
+    edit_geometry_hint: "拖动顶点、插入或删除顶点（含内环）",
+    no_vertex_tool: "这种几何类型不能逐点编辑",
+    no_file_for_new: "没有可以加入新项目的 GeoJSON 文件：请先打开或另存一个",
+    vertex_tool_help: "拖动方块移动顶点；拖动边中点的小圆插入顶点；右键顶点删除；靠近其他项目的顶点或边时自动吸附。Esc 结束。",
+    finish_tool: "完成",
+    new_site: "新建项目",
+    new_site_hint: "在地图上画出新项目的点、线或面",
+    new_site_layer: "图层",
+    shape_point: "点",
+    shape_line: "线",
+    shape_polygon: "面",
+    draw_help: "在地图上点击添加顶点（吸附到附近项目）；Backspace 撤回上一点；Enter 或“完成”结束；Esc 取消。",
+    new_site_name: "新建项目",
+    batch_menu: "批量设置所选项目…",
+    batch_field: "字段",
+    batch_value: "值",
 };
 
 pub static EN: EditText = EditText {
@@ -136,6 +170,23 @@ pub static EN: EditText = EditText {
     busy_loading: "Data is loading; edit once it has loaded",
     geojson_filter: "GeoJSON files",
     unchanged: "nothing changed",
+    edit_geometry: "Edit geometry",
+    edit_geometry_hint: "Drag, insert or delete vertices (holes included)",
+    no_vertex_tool: "This kind of geometry cannot be edited vertex by vertex",
+    no_file_for_new: "No GeoJSON file to add the new site to: open or save one first",
+    vertex_tool_help: "Drag a square to move a vertex; drag a segment's middle circle to insert one; right-click a vertex to delete it; positions snap to other sites' vertices and edges. Esc ends.",
+    finish_tool: "Done",
+    new_site: "New site",
+    new_site_hint: "Draw a new site's point, line or polygon on the map",
+    new_site_layer: "Layer",
+    shape_point: "Point",
+    shape_line: "Line",
+    shape_polygon: "Polygon",
+    draw_help: "Click the map to add vertices (they snap to sites nearby); Backspace takes the last back; Enter or Done finishes; Esc cancels.",
+    new_site_name: "New site",
+    batch_menu: "Set a field of the selected sites…",
+    batch_field: "Field",
+    batch_value: "Value",
 };
 
 impl Lang {
@@ -168,6 +219,45 @@ impl Lang {
     /// What an edit of these properties is called in the undo menu.
     pub fn edit_label(keys: &[String], site: &str) -> Msg {
         Msg::new(format!("edit {} of {site}", keys.join(", ")), format!("编辑“{site}”的{}", keys.join("、")))
+    }
+
+    /// A geometry edit, for the undo menu.
+    pub fn geometry_label(site: &str) -> Msg {
+        Msg::new(format!("edit the geometry of {site}"), format!("编辑“{site}”的几何"))
+    }
+
+    /// A new site, for the undo menu.
+    pub fn new_site_label(id: &str) -> Msg {
+        Msg::new(format!("new site {id}"), format!("新建项目 {id}"))
+    }
+
+    /// A batch edit, for the undo menu.
+    pub fn batch_label(key: &str, n: usize) -> Msg {
+        Msg::new(format!("set {key} of {n} sites"), format!("为 {n} 个项目设置 {key}"))
+    }
+
+    /// The vertex tool's title.
+    pub fn vertex_tool_title(self, site: &str) -> String {
+        match self {
+            Lang::Zh => format!("编辑几何：{site}"),
+            Lang::En => format!("Editing the geometry of {site}"),
+        }
+    }
+
+    /// Vertices drawn so far.
+    pub fn vertex_count(self, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("已画 {n} 个顶点"),
+            Lang::En => format!("{n} vertices so far"),
+        }
+    }
+
+    /// The batch form's title.
+    pub fn batch_title(self, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("批量设置 {n} 个项目"),
+            Lang::En => format!("Set a field of {n} sites"),
+        }
     }
 
     /// A property name typed twice (or a model field's) in the form.

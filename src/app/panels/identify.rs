@@ -25,8 +25,10 @@ pub enum IdentifyAction {
     EditAttributes,
     /// Record progress: started (true) or completed (false) in the typed month.
     Progress(bool),
-    /// Move the (point) site: the next map click places it.
+    /// Move the site: the next map click places it.
     Move,
+    /// The vertex tool on the site.
+    EditGeometry,
     /// Delete the site (after a yes).
     DeleteSite,
 }
@@ -42,6 +44,11 @@ fn edit_buttons(ui: &mut Ui, site: &Site, reference: bool, month: &mut String, l
         }
         if ui.button(et.move_point).on_hover_text(et.move_point_hint).clicked() {
             action = Some(IdentifyAction::Move);
+        }
+        if !matches!(site.geometry, geo::Geometry::Point(_))
+            && ui.button(et.edit_geometry).on_hover_text(et.edit_geometry_hint).clicked()
+        {
+            action = Some(IdentifyAction::EditGeometry);
         }
         if ui.button(et.delete_site).clicked() {
             action = Some(IdentifyAction::DeleteSite);
