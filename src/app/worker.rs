@@ -16,7 +16,6 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
 
 use binzhou_core::load::{LoadOptions, load_file, merge_into};
 use binzhou_core::model::Dataset;
-use binzhou_core::model::{Code, Problem, Severity};
 
 use super::data::MapData;
 
@@ -105,16 +104,8 @@ fn run_load(tx: &Sender<LoaderMsg>, ctx: &egui::Context, paths: Vec<PathBuf>, ki
             merge_into(&mut added, load_file(f, &opts, &progress));
         } else {
             // Shapefiles, GeoPackages, KML, ledgers: what the reader found
-            // out (encoding, coordinate system, columns) is said as notices.
-            let (mut ds, detected) = binzhou_formats::load(f, &Default::default(), 0);
-            let label = f.display().to_string();
-            let notices = detected.into_iter().map(|d| {
-                Problem::file_level(Severity::Notice, &label, Code::Detected { what: d.what.into(), detail: d.text })
-            });
-            let mut notes: Vec<Problem> = notices.collect();
-            notes.append(&mut ds.problems);
-            ds.problems = notes;
-            merge_into(&mut added, ds);
+            // out (encoding, coordinate system, columns) comes as notices.
+            merge_into(&mut added, binzhou_formats::load(f, &Default::default(), 0).0);
         }
         last_repaint.store(u64::MAX, Ordering::Relaxed);
     }

@@ -5,21 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use binzhou_core::model::Severity;
-use binzhou_formats::{Detected, ReadOptions, load_paths, write};
+use binzhou_formats::{ReadOptions, load_paths, write};
 
 use super::Lang;
-
-/// What the readers detected, one line each ("detected encoding: …").
-pub fn print_detected(out: &mut dyn std::io::Write, detected: &[Detected], zh: bool) -> std::io::Result<()> {
-    for d in detected {
-        if zh {
-            writeln!(out, "检测：{}", d.text.zh)?;
-        } else {
-            writeln!(out, "detected {}: {}", d.what, d.text.en)?;
-        }
-    }
-    Ok(())
-}
 
 pub fn run(
     out: &mut dyn std::io::Write,
@@ -29,8 +17,7 @@ pub fn run(
     lang: Lang,
 ) -> anyhow::Result<i32> {
     let zh = lang == Lang::Zh;
-    let (ds, detected) = load_paths(inputs, opts);
-    print_detected(out, &detected, zh)?;
+    let (ds, _) = load_paths(inputs, opts);
     for p in &ds.problems {
         eprintln!("{}", p.line(zh));
     }

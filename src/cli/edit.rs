@@ -90,11 +90,6 @@ pub fn run(
             }
             state = state.with_geometry(&geo::Geometry::Point(geo::Point::new(at.lon, at.lat)));
         }
-        if let Some(m) =
-            fields::completed_before_started(state.properties.get("started"), state.properties.get("completed"))
-        {
-            writeln!(out, "{}", m.text(zh))?;
-        }
         Target::Site(i, Some(state))
     };
     let mut ed = Editor::new(author());

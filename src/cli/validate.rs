@@ -7,8 +7,7 @@ use binzhou_core::model::Severity;
 use binzhou_formats::{ReadOptions, load_paths};
 
 pub fn run(out: &mut dyn std::io::Write, files: &[PathBuf], opts: &ReadOptions, zh: bool) -> anyhow::Result<i32> {
-    let (ds, detected) = load_paths(files, opts);
-    super::convert::print_detected(out, &detected, zh)?;
+    let (ds, _) = load_paths(files, opts);
     for p in &ds.problems {
         writeln!(out, "{}", p.line(zh))?;
     }

@@ -105,7 +105,7 @@ fn the_land_bureau_fixture_is_gbk_with_language_driver_0x4d_no_cpg_and_an_esri_g
 fn validate_on_the_land_bureau_shapefile_reports_gbk_by_language_driver_and_gauss_krueger_cm_117() {
     let (code, out, err) = run(&["validate", s(&districts())]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("detected encoding: GBK (DBF language driver 0x4D, code page 936)"), "{out}");
+    assert!(out.contains("notice: encoding: GBK (DBF language driver 0x4D, code page 936)"), "{out}");
     assert!(out.contains("CGCS2000 / 3-degree Gauss-Kruger CM 117E (EPSG:4548)"), "{out}");
     assert!(out.contains("CGCS2000_3_Degree_GK_CM_117E"), "names the .prj's own name: {out}");
     assert!(out.contains("7 features converted from CGCS2000 / 3-degree Gauss-Kruger CM 117E (EPSG:4548) to WGS84"));
@@ -142,7 +142,7 @@ fn info_on_the_land_bureau_shapefile_names_every_district_in_chinese_within_binz
 /// the file's encoding and coordinate system. Today it prints the
 /// intermediate GeoJSON's "UTF-8" and "WGS84 (EPSG:4326) (default)".
 #[test]
-#[ignore = "info reports UTF-8 and WGS84 (default) for a GBK Gauss-Krüger Shapefile: src/cli/info.rs drops what load_paths detected"]
+
 fn info_on_the_land_bureau_shapefile_says_gbk_and_gauss_krueger_like_validate() {
     let (code, out, err) = run(&["info", s(&districts())]);
     assert_eq!(code, 0, "{out}{err}");
@@ -177,7 +177,7 @@ fn every_district_polygon_lands_inside_binzhou_around_its_own_county_seat() {
 fn the_pocket_park_ledger_validates_with_eight_parks_and_its_dms_rows_recognised() {
     let (code, out, err) = run(&["validate", s(&ledger())]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("detected columns: header row: row 3"), "title and unit rows skipped: {out}");
+    assert!(out.contains("notice: columns: header row: row 3"), "title and unit rows skipped: {out}");
     assert!(out.contains("2 of them written as degrees-minutes-seconds"), "{out}");
     assert!(out.contains("8 sites loaded; 0 errors, 0 warnings"), "{out}");
     let (code, out, _) = run(&["--lang", "zh", "validate", s(&ledger())]);
@@ -365,7 +365,7 @@ fn edit_move_reads_degrees_minutes_seconds_as_survey_reports_write_them() {
 /// for a Shapefile's upper-case `NAME` is the synthetic `FILE#N`, so the
 /// check finds nothing (it works once the field is renamed `name`).
 #[test]
-#[ignore = "audit ignores a boundary layer whose district names are in NAME (as Shapefiles have them)"]
+
 fn audit_with_the_land_bureau_boundaries_finds_a_park_moved_out_of_its_district() {
     let dir = tempfile::tempdir().unwrap();
     let parks = dir.path().join("parks.geojson");
@@ -381,7 +381,7 @@ fn audit_with_the_land_bureau_boundaries_finds_a_park_moved_out_of_its_district(
 /// "/abs/path/districts.shp#N" and the real `NAME` is renamed `NAME_2`
 /// (GeoPackage) or `NAME_1` (Shapefile, "dBase names are at most 10 bytes").
 #[test]
-#[ignore = "convert writes FILE#N (an absolute path) as id and name of features without them, and renames NAME"]
+
 fn converting_the_boundaries_keeps_their_names_and_writes_no_local_path() {
     let dir = tempfile::tempdir().unwrap();
     let fc = convert_to_geojson(&districts(), &dir.path().join("districts.geojson"));

@@ -11,8 +11,15 @@ use crate::model::{LayerKey, Site};
 /// The properties of a site as a JSON object, known fields first.
 pub fn site_properties(s: &Site) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("id".into(), Value::String(s.id().to_string()));
-    m.insert("name".into(), Value::String(s.name().to_string()));
+    // A made-up id (`FILE#N`) or a name taken from another key is the
+    // loader's, not the file's: writing it would add a local path, or a
+    // second name beside `NAME`.
+    if s.has_own_id() {
+        m.insert("id".into(), Value::String(s.id().to_string()));
+    }
+    if s.has_own_name() {
+        m.insert("name".into(), Value::String(s.name().to_string()));
+    }
     match &s.layer() {
         LayerKey::Plan(p) => {
             m.insert("layer".into(), p.key().into());

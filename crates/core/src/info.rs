@@ -134,7 +134,7 @@ pub fn properties(ds: &Dataset, i: usize) -> serde_json::Map<String, serde_json:
     if ds.has_own_id(i) {
         out.insert("id".into(), json!(s.id()));
     }
-    if s.name() != s.id() {
+    if s.has_own_name() {
         out.insert("name".into(), json!(s.name()));
     }
     if let LayerKey::Plan(_) | LayerKey::Extra(_) = s.layer() {
@@ -197,6 +197,19 @@ fn crs_of(ds: &Dataset, path: &str) -> (String, String) {
     ("WGS84 (EPSG:4326)".into(), "default".into())
 }
 
+/// The text encoding a reader reported for a file (a Shapefile's DBF, a
+/// CSV ledger), else UTF-8 (GeoJSON's).
+fn encoding_of(ds: &Dataset, path: &str) -> String {
+    ds.problems
+        .iter()
+        .filter(|p| p.file == path || p.file.starts_with(&format!("{path}/")))
+        .find_map(|p| match &p.code {
+            Code::Detected { what, detail } if what == "encoding" => Some(detail.en.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "UTF-8".into())
+}
+
 /// Describes every file of a loaded dataset; with `features`, lists each
 /// feature too.
 pub fn describe(ds: &Dataset, features: bool) -> Vec<FileReport> {
@@ -225,8 +238,8 @@ pub fn describe(ds: &Dataset, features: bool) -> Vec<FileReport> {
         let layers = layers.into_iter().map(|(key, sites)| layer_report(ds, &key, &sites)).collect();
         let features = if features { mine.iter().map(|&i| feature_report(ds, i)).collect() } else { Vec::new() };
         out.push(FileReport {
+            encoding: encoding_of(ds, &path),
             path,
-            encoding: "UTF-8".into(),
             crs,
             crs_from,
             features_read: file.features_read,

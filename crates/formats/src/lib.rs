@@ -122,10 +122,25 @@ pub fn load(path: &Path, opts: &ReadOptions, threads: usize) -> (binzhou_core::m
         let mut problems = layer.problems;
         problems.append(&mut part.problems);
         part.problems = problems;
-        // A layer in WGS84 by the reader's word needs no "forced" notice.
+        // The reader's system was the file's own (.prj, the GeoPackage's
+        // SRS), not forced by the user: said so as declared.
         if opts.from.is_none() && layer.crs.is_some() {
-            part.problems.retain(|p| !matches!(p.code, Code::CrsForced { .. }));
+            for p in &mut part.problems {
+                if let Code::CrsForced { crs } = &p.code {
+                    p.code = Code::CrsDeclared { crs: crs.clone() };
+                }
+            }
+            part.problems.retain(
+                |p| !matches!(&p.code, Code::CrsDeclared { crs } if crs == binzhou_core::crs::Crs::Wgs84.label()),
+            );
         }
+        // What the reader found out, as notices of the file (info, the app's problems list).
+        let notes = layer.detected.iter().map(|d| {
+            Problem::file_level(Severity::Notice, &name, Code::Detected { what: d.what.into(), detail: d.text.clone() })
+        });
+        let mut all: Vec<Problem> = notes.collect();
+        all.append(&mut part.problems);
+        part.problems = all;
         merge_into(&mut ds, part);
         detected.extend(layer.detected);
     }

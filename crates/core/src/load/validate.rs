@@ -168,6 +168,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
 
     let name_val = props.take("name");
     let name = name_val.as_ref().and_then(as_text);
+    let made_up_id = id.is_none();
     let id: Arc<str> = match id {
         Some(id) => id,
         None => {
@@ -178,13 +179,21 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             generated
         }
     };
+    let made_up_name = name.is_none();
     let name: Cow<str> = match name {
         Some(n) => n,
         None => {
             if is_plan_site {
                 rep.push(Severity::Warning, Some("name"), Code::NoName);
             }
-            Cow::Borrowed(&*id)
+            // A name-like property (NAME, 名称…: the land bureau's files), else the id.
+            let like = props.extra.iter().find_map(|(k, v)| {
+                crate::model::names::NAME_KEYS.contains(&&**k).then(|| serde_json::from_str::<String>(v.get()).ok())?
+            });
+            match like.filter(|n| !n.trim().is_empty()) {
+                Some(n) => Cow::Owned(n.trim().to_string()),
+                None => Cow::Borrowed(&*id),
+            }
         }
     };
 
@@ -211,6 +220,7 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         geometry,
         Origin { file: ctx.file_index, index: index as u32 },
     );
+    site.set_made_up(made_up_id, made_up_name);
 
     if let Some(v) = props.take("task") {
         match as_int(&v) {

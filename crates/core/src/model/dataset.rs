@@ -192,11 +192,7 @@ impl Dataset {
     /// Whether site `i`'s id came from its file, rather than being made up by
     /// the loader from the file's path and the feature's position.
     pub fn has_own_id(&self, i: usize) -> bool {
-        let Some(s) = self.sites.get(i) else { return false };
-        match self.files.get(s.origin.file as usize) {
-            Some(f) => s.id() != format!("{}#{}", f.path.display(), s.origin.index),
-            None => true,
-        }
+        self.sites.get(i).is_some_and(Site::has_own_id)
     }
 
     /// The index in `sites` of the first site with this id.

@@ -498,7 +498,16 @@ impl Code {
                     format!("{at_zh}无法定位到地图上：{}，未载入", d(detail)),
                 )
             }
-            Code::Detected { detail, .. } => pick(detail.en.clone(), detail.zh.clone()),
+            Code::Detected { what, detail } => {
+                let (en, zh) = match what.as_str() {
+                    "encoding" => ("encoding", "编码"),
+                    "crs" => ("coordinate system", "坐标系"),
+                    "columns" => ("columns", "列"),
+                    "layer" => ("layer", "图层"),
+                    other => (other, other),
+                };
+                pick(format!("{en}: {}", detail.en), format!("{zh}：{}", detail.zh))
+            }
             Code::MoreOfTheSame { of, count } => pick(
                 format!("{count} more problems like this ({of}) in this file, not listed one by one"),
                 format!("此文件中还有 {count} 个同类问题（{of}），未逐条列出"),

@@ -61,7 +61,14 @@ pub struct Site {
     pub task: Option<u8>,
     /// Main city or county, as the plan's targets are split (`scope`).
     pub scope: Option<Scope>,
+    /// Which of id and name the loader made up (see [`Site::has_own_id`]).
+    made_up: u8,
 }
+
+/// The loader made the id up (`FILE#N`): the file gives none.
+const MADE_UP_ID: u8 = 1;
+/// The name is not the `name` property: a name-like key's, or the id.
+const MADE_UP_NAME: u8 = 2;
 
 impl Site {
     /// Builds a site around a geometry, computing its box.
@@ -93,7 +100,25 @@ impl Site {
             origin,
             task: None,
             scope: None,
+            made_up: 0,
         }
+    }
+
+    /// Whether the id is the file's own (`id` property or the feature's
+    /// `id` member), not one the loader made up.
+    pub fn has_own_id(&self) -> bool {
+        self.made_up & MADE_UP_ID == 0
+    }
+
+    /// Whether the name is the file's `name` property, not taken from a
+    /// name-like key (`NAME`, `名称`…) or the id.
+    pub fn has_own_name(&self) -> bool {
+        self.made_up & MADE_UP_NAME == 0
+    }
+
+    /// Marks the id and the name as made up by the loader (or not).
+    pub fn set_made_up(&mut self, id: bool, name: bool) {
+        self.made_up = (if id { MADE_UP_ID } else { 0 }) | if name { MADE_UP_NAME } else { 0 };
     }
 
     /// A point site for tests and doc examples.
