@@ -159,8 +159,57 @@ impl App {
             self.notices.push(Notice { text: t.nothing_to_save.into(), ttl: Some(4.0) });
         }
         for f in files {
-            self.editing.save(&self.data, f, force);
+            let geojson = self.data.dataset.files.get(f as usize).is_some_and(|x| binzhou_formats::is_geojson(&x.path));
+            if geojson {
+                self.editing.save(&self.data, f, force);
+            } else {
+                // A Shapefile, GeoPackage or ledger is not written over: its
+                // sites go to a new file (GeoJSON first), which they are kept in.
+                let name = self.data.dataset.files[f as usize].display_name();
+                self.notices.push(Notice { text: self.state.lang.save_source_as(&name), ttl: Some(10.0) });
+                self.files.ask(super::file_dialog::Purpose::SaveSourceAs(f));
+                break;
+            }
         }
+    }
+
+    /// Writes the sites of file `file` (one that cannot be saved back) to
+    /// `path`. As GeoJSON, the sites are from then on that file's: edits
+    /// are saved, later saves go there, and the old file is left as it was.
+    pub(super) fn save_source_as(&mut self, file: u16, path: &std::path::Path) {
+        let lang = self.state.lang;
+        let ds0 = &self.data.dataset;
+        let mut rows: Vec<usize> = (0..ds0.sites.len()).filter(|&i| ds0.sites[i].origin.file == file).collect();
+        rows.sort_by_key(|&i| ds0.sites[i].origin.index);
+        if let Err(e) = binzhou_formats::write(path, ds0, &rows, lang == Lang::Zh) {
+            self.notices.push(Notice { text: lang.edit_failed(&e.to_string()), ttl: None });
+            return;
+        }
+        let shown = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if !binzhou_formats::is_geojson(path) {
+            self.notices.push(Notice { text: lang.saved_copy(&shown), ttl: Some(8.0) });
+            return;
+        }
+        let mut ds = ds0.clone();
+        let renumber: std::collections::HashMap<u32, u32> =
+            rows.iter().enumerate().map(|(k, &i)| (ds0.sites[i].origin.index, k as u32)).collect();
+        let Some(old) = ds.files.get(file as usize).map(|f| f.path.clone()) else { return };
+        self.editing.editor.saved(&mut ds, file, &renumber);
+        if let Some(j) = self.editing.journal_of(&old) {
+            self.editing.discard_journal(j);
+        }
+        let (old_label, new_label) = (old.display().to_string(), path.display().to_string());
+        if let Some(f) = ds.files.get_mut(file as usize) {
+            f.path = path.to_path_buf();
+            f.crs = None;
+            f.swapped = false;
+            f.stamp = binzhou_core::model::FileStamp::read(path).ok();
+        }
+        for p in ds.problems.iter_mut().filter(|p| p.file == old_label) {
+            p.file = new_label.clone();
+        }
+        self.notices.push(Notice { text: lang.saved_file(&shown, "—"), ttl: Some(8.0) });
+        self.swap_edited(ds);
     }
 
     /// The editing state (for tests).

@@ -296,6 +296,11 @@ impl Editing {
         }
     }
 
+    /// Removes a journal whose edits are in a file now (saved elsewhere).
+    pub fn discard_journal(&mut self, journal: PathBuf) {
+        self.send(Job::Discard { journal });
+    }
+
     /// Drops an offer's edits for good.
     pub fn discard(&mut self, offer: Offer) {
         self.send(Job::Discard { journal: offer.journal });

@@ -682,6 +682,10 @@ pub enum Purpose {
     OpenFolder,
     /// Every site, written in the format the name's extension says (Edit → Save as).
     SaveAll,
+    /// The edited sites of a file that cannot be saved back (a Shapefile,
+    /// a ledger): written as a new file, GeoJSON first, which they are then
+    /// kept in.
+    SaveSourceAs(u16),
     /// The table's listed rows.
     Table(ExportRequest),
     /// Other teams' field-check journals to merge.
@@ -776,6 +780,13 @@ impl App {
             },
             Purpose::Journals => open(ft.title_journals, vec![FileType::new(lang.checks().journal_filter, &["gpkg"])]),
             Purpose::SaveAll => Spec {
+                mode: Mode::Save,
+                multiple: false,
+                title: ft.title_save_as.to_owned(),
+                types: write_types(lang, None),
+                file_name: format!("{}.geojson", ft.save_as_name),
+            },
+            Purpose::SaveSourceAs(_) => Spec {
                 mode: Mode::Save,
                 multiple: false,
                 title: ft.title_save_as.to_owned(),
@@ -889,6 +900,7 @@ impl App {
         match purpose {
             Purpose::Open | Purpose::OpenFolder => self.open_paths(ctx, paths),
             Purpose::SaveAll => self.save_all_as(&first),
+            Purpose::SaveSourceAs(file) => self.save_source_as(file, &first),
             Purpose::Table(req) => self.table_export(&first, &req),
             Purpose::Journals => {
                 for p in paths {

@@ -359,3 +359,64 @@ fn a_field_set_for_sites_selected_together_changes_each_of_them_in_one_undoable_
         assert_ne!(completed(&h, id).as_deref(), Some("2022-06"), "{id} undone in one step");
     }
 }
+
+#[test]
+fn edits_of_a_ledger_are_saved_as_a_new_geojson_that_later_saves_go_into() {
+    use binzhou_sites::app::state::FileDialogChoice;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("pocket_parks_2021.xlsx");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledgers/pocket_parks_2021.xlsx"), &ledger)
+        .unwrap();
+    let before = std::fs::read(&ledger).unwrap();
+    let state = ViewState { file_dialog: FileDialogChoice::InApp, ..Default::default() };
+    let app = App::new(vec![ledger.clone()], state, false).with_journal(dir.path().join("j").join("checks.gpkg"));
+    let mut h = app_builder(1400.0, 900.0).build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)));
+    h.run();
+    let id = "PP-L-2021-03";
+    let i = h.state().data().dataset.find_by_id(id).expect("a park of the ledger");
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("进度更新").click();
+    h.run();
+    h.get_by_label("进度更新").type_text("2021-11");
+    h.run();
+    h.get_by_label("记为已完工").click();
+    h.run();
+    key(&mut h, egui::Key::S, egui::Modifiers::COMMAND);
+    assert!(h.query_by_label_contains("不能直接写回").is_some(), "the ledger is not written over");
+    assert!(h.state().file_browser_folder().is_some(), "a file is asked for");
+    let target = dir.path().join("口袋公园2021.geojson");
+    h.get_by_label("路径").click();
+    h.run();
+    key(&mut h, egui::Key::A, egui::Modifiers::COMMAND);
+    h.get_by_label("路径").type_text(&dir.path().display().to_string());
+    key(&mut h, egui::Key::Enter, egui::Modifiers::NONE);
+    h.get_by_label("文件名").click();
+    h.run();
+    key(&mut h, egui::Key::A, egui::Modifiers::COMMAND);
+    h.get_by_label("文件名").type_text("口袋公园2021.geojson");
+    h.run();
+    // Enter confirms (the layer panel has a 保存 button of its own).
+    key(&mut h, egui::Key::Enter, egui::Modifiers::NONE);
+    assert_eq!(std::fs::read(&ledger).unwrap(), before, "the ledger is untouched");
+    let saved = load_file(&target, &LoadOptions::default(), &|_, _| {});
+    assert_eq!(saved.sites.len(), 8);
+    let s = &saved.sites[saved.find_by_id(id).unwrap()];
+    assert_eq!(s.completed.map(|d| d.to_string()).as_deref(), Some("2021-11"));
+    assert!(h.state().window_title().is_some_and(|t| !t.contains("未保存")), "nothing unsaved now");
+    // The next edit saves straight into the new file.
+    h.get_by_label("进度更新").click();
+    h.run();
+    key(&mut h, egui::Key::A, egui::Modifiers::COMMAND);
+    h.get_by_label("进度更新").type_text("2021-12");
+    h.run();
+    h.get_by_label("记为已完工").click();
+    h.run();
+    key(&mut h, egui::Key::S, egui::Modifiers::COMMAND);
+    wait_saves(&mut h);
+    let saved = load_file(&target, &LoadOptions::default(), &|_, _| {});
+    let s = &saved.sites[saved.find_by_id(id).unwrap()];
+    assert_eq!(s.completed.map(|d| d.to_string()).as_deref(), Some("2021-12"));
+}

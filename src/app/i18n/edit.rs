@@ -343,6 +343,28 @@ impl Lang {
         }
     }
 
+    /// Why a save asks for a new file.
+    pub fn save_source_as(self, file: &str) -> String {
+        match self {
+            Lang::Zh => format!(
+                "{file} 不是 GeoJSON，不能直接写回：请把它的项目另存为新文件（之后的保存都写入新文件，原文件不变）"
+            ),
+            Lang::En => format!(
+                "{file} is not GeoJSON and is not written over: save its sites as a new file (later saves go there; the original stays as it is)"
+            ),
+        }
+    }
+
+    /// A copy written in another format (the edits stay unsaved).
+    pub fn saved_copy(self, file: &str) -> String {
+        match self {
+            Lang::Zh => format!("已写出副本 {file}；编辑仍未保存（只有 GeoJSON 能接着编辑保存）"),
+            Lang::En => {
+                format!("Wrote a copy, {file}; the edits are still unsaved (only GeoJSON can be saved into again)")
+            }
+        }
+    }
+
     /// The recovery offer.
     pub fn recovery_question(self, file: &str, n: usize, last: &str) -> String {
         match self {
