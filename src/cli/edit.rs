@@ -135,3 +135,36 @@ pub fn soak(out: &mut dyn std::io::Write, file: &Path, count: Option<u64>) -> an
     }
     Ok(0)
 }
+
+/// Makes edits one after another, journalling each (synced) and printing
+/// its change id once the journal has it, never saving: what the journal's
+/// SIGKILL test kills.
+pub fn soak_journal(
+    out: &mut dyn std::io::Write,
+    file: &Path,
+    journal: &Path,
+    count: Option<u64>,
+) -> anyhow::Result<i32> {
+    let mut ds = load_file(file, &LoadOptions { threads: 1, ..Default::default() }, &|_, _| {});
+    anyhow::ensure!(!ds.sites.is_empty(), "{}: no sites", file.display());
+    let mut j =
+        binzhou_core::edit::journal::EditJournal::open(journal, &file.display().to_string(), ds.files[0].stamp)?;
+    let mut ed = Editor::new("soak");
+    let mut n = 0u64;
+    while count.is_none_or(|c| n < c) {
+        let i = (n as usize) % ds.sites.len();
+        // Long notes, so that a kill often lands inside a line.
+        let note = format!("{n}:{}", "现场核查记录".repeat(1 + (n % 40) as usize));
+        let state = FeatureState::of(&ds, i).context("state")?.with("soak_note", Value::from(note));
+        let applied = ed
+            .apply(&mut ds, Msg::new("soak", "soak"), vec![Target::Site(i, Some(state))], now_ms())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        j.append(&applied.changes)?;
+        for c in &applied.changes {
+            writeln!(out, "{}", c.id)?;
+        }
+        out.flush()?;
+        n += 1;
+    }
+    Ok(0)
+}

@@ -169,6 +169,9 @@ pub enum Command {
         file: PathBuf,
         #[arg(long)]
         count: Option<u64>,
+        /// Journal each edit here (printing its change id once synced) instead of saving.
+        #[arg(long)]
+        journal: Option<PathBuf>,
     },
     /// Write a large realistic synthetic dataset for benchmarks and tests.
     Gen {
@@ -314,7 +317,8 @@ pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Re
         Command::Edit { file, site, sets, delete, move_to } => {
             edit::run(out, &file, &site, &sets, move_to.as_deref(), delete, lang)
         }
-        Command::EditSoak { file, count } => edit::soak(out, &file, count),
+        Command::EditSoak { file, count, journal: None } => edit::soak(out, &file, count),
+        Command::EditSoak { file, count, journal: Some(j) } => edit::soak_journal(out, &file, &j, count),
         Command::Gen { features, seed, out } => {
             gen_data::run(&GenOptions { features, seed }, &out)?;
             Ok(0)

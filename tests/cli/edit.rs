@@ -101,3 +101,47 @@ fn a_save_killed_at_any_moment_leaves_the_old_file_or_the_new_one() {
     }
     assert!(last.is_some_and(|l| l >= rounds), "the saver got saves done: {last:?}");
 }
+
+/// Kills a process journalling edits with SIGKILL at random moments: every
+/// change it said was journalled is read back, and at most the one line cut
+/// by the kill is damaged (skipped, never mistaken for a change).
+#[test]
+fn an_edit_journal_killed_at_any_moment_gives_back_every_acknowledged_change() {
+    use std::io::Read as _;
+    let rounds: u64 = std::env::var("BINZHOU_KILL_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(12);
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_parks(dir.path());
+    let journal = dir.path().join("edits").join("parks.edits.jsonl");
+    let mut acknowledged: Vec<String> = Vec::new();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for round in 0..rounds {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let wait = 30 + seed % 300;
+        let mut child = bin()
+            .args(["edit-soak", p.to_str().unwrap(), "--journal", journal.to_str().unwrap()])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(wait));
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        let mut said = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut said).unwrap();
+        let whole = said.rfind('\n').map(|k| &said[..k]).unwrap_or("");
+        acknowledged.extend(whole.lines().map(str::to_string));
+        let Some(r) = binzhou_core::edit::journal::read(&journal).unwrap() else {
+            assert!(acknowledged.is_empty(), "round {round}: changes acknowledged but no journal");
+            continue;
+        };
+        let kept: std::collections::HashSet<&str> = r.changes.iter().map(|c| c.id.as_str()).collect();
+        for id in &acknowledged {
+            assert!(kept.contains(id.as_str()), "round {round} (killed after {wait} ms): change {id} is lost");
+        }
+        assert!(r.damaged as u64 <= round + 1, "round {round}: {} damaged lines", r.damaged);
+        assert!(r.changes.iter().all(|c| c.new.is_some()), "no half change is read as one");
+    }
+    assert!(acknowledged.len() as u64 > rounds, "the journal got changes: {}", acknowledged.len());
+}
