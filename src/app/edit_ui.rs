@@ -469,14 +469,16 @@ impl App {
         }
         if let Some(c) = self.editing.conflict.clone() {
             let mut answer = None;
-            centre(et.conflict_title).show(ctx, |ui| {
+            let title = if c.changed_on_disk { et.conflict_title } else { et.save_failed_title };
+            centre(title).show(ctx, |ui| {
                 let (zh, en) = c.message.split_once('\n').unwrap_or((&c.message, &c.message));
                 ui.label(if lang == Lang::Zh { zh } else { en });
+                ui.label(RichText::new(et.edits_kept).weak());
                 ui.horizontal(|ui| {
                     if ui.button(et.save_as).clicked() {
                         answer = Some(0);
                     }
-                    if ui.button(et.overwrite).clicked() {
+                    if c.changed_on_disk && ui.button(et.overwrite).clicked() {
                         answer = Some(1);
                     }
                     if ui.button(et.cancel).clicked() {
@@ -487,7 +489,7 @@ impl App {
             match answer {
                 Some(0) => {
                     self.editing.conflict = None;
-                    self.save_as_dialog();
+                    self.files.ask(super::file_dialog::Purpose::SaveSourceAs(c.file));
                 }
                 Some(1) => {
                     self.editing.conflict = None;

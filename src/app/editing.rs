@@ -37,11 +37,15 @@ enum Report {
     Found { file: u16, journal: PathBuf, recovered: Recovered },
 }
 
-/// A save that found the file changed by someone else: the user decides.
+/// A save that did not happen (the file changed by someone else, a full
+/// disk, a read-only folder): the edits are kept and the user decides.
 #[derive(Debug, Clone)]
 pub struct Conflict {
     pub file: u16,
+    /// Chinese, a newline, English.
     pub message: String,
+    /// The file changed on disk: writing over it anyway is a choice.
+    pub changed_on_disk: bool,
 }
 
 /// Unsaved edits of an earlier run, offered for recovery.
@@ -336,15 +340,10 @@ impl Editing {
                 }
                 Some(s)
             }
-            Err(SaveError::ChangedOnDisk { path }) => {
-                self.quit_after_save = false;
-                let e = SaveError::ChangedOnDisk { path };
-                self.conflict = Some(Conflict { file, message: e.text(true) + "\n" + &e.to_string() });
-                None
-            }
             Err(e) => {
                 self.quit_after_save = false;
-                self.messages.push(e.msg());
+                let changed_on_disk = matches!(e, SaveError::ChangedOnDisk { .. });
+                self.conflict = Some(Conflict { file, message: e.text(true) + "\n" + &e.to_string(), changed_on_disk });
                 None
             }
         }

@@ -420,3 +420,51 @@ fn edits_of_a_ledger_are_saved_as_a_new_geojson_that_later_saves_go_into() {
     let s = &saved.sites[saved.find_by_id(id).unwrap()];
     assert_eq!(s.completed.map(|d| d.to_string()).as_deref(), Some("2021-12"));
 }
+
+#[test]
+fn a_save_that_fails_keeps_every_edit_and_offers_to_save_as_another_file() {
+    use binzhou_sites::app::state::FileDialogChoice;
+    let (dir, data) = workspace();
+    // The backup cannot be written (a folder has its name): the save fails
+    // as on a full disk or a read-only folder, even for root.
+    std::fs::create_dir(data.join("pocket_parks.geojson.bak")).unwrap();
+    let before = std::fs::read(data.join("pocket_parks.geojson")).unwrap();
+    let state = ViewState { file_dialog: FileDialogChoice::InApp, ..Default::default() };
+    let app = App::new(vec![data.clone()], state, false).with_journal(dir.path().join("journal").join("checks.gpkg"));
+    let mut h = app_builder(1400.0, 900.0).build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)));
+    h.run();
+    let id = "PP-MC-2020-10";
+    let i = h.state().data().dataset.find_by_id(id).unwrap();
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("进度更新").click();
+    h.run();
+    h.get_by_label("进度更新").type_text("2021-10");
+    h.run();
+    h.get_by_label("记为已完工").click();
+    h.run();
+    key(&mut h, egui::Key::S, egui::Modifiers::COMMAND);
+    wait_saves(&mut h);
+    assert!(h.query_by_label("未能保存").is_some(), "the failure is said plainly");
+    assert_eq!(std::fs::read(data.join("pocket_parks.geojson")).unwrap(), before, "the file is as it was");
+    assert_eq!(completed(&h, id).as_deref(), Some("2021-10"), "the edit is still here");
+    assert!(h.state().window_title().is_some_and(|t| t.contains("未保存")));
+    h.get_by_label("另存为…").click();
+    h.run();
+    assert!(h.state().file_browser_folder().is_some(), "a new file is asked for");
+    h.get_by_label("路径").click();
+    h.run();
+    key(&mut h, egui::Key::A, egui::Modifiers::COMMAND);
+    h.get_by_label("路径").type_text(&dir.path().display().to_string());
+    key(&mut h, egui::Key::Enter, egui::Modifiers::NONE);
+    h.get_by_label("文件名").click();
+    h.run();
+    key(&mut h, egui::Key::A, egui::Modifiers::COMMAND);
+    h.get_by_label("文件名").type_text("口袋公园_另存.geojson");
+    key(&mut h, egui::Key::Enter, egui::Modifiers::NONE);
+    let saved = load_file(&dir.path().join("口袋公园_另存.geojson"), &LoadOptions::default(), &|_, _| {});
+    assert_eq!(saved.sites[saved.find_by_id(id).unwrap()].completed.map(|d| d.to_string()).as_deref(), Some("2021-10"));
+    assert!(h.state().window_title().is_some_and(|t| !t.contains("未保存")), "saved there");
+}
