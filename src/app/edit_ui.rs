@@ -102,11 +102,13 @@ impl App {
     /// Adds a site to the sites selected together, or takes it away, as a
     /// Ctrl+click does (for tests and scripts).
     pub fn toggle_in_selection(&mut self, i: usize) {
-        self.toggle_highlight(i);
+        self.toggle_highlight(i, true);
     }
 
-    /// Ctrl+click: a site joins the sites selected together, or leaves them.
-    pub(super) fn toggle_highlight(&mut self, i: usize) {
+    /// Ctrl+click: a site joins the sites selected together, or leaves them;
+    /// `list` lists them in the table (a click on the map; the table's own
+    /// Ctrl+click keeps the table's rows).
+    pub(super) fn toggle_highlight(&mut self, i: usize, list: bool) {
         if self.highlight.is_empty()
             && let Some(s) = self.selected
             && s != i
@@ -119,7 +121,9 @@ impl App {
             }
             None => self.highlight.push(i),
         }
-        self.table.list_sites(self.highlight.clone());
+        if list {
+            self.table.list_sites(self.highlight.clone());
+        }
     }
 
     /// Makes an edit; true when it was made.

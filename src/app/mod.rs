@@ -527,7 +527,7 @@ impl App {
             let adding = ui.input(|i| i.modifiers.command);
             match out.clicked.filter(|_| !measuring_click) {
                 // Ctrl+click: add to (or take from) the sites selected together.
-                Some(Some(i)) if adding => self.toggle_highlight(i),
+                Some(Some(i)) if adding => self.toggle_highlight(i, true),
                 Some(Some(i)) => self.select(i, false),
                 Some(None) => {
                     self.selected = None;
@@ -635,6 +635,7 @@ impl App {
                 self.highlight = sites;
             }
             Some(PanelAction::FlyTo(i)) => self.select(i, true),
+            Some(PanelAction::Toggle(i)) => self.toggle_highlight(i, false),
             None => {}
         }
     }

@@ -468,3 +468,29 @@ fn a_save_that_fails_keeps_every_edit_and_offers_to_save_as_another_file() {
     assert_eq!(saved.sites[saved.find_by_id(id).unwrap()].completed.map(|d| d.to_string()).as_deref(), Some("2021-10"));
     assert!(h.state().window_title().is_some_and(|t| !t.contains("未保存")), "saved there");
 }
+
+#[test]
+fn ctrl_clicked_rows_of_the_table_are_selected_together_for_a_batch_edit() {
+    let (dir, data) = workspace();
+    let mut h = app_on(dir.path(), &data);
+    h.state_mut().state_mut().panels.table = true;
+    h.run();
+    // The table's first rows: the first sites of the data.
+    let names: Vec<String> = h.state().data().dataset.sites[..2].iter().map(|s| s.name().to_string()).collect();
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::COMMAND));
+    for n in &names {
+        h.get_by_label(n).click();
+        h.run();
+    }
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.run();
+    let mut got = h.state().highlighted().to_vec();
+    got.sort_unstable();
+    assert_eq!(got, [0, 1], "both rows are selected together");
+    assert!(h.query_by_label(&names[0]).is_some(), "the table still lists its rows");
+    h.get_by_label("编辑").click();
+    h.run();
+    h.get_by_label("批量设置所选项目…").click();
+    h.run();
+    assert!(h.query_by_label("批量设置 2 个项目").is_some());
+}

@@ -94,6 +94,8 @@ pub enum PanelAction {
     Select(Vec<usize>),
     /// Select this one site and fly the map to it.
     FlyTo(usize),
+    /// Add this site to the sites selected together, or take it away (Ctrl+click).
+    Toggle(usize),
 }
 
 /// Rings around the sites a panel selected, drawn over the map at their

@@ -423,8 +423,11 @@ pub fn show(ui: &mut Ui, state: &mut TableState, ctx: &PanelCtx) -> Option<Panel
                             ui.add(egui::Label::new(text).selectable(false));
                         });
                     }
-                    if row.response().clicked() {
-                        action = Some(PanelAction::FlyTo(i));
+                    let r = row.response();
+                    if r.clicked() {
+                        // Ctrl+click adds the row to the sites selected together.
+                        let adding = r.ctx.input(|i| i.modifiers.command);
+                        action = Some(if adding { PanelAction::Toggle(i) } else { PanelAction::FlyTo(i) });
                     }
                 });
             });
