@@ -97,6 +97,11 @@ impl App {
     }
 
     pub(super) fn handle_keys(&mut self, ctx: &egui::Context) {
+        // The in-app file browser takes the keys while open (Esc closes it,
+        // and leaves the map's selection as it was).
+        if self.files.is_open() {
+            return;
+        }
         if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::G)) {
             self.open_goto();
         }

@@ -204,13 +204,9 @@ impl App {
                 }
             }
             Some(FormAction::AddPhotos) => {
-                let t = lang.checks();
-                let picked = rfd::FileDialog::new()
-                    .add_filter(t.photo_filter, &["jpg", "jpeg", "png", "heic", "heif", "webp", "tif", "tiff"])
-                    .pick_files();
-                for p in picked.unwrap_or_default() {
-                    self.checks.add_photo(p);
-                }
+                // Picked in the app's file dialog, added in `file_dialog::App::on_picked`.
+                self.files.ask(file_dialog::Purpose::Photos);
+                ctx.request_repaint();
             }
             None => {}
         }

@@ -21,6 +21,10 @@
 //! kept in [`Files`] on the app: nothing waits for the user. What the chosen
 //! paths are for ([`Purpose`]) is kept beside it and acted on when the user
 //! confirms.
+//!
+//! Every dialog of the app goes through here (nothing else calls rfd):
+//! panels that cannot reach [`Files`] leave a request the app takes each
+//! frame (the table's and the dashboard's exports, the basemap's files).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -28,6 +32,8 @@ use std::time::Instant;
 
 use egui::{Id, Key, RichText};
 
+use super::panels::basemap_settings::BasemapFile;
+use super::panels::dashboard::DashboardExport;
 use super::panels::table::ExportRequest;
 use super::state::FileDialogChoice;
 use super::*;
@@ -37,6 +43,9 @@ const NATIVE_GAVE_UP: Duration = Duration::from_millis(400);
 
 /// The in-app browser's width, points.
 const WIDTH: f32 = 760.0;
+
+/// The pictures a field check takes as photos.
+const PHOTO_EXTENSIONS: [&str; 8] = ["jpg", "jpeg", "png", "heic", "heif", "webp", "tif", "tiff"];
 
 /// What the dialog chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -690,6 +699,12 @@ pub enum Purpose {
     Table(ExportRequest),
     /// Other teams' field-check journals to merge.
     Journals,
+    /// The dashboard's figures (CSV) or picture (PNG).
+    Dashboard(DashboardExport),
+    /// Photos for the open field-check form.
+    Photos,
+    /// An offline basemap to show, or where a download for offline use goes.
+    Basemap(BasemapFile),
 }
 
 /// The app's file dialogs: the in-app browser while open, and what it is for.
@@ -779,6 +794,45 @@ impl App {
                 file_name: String::new(),
             },
             Purpose::Journals => open(ft.title_journals, vec![FileType::new(lang.checks().journal_filter, &["gpkg"])]),
+            Purpose::Photos => open(
+                ft.title_photos,
+                vec![FileType::new(lang.checks().photo_filter, &PHOTO_EXTENSIONS), FileType::new(ft.all_files, &[])],
+            ),
+            Purpose::Dashboard(req) => {
+                let (title, ty, file_name) = match req {
+                    DashboardExport::Csv { file_name, .. } => {
+                        (ft.title_dashboard_csv, FileType::new(ft.stats_csv, &["csv"]), file_name)
+                    }
+                    DashboardExport::Png { file_name } => {
+                        (ft.title_dashboard_png, FileType::new(ft.png, &["png"]), file_name)
+                    }
+                };
+                Spec {
+                    mode: Mode::Save,
+                    multiple: false,
+                    title: title.to_owned(),
+                    types: vec![ty],
+                    file_name: file_name.clone(),
+                }
+            }
+            Purpose::Basemap(BasemapFile::Package) => Spec {
+                multiple: false,
+                ..open(ft.title_tile_package, vec![FileType::new(t.offline_basemap_filter, &["mbtiles", "pmtiles"])])
+            },
+            Purpose::Basemap(BasemapFile::Folder) => Spec {
+                mode: Mode::Folder,
+                multiple: false,
+                title: ft.title_tile_folder.to_owned(),
+                types: Vec::new(),
+                file_name: String::new(),
+            },
+            Purpose::Basemap(BasemapFile::PrefetchOutput) => Spec {
+                mode: Mode::Save,
+                multiple: false,
+                title: ft.title_prefetch_output.to_owned(),
+                types: vec![FileType::new(ft.mbtiles, &["mbtiles"])],
+                file_name: self.tiles.prefetch_file_name(),
+            },
             Purpose::SaveAll => Spec {
                 mode: Mode::Save,
                 multiple: false,
@@ -864,10 +918,17 @@ impl App {
         ctx.request_repaint();
     }
 
-    /// Each frame: a table export asked for, and the in-app browser.
+    /// Each frame: a file asked for by a panel (the table's and the
+    /// dashboard's exports, the basemap's files), and the in-app browser.
     pub(super) fn file_dialog_frame(&mut self, ctx: &egui::Context) {
         if let Some(req) = self.table.take_export_request() {
             self.files.ask(Purpose::Table(req));
+        }
+        if let Some(req) = self.dashboard.take_export_request() {
+            self.files.ask(Purpose::Dashboard(req));
+        }
+        if let Some(req) = self.tiles.take_file_request() {
+            self.files.ask(Purpose::Basemap(req));
         }
         if let Some(purpose) = self.files.asked.take() {
             self.choose_file(ctx, purpose);
@@ -905,6 +966,25 @@ impl App {
             Purpose::Journals => {
                 for p in paths {
                     self.checks.read_other(p);
+                }
+            }
+            Purpose::Dashboard(DashboardExport::Csv { rows, .. }) => {
+                self.dashboard.export_csv(&first, &rows, self.state.lang);
+            }
+            Purpose::Dashboard(DashboardExport::Png { .. }) => {
+                // Taken next frame, of the dashboard as drawn then (the browser closed).
+                self.dashboard.request_png(first);
+                ctx.request_repaint();
+            }
+            Purpose::Photos => {
+                for p in paths {
+                    self.checks.add_photo(p);
+                }
+            }
+            Purpose::Basemap(what) => {
+                if !self.tiles.picked(&mut self.state, what, first.clone()) {
+                    let text = self.state.lang.not_a_tile_package(&first.display().to_string());
+                    self.notices.push(Notice { text, ttl: Some(8.0) });
                 }
             }
         }

@@ -286,7 +286,7 @@ impl App {
     /// Keys of the tools: Esc ends them, Backspace takes back a drawn
     /// vertex, Enter finishes a drawing.
     pub(super) fn geom_keys(&mut self, ctx: &egui::Context) {
-        if ctx.egui_wants_keyboard_input() {
+        if ctx.egui_wants_keyboard_input() || self.files.is_open() {
             return;
         }
         if (self.geom.vertex.is_some() || self.geom.draw.is_some())

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use binzhou_sites::app::App;
+use binzhou_sites::app::map::basemap::BasemapChoice;
 use binzhou_sites::app::state::{FileDialogChoice, ViewState};
+use binzhou_tiles::source::SourceSpec;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
@@ -166,7 +168,7 @@ fn the_last_folder_is_remembered_across_a_restart() {
 }
 
 #[test]
-fn the_tables_csv_and_geopackage_exports_go_through_the_same_browser() {
+fn the_tables_csv_and_shapefile_exports_go_through_the_same_browser() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = app_with(ViewState::default());
     h.state_mut().state_mut().panels.table = true;
@@ -192,4 +194,127 @@ fn the_tables_csv_and_geopackage_exports_go_through_the_same_browser() {
     h.run();
     let shp = std::fs::read_dir(dir.path()).unwrap().any(|e| e.unwrap().path().extension().is_some_and(|x| x == "shp"));
     assert!(shp, "a Shapefile is written");
+}
+
+#[test]
+fn the_dashboards_csv_export_goes_through_the_in_app_browser_and_asks_before_replacing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_with(ViewState::default());
+    h.state_mut().state_mut().panels.dashboard = true;
+    h.run();
+    let export = |h: &mut Harness<'_, App>| {
+        h.get_by_label("导出表格 CSV…").click();
+        h.run();
+        assert!(h.state().file_browser_folder().is_some(), "the in-app browser is open");
+    };
+    export(&mut h);
+    go_to(&mut h, dir.path());
+    h.get_by_label("保存").click();
+    h.run();
+    assert!(h.state().file_browser_folder().is_none(), "the browser closes once saved");
+    let written: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    let [csv] = &written[..] else { panic!("one file is written: {written:?}") };
+    let name = csv.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("规划目标完成情况-") && name.ends_with(".csv"), "the name offered: {name}");
+    let bytes = std::fs::read(csv).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM, for Excel");
+    assert!(String::from_utf8_lossy(&bytes).lines().count() > 1, "the figures, not just a header");
+    assert!(h.query_by_label_contains("已导出").is_some(), "the dashboard says where it went");
+
+    // Again: it starts where the last export went, and asks before replacing.
+    export(&mut h);
+    assert_eq!(h.state().file_browser_folder(), Some(dir.path()));
+    h.get_by_label("保存").click();
+    h.run();
+    assert!(h.query_by_label("文件已存在").is_some(), "replacing a file is asked first");
+    h.get_by_label("覆盖").click();
+    h.run();
+    assert!(h.state().file_browser_folder().is_none());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "the same file, replaced");
+}
+
+#[test]
+fn the_basemap_menus_tile_folder_and_package_pickers_go_through_the_in_app_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiles = dir.path().join("瓦片");
+    std::fs::create_dir_all(tiles.join("0").join("0")).unwrap();
+    std::fs::write(dir.path().join("离线底图.mbtiles"), "").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not tiles").unwrap();
+    let mut h = app_with(ViewState::default());
+    let basemap_menu = |h: &mut Harness<'_, App>, item: &str| {
+        h.get_by_label("底图").click();
+        h.run();
+        h.get_by_label(item).click();
+        h.run();
+        assert!(h.state().file_browser_folder().is_some(), "the in-app browser is open");
+    };
+
+    basemap_menu(&mut h, "打开瓦片文件夹…");
+    go_to(&mut h, dir.path());
+    assert!(h.query_by_label("离线底图.mbtiles").is_none(), "choosing a folder lists only folders");
+    h.get_by_label("瓦片").click();
+    h.run();
+    h.get_by_label("选择此文件夹").click();
+    h.run();
+    assert!(h.state().file_browser_folder().is_none(), "the browser closes once a folder is chosen");
+    assert_eq!(h.state().state().basemap, BasemapChoice::Tiles);
+    assert_eq!(h.state().state().tiles.source, SourceSpec::Folder(tiles.clone()), "the folder is the basemap");
+
+    // The package picker starts beside the tile folder and lists only tile packages.
+    basemap_menu(&mut h, "打开 MBTiles / PMTiles 文件…");
+    assert_eq!(h.state().file_browser_folder(), Some(dir.path()), "it starts where the last pick was");
+    assert!(h.query_by_label("离线底图.mbtiles").is_some());
+    assert!(h.query_by_label("notes.txt").is_none(), "files of other types are not listed");
+    key(&mut h, egui::Key::Escape, egui::Modifiers::NONE);
+    assert!(h.state().file_browser_folder().is_none(), "Esc cancels");
+    assert_eq!(h.state().state().tiles.source, SourceSpec::Folder(tiles), "and nothing changes");
+}
+
+#[test]
+fn esc_in_the_in_app_browser_closes_it_and_leaves_the_maps_selection() {
+    let mut h = app_with(ViewState::default());
+    // Selected with the browser open (the identify panel's own "文件" line
+    // would stand beside the menu's).
+    file_open(&mut h);
+    h.state_mut().select_site(0);
+    h.run();
+    assert_eq!(h.state().selected(), Some(0));
+    assert!(h.state().file_browser_folder().is_some());
+    key(&mut h, egui::Key::Escape, egui::Modifiers::NONE);
+    assert!(h.state().file_browser_folder().is_none(), "Esc closes the browser");
+    assert_eq!(h.state().selected(), Some(0), "the site stays selected");
+    // With the browser closed, Esc is the map's again.
+    key(&mut h, egui::Key::Escape, egui::Modifiers::NONE);
+    assert_eq!(h.state().selected(), None);
+}
+
+#[test]
+fn a_check_forms_photos_are_picked_in_the_in_app_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let photos = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/photos");
+    let state = ViewState { file_dialog: FileDialogChoice::InApp, inspector: String::new(), ..Default::default() };
+    let app = App::new(vec![data_dir()], state, false).with_journal(dir.path().join("checks.gpkg"));
+    let mut h = app_builder(1400.0, 900.0).build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)), "the bundled data loads");
+    h.run();
+    h.state_mut().field_checks().settle(Duration::from_secs(10));
+    h.run();
+    let i = h.state().data().dataset.find_by_id("PP-MC-2020-01").expect("a bundled pocket park");
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("核查此项目").click();
+    h.run();
+    h.get_by_label("添加照片…").click();
+    h.run();
+    assert!(h.state().file_browser_folder().is_some(), "the in-app browser is open");
+    go_to(&mut h, &photos);
+    h.get_by_label("gps_bincheng.jpg").click();
+    h.run();
+    h.get_by_label("打开").click();
+    h.run();
+    assert!(h.state().file_browser_folder().is_none(), "the browser closes once a photo is chosen");
+    h.state_mut().field_checks().settle(Duration::from_secs(10));
+    h.run();
+    assert!(h.query_by_label_contains("gps_bincheng.jpg").is_some(), "the form lists the photo");
 }

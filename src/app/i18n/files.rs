@@ -12,6 +12,12 @@ pub struct FileText {
     pub title_save_as: &'static str,
     pub title_export: &'static str,
     pub title_journals: &'static str,
+    pub title_dashboard_csv: &'static str,
+    pub title_dashboard_png: &'static str,
+    pub title_photos: &'static str,
+    pub title_tile_package: &'static str,
+    pub title_tile_folder: &'static str,
+    pub title_prefetch_output: &'static str,
     pub location: &'static str,
     pub go: &'static str,
     pub parent: &'static str,
@@ -45,6 +51,9 @@ pub struct FileText {
     pub csv: &'static str,
     pub table_csv: &'static str,
     pub xlsx: &'static str,
+    pub stats_csv: &'static str,
+    pub png: &'static str,
+    pub mbtiles: &'static str,
     pub dialog_setting: &'static str,
     pub dialog_auto: &'static str,
     pub dialog_auto_hint: &'static str,
@@ -59,6 +68,12 @@ pub static ZH: FileText = FileText {
     title_save_as: "另存为",
     title_export: "导出属性表",
     title_journals: "合并其他小组的核查日志",
+    title_dashboard_csv: "导出统计表",
+    title_dashboard_png: "导出统计图片",
+    title_photos: "添加现场照片",
+    title_tile_package: "打开离线底图文件",
+    title_tile_folder: "打开瓦片文件夹",
+    title_prefetch_output: "离线底图保存为",
     location: "路径",
     go: "转到",
     parent: "↑ 上一级",
@@ -92,6 +107,9 @@ pub static ZH: FileText = FileText {
     csv: "CSV 项目属性（.csv）",
     table_csv: "CSV 按表中所示（.csv，Excel 可打开）",
     xlsx: "Excel 工作簿（.xlsx）",
+    stats_csv: "CSV 统计表（.csv，Excel 可打开）",
+    png: "PNG 图片（.png）",
+    mbtiles: "MBTiles 瓦片包（.mbtiles）",
     dialog_setting: "文件对话框",
     dialog_auto: "自动",
     dialog_auto_hint: "有桌面门户或 zenity 时用系统对话框，否则用内置浏览器",
@@ -106,6 +124,12 @@ pub static EN: FileText = FileText {
     title_save_as: "Save as",
     title_export: "Export the table",
     title_journals: "Merge another team's check journal",
+    title_dashboard_csv: "Export the figures",
+    title_dashboard_png: "Export the dashboard as an image",
+    title_photos: "Add field photos",
+    title_tile_package: "Open an offline basemap file",
+    title_tile_folder: "Open a tile folder",
+    title_prefetch_output: "Save the offline basemap as",
     location: "Path",
     go: "Go",
     parent: "↑ Up",
@@ -139,6 +163,9 @@ pub static EN: FileText = FileText {
     csv: "CSV, the sites' properties (.csv)",
     table_csv: "CSV as the table shows it (.csv, opens in Excel)",
     xlsx: "Excel workbook (.xlsx)",
+    stats_csv: "CSV figures (.csv, opens in Excel)",
+    png: "PNG image (.png)",
+    mbtiles: "MBTiles package (.mbtiles)",
     dialog_setting: "File dialog",
     dialog_auto: "Automatic",
     dialog_auto_hint: "The system's dialog where a desktop portal or zenity is installed, else the built-in browser",
@@ -201,6 +228,14 @@ impl Lang {
         match self {
             Lang::Zh => format!("写入的文件：{names}"),
             Lang::En => format!("Files written: {names}"),
+        }
+    }
+
+    /// A file chosen as an offline basemap that is not one.
+    pub fn not_a_tile_package(self, path: &str) -> String {
+        match self {
+            Lang::Zh => format!("{path} 不是离线底图（MBTiles 或 PMTiles 文件）"),
+            Lang::En => format!("{path} is not an offline basemap (an MBTiles or PMTiles file)"),
         }
     }
 

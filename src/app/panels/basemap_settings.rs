@@ -74,6 +74,21 @@ pub struct BasemapPanel {
     message: Option<String>,
     /// Whether the settings window was open last frame.
     was_open: bool,
+    /// A file or folder asked for, for the app's file dialog.
+    file_request: Option<BasemapFile>,
+}
+
+/// What the basemap dialogs ask the app's file dialog for (see
+/// `file_dialog::Purpose::Basemap`); the chosen path comes back through
+/// [`BasemapPanel::picked`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BasemapFile {
+    /// An MBTiles or PMTiles file to show.
+    Package,
+    /// A `z/x/y` tile folder to show.
+    Folder,
+    /// Where the download for offline use is written.
+    PrefetchOutput,
 }
 
 impl BasemapPanel {
@@ -105,6 +120,7 @@ impl BasemapPanel {
                 state.basemap = BasemapChoice::Tiles;
             }
             Some(PrefetchAction::OpenSettings) => self.settings_open = true,
+            Some(PrefetchAction::ChooseOutput) => self.file_request = Some(BasemapFile::PrefetchOutput),
             None => {}
         }
         map.drag_pan_off = self.prefetch.drawing;
@@ -137,24 +153,41 @@ impl BasemapPanel {
         rest
     }
 
-    /// Asks for an offline file (or folder) and opens it.
-    fn pick_offline(&mut self, state: &mut ViewState, folder: bool) {
-        let t = state.lang.text();
-        let picked = if folder {
-            rfd::FileDialog::new().pick_folder().map(|p| match offline_spec_for(&p) {
+    /// Asks the app's file dialog for an offline file (or folder).
+    fn pick_offline(&mut self, folder: bool) {
+        self.file_request = Some(if folder { BasemapFile::Folder } else { BasemapFile::Package });
+    }
+
+    /// The file or folder asked for, for the app's file dialog.
+    pub fn take_file_request(&mut self) -> Option<BasemapFile> {
+        self.file_request.take()
+    }
+
+    /// The file name the download is written to now (the save dialog's name).
+    pub fn prefetch_file_name(&self) -> String {
+        let output = self.prefetch.output.trim();
+        Path::new(output).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+
+    /// A path chosen for `what`: an offline basemap is shown (false if the
+    /// file is not one), a download's output is set.
+    pub fn picked(&mut self, state: &mut ViewState, what: BasemapFile, path: PathBuf) -> bool {
+        let spec = match what {
+            BasemapFile::PrefetchOutput => {
+                self.prefetch.output = path.with_extension("mbtiles").display().to_string();
+                return true;
+            }
+            // A folder not laid out as z/x/y is still tried: its tiles may be deeper.
+            BasemapFile::Folder => offline_spec_for(&path).unwrap_or(SourceSpec::Folder(path)),
+            BasemapFile::Package => match offline_spec_for(&path) {
                 Some(spec) => spec,
-                None => SourceSpec::Folder(p),
-            })
-        } else {
-            rfd::FileDialog::new()
-                .add_filter(t.offline_basemap_filter, &["mbtiles", "pmtiles"])
-                .pick_file()
-                .and_then(|p| offline_spec_for(&p))
+                None => return false,
+            },
         };
-        if let Some(spec) = picked {
-            state.tiles.use_offline(spec);
-            state.basemap = BasemapChoice::Tiles;
-        }
+        tracing::info!("basemap: opening {:?}", spec);
+        state.tiles.use_offline(spec);
+        state.basemap = BasemapChoice::Tiles;
+        true
     }
 
     fn settings_window(&mut self, ctx: &egui::Context, state: &mut ViewState, basemap: &TileBasemap) {
@@ -252,10 +285,10 @@ impl BasemapPanel {
         ui.strong(t.offline_basemaps);
         ui.horizontal(|ui| {
             if ui.button(t.open_tile_package).clicked() {
-                self.pick_offline(state, false);
+                self.pick_offline(false);
             }
             if ui.button(t.open_tile_folder).clicked() {
-                self.pick_offline(state, true);
+                self.pick_offline(true);
             }
         });
         if ui.button(t.download_offline_menu).clicked() {
@@ -352,11 +385,11 @@ pub fn menu(ui: &mut Ui, state: &mut ViewState, panel: &mut BasemapPanel) {
     }
     if ui.button(t.open_tile_package).clicked() {
         ui.close();
-        panel.pick_offline(state, false);
+        panel.pick_offline(false);
     }
     if ui.button(t.open_tile_folder).clicked() {
         ui.close();
-        panel.pick_offline(state, true);
+        panel.pick_offline(true);
     }
     ui.separator();
     if ui.button(t.download_offline_menu).clicked() {

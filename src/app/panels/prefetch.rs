@@ -34,6 +34,8 @@ pub enum PrefetchAction {
     UseOffline(SourceSpec),
     /// Open the basemap settings (e.g. to enter a key).
     OpenSettings,
+    /// Ask where the package is written (the app's file dialog).
+    ChooseOutput,
 }
 
 /// Which area to download.
@@ -328,6 +330,7 @@ impl PrefetchDialog {
         let running = self.run.is_some();
         ui.separator();
 
+        let mut choose_output = false;
         ui.add_enabled_ui(!running, |ui| {
             ui.horizontal(|ui| {
                 ui.label(t.prefetch_area);
@@ -379,10 +382,8 @@ impl PrefetchDialog {
                     self.output = default_output(spec).display().to_string();
                 }
                 ui.add(egui::TextEdit::singleline(&mut self.output).desired_width(300.0));
-                if ui.button("…").clicked()
-                    && let Some(p) = rfd::FileDialog::new().add_filter("MBTiles", &["mbtiles"]).save_file()
-                {
-                    self.output = p.with_extension("mbtiles").display().to_string();
+                if ui.button("…").clicked() {
+                    choose_output = true;
                 }
             });
         });
@@ -421,7 +422,7 @@ impl PrefetchDialog {
                 PrefetchTarget { layer, output }
             })
             .collect();
-        let mut action = None;
+        let mut action = choose_output.then_some(PrefetchAction::ChooseOutput);
         ui.separator();
         match &self.run {
             Some(run) => {

@@ -91,6 +91,20 @@ pub struct DashboardState {
     message: Option<(bool, String)>,
     #[serde(skip)]
     rect: Option<egui::Rect>,
+    /// An export waiting for the app's file dialog.
+    #[serde(skip)]
+    export_request: Option<DashboardExport>,
+}
+
+/// An export the dashboard asks the app's file dialog for (see
+/// `file_dialog::Purpose::Dashboard`): the chosen path comes back through
+/// [`DashboardState::export_csv`] or [`DashboardState::request_png`].
+#[derive(Debug, Clone)]
+pub enum DashboardExport {
+    /// The figures as shown when asked, as CSV.
+    Csv { rows: Arc<Vec<StatRow>>, file_name: String },
+    /// The dashboard as a PNG image.
+    Png { file_name: String },
 }
 
 impl Default for DashboardState {
@@ -104,6 +118,7 @@ impl Default for DashboardState {
             png: PngExport::default(),
             message: None,
             rect: None,
+            export_request: None,
         }
     }
 }
@@ -213,6 +228,25 @@ impl DashboardState {
     pub fn last_rect(&self) -> Option<egui::Rect> {
         self.rect
     }
+
+    /// The export asked for, for the app's file dialog.
+    pub fn take_export_request(&mut self) -> Option<DashboardExport> {
+        self.export_request.take()
+    }
+
+    /// Writes `rows` to the path chosen, and says how it went.
+    pub fn export_csv(&mut self, path: &Path, rows: &[StatRow], lang: Lang) {
+        let t = lang.text();
+        self.message = Some(match export_stats_csv(path, rows, lang) {
+            Ok(()) => (true, format!("{}{}", t.exported, path.display())),
+            Err(e) => (false, format!("{}{}: {e}", t.export_failed, path.display())),
+        });
+    }
+
+    /// Saves the dashboard as it is drawn next frame to the path chosen.
+    pub fn request_png(&mut self, path: PathBuf) {
+        self.png.requested = Some(path);
+    }
 }
 
 /// Draws the dashboard. Returns the sites behind a clicked bar, row or number.
@@ -241,14 +275,12 @@ pub fn show(ui: &mut Ui, state: &mut DashboardState, ctx: &PanelCtx) -> Option<P
     });
     ui.horizontal_wrapped(|ui| {
         if ui.button(t.dash_export_csv).clicked() {
-            export_csv_dialog(state, &rows, ctx);
+            let file_name = format!("{}-{}.csv", t.dash_file_name, view_file_part(ctx.view));
+            state.export_request = Some(DashboardExport::Csv { rows: rows.clone(), file_name });
         }
         if ui.button(t.dash_export_png).clicked() {
-            let name = format!("{}-{}.png", t.dash_file_name, view_file_part(ctx.view));
-            if let Some(p) = rfd::FileDialog::new().add_filter("PNG", &["png"]).set_file_name(name).save_file() {
-                state.png.requested = Some(p);
-                ui.ctx().request_repaint();
-            }
+            let file_name = format!("{}-{}.png", t.dash_file_name, view_file_part(ctx.view));
+            state.export_request = Some(DashboardExport::Png { file_name });
         }
         ui.checkbox(&mut state.show_charts, t.dash_charts);
         ui.checkbox(&mut state.show_counties, t.dash_per_county_rows);
@@ -302,19 +334,6 @@ fn view_file_part(view: YearView) -> String {
         YearView::EndOf(y) => y.to_string(),
         YearView::Latest => "latest".into(),
     }
-}
-
-fn export_csv_dialog(state: &mut DashboardState, rows: &[StatRow], ctx: &PanelCtx) {
-    let lang = ctx.lang;
-    let t = lang.text();
-    let name = format!("{}-{}.csv", t.dash_file_name, view_file_part(ctx.view));
-    let Some(path) = rfd::FileDialog::new().add_filter("CSV", &["csv"]).set_file_name(name).save_file() else {
-        return;
-    };
-    state.message = Some(match export_stats_csv(&path, rows, lang) {
-        Ok(()) => (true, format!("{}{}", t.exported, path.display())),
-        Err(e) => (false, format!("{}{}: {e}", t.export_failed, path.display())),
-    });
 }
 
 /// Sends the pending screenshot request, and reports a finished one.
