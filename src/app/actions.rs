@@ -7,6 +7,11 @@ impl App {
     /// Loads files or folders and adds them to the data (or queues them
     /// while a load is under way).
     pub fn open_paths(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
+        // Ledgers first go to the column dialog (`ledger_dialog`).
+        let paths = self.take_ledgers(ctx, paths);
+        if paths.is_empty() {
+            return;
+        }
         let kind = if self.data.dataset.sites.is_empty() && self.data.dataset.files.is_empty() {
             LoadKind::Replace
         } else {

@@ -23,6 +23,7 @@ mod edit_ui;
 mod field;
 mod geom_edit;
 mod goto;
+mod ledger_dialog;
 mod measure;
 mod menus;
 mod overlays;
@@ -134,6 +135,8 @@ pub struct App {
     geom: geom_edit::GeomTools,
     /// File dialogs: the in-app browser while open, and what it is for.
     files: file_dialog::Files,
+    /// The column dialogs of ledgers being opened, and their imports.
+    ledgers: ledger_dialog::LedgerDialogs,
 }
 
 /// Where the report panels' state is stored.
@@ -197,6 +200,7 @@ impl App {
             editing: editing::Editing::default(),
             geom: geom_edit::GeomTools::default(),
             files: file_dialog::Files::default(),
+            ledgers: ledger_dialog::LedgerDialogs::default(),
         }
     }
 
@@ -358,6 +362,7 @@ impl App {
     /// content, or a test harness's.
     pub fn ui_root(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        self.ledger_frame(&ctx);
         if let Some(paths) = self.initial.take() {
             self.loader.start(&ctx, paths, LoadKind::Replace);
         }

@@ -81,7 +81,16 @@ fn display_name(p: &Path) -> String {
     p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
 }
 
-fn run_load(tx: &Sender<LoaderMsg>, ctx: &egui::Context, paths: Vec<PathBuf>, kind: LoadKind) -> Loaded {
+/// How to read one file of a load (a ledger's column mapping, a sheet).
+pub type FileOptions = (PathBuf, binzhou_formats::ReadOptions);
+
+fn run_load(
+    tx: &Sender<LoaderMsg>,
+    ctx: &egui::Context,
+    paths: Vec<PathBuf>,
+    kind: LoadKind,
+    options: &[FileOptions],
+) -> Loaded {
     let started = Instant::now();
     let (files, mut problems) = binzhou_formats::expand_paths(&paths);
     let opts = LoadOptions::default();
@@ -105,7 +114,13 @@ fn run_load(tx: &Sender<LoaderMsg>, ctx: &egui::Context, paths: Vec<PathBuf>, ki
         } else {
             // Shapefiles, GeoPackages, KML, ledgers: what the reader found
             // out (encoding, coordinate system, columns) comes as notices.
-            merge_into(&mut added, binzhou_formats::load(f, &Default::default(), 0).0);
+            // A file given options (a ledger's sheets) is read once per entry.
+            let given: Vec<&binzhou_formats::ReadOptions> =
+                options.iter().filter(|(p, _)| p == f).map(|(_, o)| o).collect();
+            let default = binzhou_formats::ReadOptions::default();
+            for o in if given.is_empty() { vec![&default] } else { given } {
+                merge_into(&mut added, binzhou_formats::load(f, o, 0).0);
+            }
         }
         last_repaint.store(u64::MAX, Ordering::Relaxed);
     }
@@ -135,6 +150,12 @@ impl Loader {
     /// Starts loading `paths` on the worker thread, or queues them (to add)
     /// when a load is under way.
     pub fn start(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>, kind: LoadKind) {
+        self.start_with(ctx, paths, kind, Vec::new());
+    }
+
+    /// Starts loading `paths` with read options per file (unless a load is
+    /// under way: then the paths are queued, without them).
+    pub fn start_with(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>, kind: LoadKind, options: Vec<FileOptions>) {
         if paths.is_empty() {
             return;
         }
@@ -145,7 +166,7 @@ impl Loader {
         let (tx, rx) = bounded::<LoaderMsg>(16);
         let ctx2 = ctx.clone();
         let spawned = std::thread::Builder::new().name("data-loader".into()).spawn(move || {
-            let loaded = run_load(&tx, &ctx2, paths, kind);
+            let loaded = run_load(&tx, &ctx2, paths, kind, &options);
             // The UI drains the channel every frame, so this waits briefly at most.
             let _ = tx.send(LoaderMsg::Done(Box::new(loaded)));
             ctx2.request_repaint();

@@ -7,6 +7,7 @@ mod dashboard_table;
 mod editing;
 mod field_checks;
 mod files;
+mod ledger;
 mod no_codes;
 mod snapshots;
 mod support;

@@ -266,15 +266,7 @@ struct Grid {
 /// `opts.layer` names, when given); the features are points in the file's
 /// own coordinates, with `crs` set when they are Gauss–Krüger metres.
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Opened, FormatError> {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-    let (grids, mut file_notes) = match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => (read_workbook(path)?, Vec::new()),
-        _ => {
-            let bytes = std::fs::read(path).map_err(|source| FormatError::Io { path: path.to_path_buf(), source })?;
-            let (grid, note) = csv_grid(path, &bytes)?;
-            (vec![grid], vec![note])
-        }
-    };
+    let (grids, mut file_notes) = grids_of(path)?;
     let label = path.display().to_string();
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut layers = Vec::new();
@@ -326,8 +318,147 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Opened, FormatError> {
     Ok(Opened { path: path.to_path_buf(), layers })
 }
 
+/// How many data rows a [`SheetPreview`] shows.
+pub const SAMPLE_ROWS: usize = 5;
+
+/// One sheet of a ledger as it would be read, for a dialog that lets the
+/// user check and correct the column mapping before loading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetPreview {
+    /// The sheet's name (the file's stem for CSV).
+    pub sheet: String,
+    /// Whether the file has sheets (a workbook), so `sheet` can be given as
+    /// [`ReadOptions::layer`].
+    pub is_sheet: bool,
+    /// The header's row as Excel shows it; `None` when no row looks like a
+    /// header (then `rows` are the sheet's first rows).
+    pub header_row: Option<usize>,
+    /// Each column's header as written ("" when blank).
+    pub headers: Vec<String>,
+    /// Each column's letter (A, B, …, AA).
+    pub letters: Vec<String>,
+    /// The first few data rows, with the row number Excel shows, as text.
+    pub rows: Vec<(usize, Vec<String>)>,
+    /// Which column holds which field ([`FIELDS`]), as the sheet would be
+    /// read with the options given: `(field, column)` in column order.
+    pub columns: Vec<(String, usize)>,
+    /// Rows that would be placed, and rows that would not (errors).
+    pub placed: usize,
+    pub unplaced: usize,
+    /// What the coordinates were read as (system, which column is the
+    /// northing), one line each.
+    pub coordinates: Vec<Msg>,
+}
+
+impl SheetPreview {
+    /// The field column `c` is read as, if any.
+    pub fn field_of(&self, c: usize) -> Option<&str> {
+        self.columns.iter().find(|(_, d)| *d == c).map(|(f, _)| f.as_str())
+    }
+
+    /// [`ReadOptions::columns`] that read this sheet with exactly `fields`
+    /// (one entry per column: the field it holds, or `None` to keep it as a
+    /// property) and its header on `header_row`. Columns are named by their
+    /// header, or by their letter when the header is blank or not unique.
+    pub fn column_options(&self, fields: &[Option<String>], header_row: Option<usize>) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Some(n) = header_row {
+            out.push((HEADER_ROW.to_string(), n.to_string()));
+        }
+        for (c, field) in fields.iter().enumerate() {
+            let Some(header) = self.headers.get(c) else { break };
+            let h = normalise_header(header);
+            let unique = !h.is_empty() && self.headers.iter().filter(|o| normalise_header(o) == h).count() == 1;
+            let name = if unique { header.clone() } else { self.letters.get(c).cloned().unwrap_or_default() };
+            out.push((field.clone().unwrap_or_else(|| NO_FIELD.to_string()), name));
+        }
+        out
+    }
+}
+
+/// Each sheet of a ledger as [`read`] would read it with `opts`: its header
+/// row, headers, a few data rows and the column mapping, and how many rows
+/// would be placed. Sheets with nothing in them are left out; a sheet with
+/// no header row has `header_row: None`.
+pub fn preview(path: &Path, opts: &ReadOptions) -> Result<Vec<SheetPreview>, FormatError> {
+    let grids = grids_of(path)?.0;
+    let label = path.display().to_string();
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let wanted = opts.layer.as_deref().map(str::trim);
+    let mut out = Vec::new();
+    for grid in &grids {
+        if wanted.is_some_and(|w| w != grid.name.trim()) || grid.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
+            continue;
+        }
+        let sheet_row = |i: usize| grid.row_numbers.get(i).copied().unwrap_or(i + 1);
+        let text_of = |i: usize, width: usize| -> (usize, Vec<String>) {
+            (sheet_row(i), (0..width).map(|c| grid.rows[i].get(c).map(Cell::text).unwrap_or_default()).collect())
+        };
+        let non_blank = |i: &usize| grid.rows[*i].iter().any(|c| !c.is_empty());
+        let width = grid.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let letters = (0..width).map(|c| column_letter(grid.first_col + c)).collect();
+        let p = match read_sheet(grid, &label, &stem, opts) {
+            Some(sheet) => {
+                let rows = (sheet.data_from..grid.rows.len())
+                    .filter(non_blank)
+                    .take(SAMPLE_ROWS)
+                    .map(|i| text_of(i, width))
+                    .collect();
+                let mut columns: Vec<(String, usize)> = sheet.cols.fields.into_iter().collect();
+                columns.sort_by_key(|(_, c)| *c);
+                let errors = sheet.layer.problems.iter().filter(|p| p.severity == Severity::Error).count();
+                SheetPreview {
+                    sheet: grid.name.clone(),
+                    is_sheet: grid.is_sheet,
+                    header_row: Some(sheet_row(sheet.header_at)),
+                    headers: sheet.headers,
+                    letters,
+                    rows,
+                    columns,
+                    placed: sheet.layer.rows.as_ref().map_or(0, Vec::len),
+                    unplaced: errors,
+                    coordinates: sheet.layer.detected.into_iter().filter(|d| d.what == "crs").map(|d| d.text).collect(),
+                }
+            }
+            None => SheetPreview {
+                sheet: grid.name.clone(),
+                is_sheet: grid.is_sheet,
+                header_row: None,
+                headers: vec![String::new(); width],
+                letters,
+                rows: (0..grid.rows.len()).filter(non_blank).take(SAMPLE_ROWS).map(|i| text_of(i, width)).collect(),
+                columns: Vec::new(),
+                placed: 0,
+                unplaced: 0,
+                coordinates: Vec::new(),
+            },
+        };
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// Whether a file is read as a ledger (by extension): `.csv`, `.xlsx`, `.xls`.
+pub fn is_ledger(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    matches!(ext.as_str(), "csv" | "xlsx" | "xls")
+}
+
 fn unreadable(path: &Path, detail: String) -> FormatError {
     FormatError::Unreadable { path: path.to_path_buf(), detail }
+}
+
+/// The file's sheets (one for CSV), and what its encoding was found to be.
+fn grids_of(path: &Path) -> Result<(Vec<Grid>, Vec<Detected>), FormatError> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    Ok(match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => (read_workbook(path)?, Vec::new()),
+        _ => {
+            let bytes = std::fs::read(path).map_err(|source| FormatError::Io { path: path.to_path_buf(), source })?;
+            let (grid, note) = csv_grid(path, &bytes)?;
+            (vec![grid], vec![note])
+        }
+    })
 }
 
 /// Every sheet of a workbook.
@@ -464,15 +595,54 @@ fn find_header(grid: &Grid) -> Option<usize> {
     })
 }
 
-fn read_grid(grid: &Grid, label: &str, stem: &str, opts: &ReadOptions) -> Option<OpenedLayer> {
-    let mut detected = Vec::new();
-    let header_at = find_header(grid);
-    let header_at = match header_at {
-        Some(h) => h,
-        // Overrides alone may name the header: then it is the first non-blank row.
-        None if !opts.columns.is_empty() => grid.rows.iter().position(|r| r.iter().any(|c| !c.is_empty()))?,
-        None => return None,
+/// The pseudo-field of [`ReadOptions::columns`] that names the header row
+/// (the row number Excel shows): `header_row=3`.
+pub const HEADER_ROW: &str = "header_row";
+
+/// The pseudo-field of [`ReadOptions::columns`] that keeps a column out of
+/// the site's fields (it stays a property under its header): `-=序号`.
+pub const NO_FIELD: &str = "-";
+
+/// Where the header is: the row `header_row=N` names; else the first row
+/// with two known names; else, when the user named columns, the first row
+/// that has every header they named, or the first non-blank row.
+fn header_index(grid: &Grid, opts: &ReadOptions) -> Option<usize> {
+    let told = opts
+        .columns
+        .iter()
+        .find(|(f, _)| canonical_field(f) == HEADER_ROW)
+        .and_then(|(_, n)| n.trim().parse::<usize>().ok());
+    if let Some(n) = told {
+        return grid.row_numbers.iter().position(|&r| r == n);
+    }
+    if let Some(h) = find_header(grid) {
+        return Some(h);
+    }
+    let named: Vec<String> = opts
+        .columns
+        .iter()
+        .filter(|(f, _)| canonical_field(f) != HEADER_ROW)
+        .map(|(_, h)| normalise_header(h))
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
+    let has_all = |r: &Vec<Cell>| {
+        let row: Vec<String> = r.iter().map(|c| normalise_header(&c.text())).collect();
+        named.iter().all(|h| row.contains(h))
     };
+    grid.rows
+        .iter()
+        .take(50)
+        .position(has_all)
+        .or_else(|| grid.rows.iter().position(|r| r.iter().any(|c| !c.is_empty())))
+}
+
+/// The header: its row's index in `grid.rows`, the first data row's index
+/// and each column's header as written (a second header row under merged
+/// cells folded in).
+fn header_of(grid: &Grid, opts: &ReadOptions) -> Option<(usize, usize, Vec<String>)> {
+    let header_at = header_index(grid, opts)?;
     let width = grid.rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut headers: Vec<String> =
         (0..width).map(|c| grid.rows[header_at].get(c).map(Cell::text).unwrap_or_default()).collect();
@@ -495,6 +665,26 @@ fn read_grid(grid: &Grid, label: &str, stem: &str, opts: &ReadOptions) -> Option
             data_from += 1;
         }
     }
+    Some((header_at, data_from, headers))
+}
+
+/// A sheet read: the layer, and how its columns were settled.
+struct Sheet {
+    layer: OpenedLayer,
+    cols: Columns,
+    header_at: usize,
+    data_from: usize,
+    headers: Vec<String>,
+}
+
+fn read_grid(grid: &Grid, label: &str, stem: &str, opts: &ReadOptions) -> Option<OpenedLayer> {
+    read_sheet(grid, label, stem, opts).map(|s| s.layer)
+}
+
+fn read_sheet(grid: &Grid, label: &str, stem: &str, opts: &ReadOptions) -> Option<Sheet> {
+    let mut detected = Vec::new();
+    let (header_at, data_from, mut headers) = header_of(grid, opts)?;
+    let as_written = headers.clone();
     let sheet_row = |i: usize| grid.row_numbers.get(i).copied().unwrap_or(i + 1);
     detected.push(Detected {
         what: "columns",
@@ -619,14 +809,15 @@ fn read_grid(grid: &Grid, label: &str, stem: &str, opts: &ReadOptions) -> Option
         kept_rows.push(row);
     }
     let collection = serde_json::json!({"type": "FeatureCollection", "name": grid.name, "features": out});
-    Some(OpenedLayer {
+    let layer = OpenedLayer {
         name: grid.name.clone(),
         geojson: serde_json::to_vec(&collection).unwrap_or_default(),
         crs,
         detected,
         problems,
         rows: Some(kept_rows),
-    })
+    };
+    Some(Sheet { layer, cols, header_at, data_from, headers: as_written })
 }
 
 /// "合计", "总计", "小计", "total": the label of a sum row.
@@ -647,6 +838,9 @@ fn settle_columns(
     let mut overridden = HashSet::new();
     for (field, header) in &opts.columns {
         let field = canonical_field(field);
+        if field == HEADER_ROW {
+            continue;
+        }
         let want = normalise_header(header);
         let col = headers.iter().position(|h| normalise_header(h) == want).or_else(|| {
             // A column letter (C, AA) when no header is written so.
@@ -656,6 +850,7 @@ fn settle_columns(
                 .flatten()
         });
         match col {
+            Some(c) if field == NO_FIELD => fields.retain(|_, &mut d| d != c),
             Some(c) => {
                 fields.retain(|f, &mut d| d != c && f != &field);
                 fields.insert(field.clone(), c);
@@ -712,6 +907,8 @@ fn canonical_field(f: &str) -> String {
         "coordinates" | "coord" | "坐标" => "coords".into(),
         "leadunit" | "lead unit" => "lead_unit".into(),
         "planyear" | "plan year" => "plan_year".into(),
+        "none" | "" | "不导入" => NO_FIELD.into(),
+        "headerrow" | "header" | "表头" => HEADER_ROW.into(),
         _ => f,
     }
 }

@@ -37,6 +37,8 @@ pub struct ReadOptions {
     /// (`--columns name=项目名称,x=Y坐标,y=X坐标`); fields are the site's
     /// property names (`id`, `name`, `district`, `lead_unit`, `plan_year`,
     /// `started`, `completed`, `layer`, …) plus `x`/`y` (or `lon`/`lat`).
+    /// Two pseudo-fields: `-` keeps a column out of the fields (a property
+    /// under its header), `header_row` names the header's row (`header_row=3`).
     pub columns: Vec<(String, String)>,
 }
 

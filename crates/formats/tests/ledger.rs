@@ -380,3 +380,98 @@ fn recognised_columns_can_be_shown_and_corrected_by_the_app() {
     assert_eq!(fields, ["id", "name", "lead_unit", "district", "plan_year", "x", "y"]);
     assert!(map.iter().all(|(f, _)| ledger::FIELDS.contains(&f.as_str())));
 }
+
+fn fixture_ledger() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/ledgers/pocket_parks_2021.xlsx")
+}
+
+#[test]
+fn a_preview_shows_the_header_row_it_found_sample_rows_and_what_each_column_is_read_as() {
+    let sheets = ledger::preview(&fixture_ledger(), &ReadOptions::default()).unwrap();
+    assert_eq!(sheets.len(), 1);
+    let s = &sheets[0];
+    assert_eq!(s.header_row, Some(3), "under the title and the unit row");
+    assert_eq!(s.headers.len(), s.letters.len());
+    assert_eq!(s.letters[0], "A");
+    let col = |h: &str| s.headers.iter().position(|x| x == h).unwrap_or_else(|| panic!("no {h} in {:?}", s.headers));
+    assert_eq!(s.field_of(col("项目名称")), Some("name"));
+    assert_eq!(s.field_of(col("经度")), Some("lon"));
+    assert_eq!(s.field_of(col("纬度")), Some("lat"));
+    assert_eq!(s.field_of(col("备注")), None, "kept as a property");
+    assert_eq!(s.rows.len(), ledger::SAMPLE_ROWS);
+    assert_eq!(s.rows[0].0, 4, "the first data row as Excel numbers it");
+    assert!(s.rows[0].1[col("项目编号")].starts_with("PP-L-2021-"), "{:?}", s.rows[0]);
+    assert_eq!((s.placed, s.unplaced), (8, 0));
+    assert!(s.coordinates.iter().any(|m| m.en.contains("degrees")), "{:?}", s.coordinates);
+}
+
+/// A ledger whose coordinate headers the recogniser does not know.
+fn odd_headers_csv(path: &Path) {
+    std::fs::write(
+        path,
+        "示意台账（单位：米）\n\
+         编号,项目名称,北,东,备注\n\
+         A-1,示意甲,4139237.5,39585998.2,示意\n\
+         A-2,示意乙,,,缺坐标\n\
+         A-3,示意丙,4140100,39586500,示意\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_mapping_corrected_in_a_preview_reads_unknown_headers_as_the_coordinates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("东北.csv");
+    odd_headers_csv(&path);
+    let s = &ledger::preview(&path, &ReadOptions::default()).unwrap()[0];
+    assert!(!s.is_sheet);
+    assert_eq!(s.header_row, Some(2));
+    assert_eq!(s.headers, ["编号", "项目名称", "北", "东", "备注"]);
+    assert_eq!(s.field_of(2), None);
+    assert_eq!((s.placed, s.unplaced), (0, 3), "no coordinate columns: nothing placed");
+    // The user: 北 and 东 are the coordinates, 编号 is only a note.
+    let fields: Vec<Option<String>> =
+        [None, Some("name"), Some("x"), Some("y"), None].map(|f| f.map(String::from)).to_vec();
+    let columns = s.column_options(&fields, s.header_row);
+    assert_eq!(columns[0], ("header_row".to_string(), "2".to_string()));
+    assert!(columns.contains(&("-".to_string(), "编号".to_string())), "{columns:?}");
+    let opts = ReadOptions { columns, ..Default::default() };
+    let again = &ledger::preview(&path, &opts).unwrap()[0];
+    assert_eq!(again.field_of(0), None, "编号 is no longer the id");
+    assert_eq!(again.field_of(2), Some("x"));
+    assert_eq!((again.placed, again.unplaced), (2, 1));
+    assert!(again.coordinates.iter().any(|m| m.en.contains("北 holds the northings")), "{:?}", again.coordinates);
+    let opened = ledger::read(&path, &opts).unwrap();
+    let layer = &opened.layers[0];
+    assert_eq!(layer.problems.len(), 1);
+    assert!(matches!(layer.problems[0].code, Code::LedgerRowUnplaced { row: 4, .. }), "{:?}", layer.problems[0]);
+    let ds = load(layer);
+    let (lon, lat) = crs::to_wgs84(Crs::Cgcs2000GkZone39, 39_585_998.2, 4_139_237.5).unwrap();
+    let p = point(&ds, "示意甲");
+    assert!((p.x() - lon).abs() < 1e-9 && (p.y() - lat).abs() < 1e-9, "{p:?}");
+    assert_eq!(ds.sites[0].extra("编号"), Some(serde_json::json!("A-1")), "kept as a property");
+}
+
+#[test]
+fn a_sheet_without_a_recognisable_header_is_previewed_from_its_top_and_read_once_told_the_header_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("无表头.csv");
+    std::fs::write(&path, "示意台账\n公园,东,北\n示意丁,118.01,37.38\n").unwrap();
+    let s = &ledger::preview(&path, &ReadOptions::default()).unwrap()[0];
+    assert_eq!(s.header_row, None);
+    assert_eq!(s.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(ledger::read(&path, &ReadOptions::default()).is_err());
+    let named = |h: &str| s.rows[1].1.iter().position(|x| x == h).unwrap();
+    let mut fields = vec![None; s.headers.len()];
+    fields[named("公园")] = Some("name".to_string());
+    fields[named("东")] = Some("lon".to_string());
+    fields[named("北")] = Some("lat".to_string());
+    let opts = ReadOptions { columns: s.column_options(&fields, Some(2)), ..Default::default() };
+    // Blank headers (the top row was not the header) are named by letter, which still finds them.
+    let told = &ledger::preview(&path, &opts).unwrap()[0];
+    assert_eq!(told.header_row, Some(2));
+    assert_eq!(told.headers, ["公园", "东", "北"]);
+    assert_eq!((told.placed, told.unplaced), (1, 0));
+    let ds = load(&ledger::read(&path, &opts).unwrap().layers[0]);
+    assert_eq!(point(&ds, "示意丁"), Point::new(118.01, 37.38));
+}

@@ -14,6 +14,7 @@ mod basemap;
 mod checks;
 mod edit;
 mod files;
+mod ledger;
 mod panels;
 mod text;
 
