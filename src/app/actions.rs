@@ -92,7 +92,10 @@ impl App {
     pub(super) fn select(&mut self, i: usize, fly: bool) {
         self.selected = Some(i);
         let opening = !self.state.panels.identify;
-        self.state.panels.identify = true;
+        // Presenting, a site gets its card over the map, not the panel.
+        if !self.is_presenting() {
+            self.state.panels.identify = true;
+        }
         if fly && let Some(site) = self.data.dataset.sites.get(i) {
             // Close enough to see it, not closer than needed; once the
             // identify panel has taken its space when it is just opening.

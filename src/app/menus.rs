@@ -91,6 +91,17 @@ impl App {
                 ui.checkbox(&mut self.state.show_changes, t.show_changes);
                 ui.checkbox(&mut self.state.show_gcj02, t.show_gcj02);
                 ui.separator();
+                let pt = lang.present();
+                if ui
+                    .add(egui::Button::new(pt.menu_present).shortcut_text("F5"))
+                    .on_hover_text(pt.present_hint)
+                    .clicked()
+                {
+                    ui.close();
+                    self.toggle_presentation(ui.ctx());
+                }
+                ui.add(egui::Slider::new(&mut self.state.present_scale, 1.0..=3.0).text(pt.present_scale));
+                ui.separator();
                 if ui.button(t.zoom_main_city).clicked() {
                     self.map.fit(main_city_bounds(), 16.0, true);
                     ui.close();

@@ -27,6 +27,7 @@ mod ledger_dialog;
 mod measure;
 mod menus;
 mod overlays;
+mod present;
 mod route_ui;
 mod startup;
 
@@ -133,6 +134,8 @@ pub struct App {
     editing: editing::Editing,
     /// The vertex tool, a site being drawn, the batch form.
     geom: geom_edit::GeomTools,
+    /// Presentation mode (F5), while on: what it put aside.
+    present: Option<present::Presenting>,
     /// File dialogs: the in-app browser while open, and what it is for.
     files: file_dialog::Files,
     /// The column dialogs of ledgers being opened, and their imports.
@@ -199,6 +202,7 @@ impl App {
             route: None,
             editing: editing::Editing::default(),
             geom: geom_edit::GeomTools::default(),
+            present: None,
             files: file_dialog::Files::default(),
             ledgers: ledger_dialog::LedgerDialogs::default(),
         }
@@ -374,6 +378,7 @@ impl App {
         }
         self.poll_checks();
         self.handle_dropped_files(&ctx);
+        self.present_keys(&ctx);
         self.edit_keys(&ctx);
         self.geom_keys(&ctx);
         self.handle_keys(&ctx);
@@ -390,28 +395,33 @@ impl App {
         self.poll_gnss();
         let lang = self.state.lang;
 
-        egui::Panel::top("menu-bar").show(ui, |ui| self.menu_bar(ui));
-        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
-        egui::Panel::bottom("status-bar").show(ui, |ui| {
-            let ds = &self.data.dataset;
-            let info = StatusInfo {
-                cursor: self.map.cursor,
-                show_gcj02: self.state.show_gcj02,
-                transform: self.map.transform,
-                progress: self.loader.progress(),
-                summary: (ds.sites.len(), self.data.layers.len(), ds.files.len()),
-                problems: (ds.error_count(), ds.problems.len()),
-                basemap: self.basemap_status(),
-                gnss: self.gnss.status(lang),
-                recording: self.checks.recording.as_ref().map(|segment| {
-                    let n = self.checks.track.iter().filter(|p| &p.segment == segment).count();
-                    (lang.track_recording(n), false)
-                }),
-            };
-            if panels::status_bar::show(ui, &info, lang) {
-                self.state.panels.problems = !self.state.panels.problems;
-            }
-        });
+        let presenting = self.present.is_some();
+        if !presenting {
+            egui::Panel::top("menu-bar").show(ui, |ui| self.menu_bar(ui));
+            egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
+        }
+        if !presenting {
+            egui::Panel::bottom("status-bar").show(ui, |ui| {
+                let ds = &self.data.dataset;
+                let info = StatusInfo {
+                    cursor: self.map.cursor,
+                    show_gcj02: self.state.show_gcj02,
+                    transform: self.map.transform,
+                    progress: self.loader.progress(),
+                    summary: (ds.sites.len(), self.data.layers.len(), ds.files.len()),
+                    problems: (ds.error_count(), ds.problems.len()),
+                    basemap: self.basemap_status(),
+                    gnss: self.gnss.status(lang),
+                    recording: self.checks.recording.as_ref().map(|segment| {
+                        let n = self.checks.track.iter().filter(|p| &p.segment == segment).count();
+                        (lang.track_recording(n), false)
+                    }),
+                };
+                if panels::status_bar::show(ui, &info, lang) {
+                    self.state.panels.problems = !self.state.panels.problems;
+                }
+            });
+        }
         if self.state.panels.problems {
             egui::Panel::bottom("problems").resizable(true).default_size(200.0).show(ui, |ui| {
                 if let Some(b) = panels::problems::show(ui, &self.data.dataset.problems, &mut self.problems, lang) {

@@ -153,6 +153,8 @@ pub struct ViewState {
     /// Which file dialog to use.
     #[serde(default)]
     pub file_dialog: FileDialogChoice,
+    /// How much larger text and symbols are in presentation mode (F5).
+    pub present_scale: f32,
 }
 
 impl Default for ViewState {
@@ -175,6 +177,7 @@ impl Default for ViewState {
             fix_threshold_m: 10.0,
             last_folder: None,
             file_dialog: FileDialogChoice::Auto,
+            present_scale: 1.6,
         }
     }
 }

@@ -9,5 +9,6 @@ mod field_checks;
 mod files;
 mod ledger;
 mod no_codes;
+mod present;
 mod snapshots;
 mod support;

@@ -16,6 +16,7 @@ mod edit;
 mod files;
 mod ledger;
 mod panels;
+mod present;
 mod text;
 
 pub use checks::beijing_time;
