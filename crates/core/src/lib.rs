@@ -29,3 +29,4 @@ pub mod search;
 pub mod stats;
 pub mod synthetic;
 pub mod table;
+pub mod tour;

@@ -5,6 +5,7 @@
 mod figures_agree;
 mod loading_bad_input;
 mod loading_crs;
+mod tours;
 
 /// The workspace's shared fixtures folder (`tests/fixtures` at the top).
 pub fn fixtures() -> std::path::PathBuf {
