@@ -101,6 +101,19 @@ impl App {
                     self.toggle_presentation(ui.ctx());
                 }
                 ui.add(egui::Slider::new(&mut self.state.present_scale, 1.0..=3.0).text(pt.present_scale));
+                ui.menu_button(pt.swipe_menu, |ui| {
+                    use binzhou_core::model::YearView::EndOf;
+                    for (a, b) in [(2020, 2022), (2020, 2021), (2021, 2022)] {
+                        if ui.button(lang.swipe_pair(EndOf(a), EndOf(b))).clicked() {
+                            ui.close();
+                            self.start_swipe(EndOf(a), EndOf(b));
+                        }
+                    }
+                    if ui.add_enabled(self.swipe.is_some(), egui::Button::new(pt.swipe_end)).clicked() {
+                        ui.close();
+                        self.end_swipe();
+                    }
+                });
                 ui.separator();
                 if ui.button(t.zoom_main_city).clicked() {
                     self.map.fit(main_city_bounds(), 16.0, true);

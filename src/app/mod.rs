@@ -30,6 +30,7 @@ mod overlays;
 mod present;
 mod route_ui;
 mod startup;
+mod swipe;
 
 use startup::targets_for;
 pub use startup::{AppArgs, default_data_paths, main_city_bounds, run};
@@ -136,6 +137,8 @@ pub struct App {
     geom: geom_edit::GeomTools,
     /// Presentation mode (F5), while on: what it put aside.
     present: Option<present::Presenting>,
+    /// Two years at one view, split by a divider.
+    swipe: Option<swipe::Swipe>,
     /// File dialogs: the in-app browser while open, and what it is for.
     files: file_dialog::Files,
     /// The column dialogs of ledgers being opened, and their imports.
@@ -203,6 +206,7 @@ impl App {
             editing: editing::Editing::default(),
             geom: geom_edit::GeomTools::default(),
             present: None,
+            swipe: None,
             files: file_dialog::Files::default(),
             ledgers: ledger_dialog::LedgerDialogs::default(),
         }

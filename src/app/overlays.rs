@@ -8,7 +8,7 @@ impl App {
         let lang = self.state.lang;
         let t = lang.text();
         let ctx = ui.ctx().clone();
-        let mut covered = Vec::new();
+        let mut covered = self.paint_swipe(ui, rect);
         // Zoom buttons, top right.
         let zoom = egui::Area::new(egui::Id::unique("zoom-overlay"))
             .fixed_pos(rect.right_top() + vec2(-10.0, 10.0))

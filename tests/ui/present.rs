@@ -48,3 +48,42 @@ fn f5_hides_the_panels_for_the_room_and_esc_restores_them() {
     assert!(h.state().state().panels.dashboard, "as it was");
     assert!((h.ctx.zoom_factor() - zoom).abs() < 1e-3);
 }
+
+/// The colour at a screen point of a rendered frame.
+fn pixel(h: &mut egui_kittest::Harness<'_, binzhou_sites::app::App>, at: egui::Pos2) -> [u8; 3] {
+    let img = h.render().expect("a wgpu render");
+    let ppp = h.ctx.pixels_per_point();
+    let p = img.get_pixel((at.x * ppp) as u32, (at.y * ppp) as u32);
+    [p[0], p[1], p[2]]
+}
+
+#[test]
+fn a_before_after_swipe_shows_each_year_on_its_side_of_the_divider() {
+    use binzhou_core::model::YearView::EndOf;
+    let mut h = loaded_app(app_builder(1280.0, 800.0).wgpu());
+    // Not started at the end of 2020, done at the end of 2022.
+    let i = h.state().data().dataset.find_by_id("UV-2022-03").unwrap();
+    h.state_mut().start_swipe(EndOf(2020), EndOf(2022));
+    h.state_mut().select_site(i);
+    for _ in 0..40 {
+        h.run();
+        if !h.state().is_flying() {
+            break;
+        }
+    }
+    let at = h.state().site_screen_pos(i).unwrap();
+    let map = h.state().map_rect().unwrap();
+    let frac = (at.x - map.left()) / map.width();
+    let probe = at + egui::vec2(0.0, 6.0);
+    h.state_mut().set_swipe_at(frac + 0.2);
+    h.run();
+    let left = pixel(&mut h, probe);
+    h.state_mut().set_swipe_at(frac - 0.2);
+    h.run();
+    let right = pixel(&mut h, probe);
+    assert_ne!(left, right, "the site looks different on the two sides");
+    // 2022 (done) is green, 2020 (not started) grey.
+    let greenness = |c: [u8; 3]| c[1] as i32 - (c[0] as i32 + c[2] as i32) / 2;
+    assert!(greenness(right) > greenness(left) + 15, "right of the divider it is done: {left:?} → {right:?}");
+    assert_eq!(h.state().state().year, EndOf(2020), "the map's own year is the earlier one");
+}

@@ -13,6 +13,8 @@ pub struct PresentText {
     pub north: &'static str,
     pub lead_unit: &'static str,
     pub target: &'static str,
+    pub swipe_menu: &'static str,
+    pub swipe_end: &'static str,
 }
 
 pub static ZH: PresentText = PresentText {
@@ -24,6 +26,8 @@ pub static ZH: PresentText = PresentText {
     north: "北",
     lead_unit: "牵头单位",
     target: "规划目标",
+    swipe_menu: "前后对比（卷帘）",
+    swipe_end: "结束前后对比",
 };
 
 pub static EN: PresentText = PresentText {
@@ -35,6 +39,8 @@ pub static EN: PresentText = PresentText {
     north: "N",
     lead_unit: "Lead unit",
     target: "Plan target",
+    swipe_menu: "Before / after (swipe)",
+    swipe_end: "End before / after",
 };
 
 impl Lang {
@@ -44,6 +50,11 @@ impl Lang {
             Lang::Zh => &ZH,
             Lang::En => &EN,
         }
+    }
+
+    /// A before/after pair for the menu.
+    pub fn swipe_pair(self, before: binzhou_core::model::YearView, after: binzhou_core::model::YearView) -> String {
+        format!("{} ↔ {}", self.year_long(before), self.year_long(after))
     }
 
     /// "牵头单位：…" on the info card.
