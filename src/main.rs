@@ -14,7 +14,14 @@ fn main() -> std::process::ExitCode {
     let lang = resolve_lang(cli.lang, |k| std::env::var(k).ok());
     let result = match cli.command {
         Some(cmd) => run(cmd, lang, &mut std::io::stdout().lock()),
-        None => check_first_path(&cli.data, lang).and_then(|()| open_app(cli.data, cli.gnss, cli.journal)),
+        None => check_first_path(&cli.data, lang).and_then(|()| {
+            open_app(binzhou_sites::app::AppArgs {
+                data: cli.data,
+                gnss: cli.gnss,
+                journal: cli.journal,
+                tour: cli.tour,
+            })
+        }),
     };
     match result {
         Ok(code) => std::process::ExitCode::from(code as u8),
@@ -29,11 +36,7 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn open_app(
-    data: Vec<std::path::PathBuf>,
-    gnss: Option<String>,
-    journal: Option<std::path::PathBuf>,
-) -> anyhow::Result<i32> {
-    binzhou_sites::app::run(binzhou_sites::app::AppArgs { data, gnss, journal })?;
+fn open_app(args: binzhou_sites::app::AppArgs) -> anyhow::Result<i32> {
+    binzhou_sites::app::run(args)?;
     Ok(0)
 }

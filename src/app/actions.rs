@@ -53,6 +53,9 @@ impl App {
                 }
                 self.data = done.data;
                 self.generation += 1;
+                if let Some(t) = self.pending_tour.take() {
+                    self.open_tour(&t);
+                }
                 self.editing.look_for_journals(&self.data.dataset);
                 let ds = &self.data.dataset;
                 self.illustrative = ds.sites.iter().any(|s| s.source() == Some("illustrative"));
@@ -166,6 +169,12 @@ impl App {
                 self.checks.add_photo(p);
             }
             dropped = rest;
+        }
+        // Tours open as tours.
+        let (tours, dropped): (Vec<PathBuf>, Vec<PathBuf>) =
+            dropped.into_iter().partition(|p| p.to_string_lossy().ends_with(binzhou_core::tour::TOUR_SUFFIX));
+        for t in tours {
+            self.open_tour(&t);
         }
         // MBTiles, PMTiles and tile folders become the basemap; the rest is data.
         let dropped = self.tiles.open_paths(&mut self.state, dropped);

@@ -691,6 +691,10 @@ pub enum Purpose {
     OpenFolder,
     /// Every site, written in the format the name's extension says (Edit → Save as).
     SaveAll,
+    /// A tour file to open.
+    OpenTour,
+    /// Where to save the tour.
+    SaveTour,
     /// The edited sites of a file that cannot be saved back (a Shapefile,
     /// a ledger): written as a new file, GeoJSON first, which they are then
     /// kept in.
@@ -840,6 +844,17 @@ impl App {
                 types: write_types(lang, None),
                 file_name: format!("{}.geojson", ft.save_as_name),
             },
+            Purpose::OpenTour => open(
+                lang.present().open_tour,
+                vec![FileType::new(lang.present().tour_filter, &["json"]), FileType::new(ft.all_files, &[])],
+            ),
+            Purpose::SaveTour => Spec {
+                mode: Mode::Save,
+                multiple: false,
+                title: lang.present().save_tour.to_owned(),
+                types: vec![FileType::new(lang.present().tour_filter, &["json"])],
+                file_name: format!("{}{}", lang.present().new_tour_title, binzhou_core::tour::TOUR_SUFFIX),
+            },
             Purpose::SaveSourceAs(_) => Spec {
                 mode: Mode::Save,
                 multiple: false,
@@ -962,6 +977,8 @@ impl App {
             Purpose::Open | Purpose::OpenFolder => self.open_paths(ctx, paths),
             Purpose::SaveAll => self.save_all_as(&first),
             Purpose::SaveSourceAs(file) => self.save_source_as(file, &first),
+            Purpose::OpenTour => self.open_tour(&first),
+            Purpose::SaveTour => self.save_tour(&first),
             Purpose::Table(req) => self.table_export(&first, &req),
             Purpose::Journals => {
                 for p in paths {

@@ -101,6 +101,32 @@ impl App {
                     self.toggle_presentation(ui.ctx());
                 }
                 ui.add(egui::Slider::new(&mut self.state.present_scale, 1.0..=3.0).text(pt.present_scale));
+                ui.menu_button(pt.menu_tour, |ui| {
+                    let any = !self.batch_sites().is_empty();
+                    if ui.add_enabled(any, egui::Button::new(pt.tour_from_selection)).clicked() {
+                        ui.close();
+                        self.tour_from_selection();
+                    }
+                    if ui.button(pt.add_view_stop).clicked() {
+                        ui.close();
+                        self.add_view_stop();
+                    }
+                    if ui.add_enabled(self.tour.is_some(), egui::Button::new(pt.edit_tour)).clicked() {
+                        ui.close();
+                        if let Some(t) = &mut self.tour {
+                            t.editing = true;
+                        }
+                    }
+                    if ui.button(pt.open_tour).clicked() {
+                        ui.close();
+                        self.files.ask(super::file_dialog::Purpose::OpenTour);
+                    }
+                    let playable = self.tour.as_ref().is_some_and(|t| !t.tour.stops.is_empty());
+                    if ui.add_enabled(playable, egui::Button::new(pt.play_tour)).clicked() {
+                        ui.close();
+                        self.play_tour(ui.ctx(), 0);
+                    }
+                });
                 ui.menu_button(pt.swipe_menu, |ui| {
                     use binzhou_core::model::YearView::EndOf;
                     for (a, b) in [(2020, 2022), (2020, 2021), (2021, 2022)] {
@@ -175,6 +201,7 @@ impl App {
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
         self.file_dialog_frame(ctx);
         self.edit_dialogs(ctx);
+        self.tour_window(ctx);
         self.check_form_window(ctx);
         self.goto_window(ctx);
         self.route_window(ctx);

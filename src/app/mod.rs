@@ -31,6 +31,7 @@ mod present;
 mod route_ui;
 mod startup;
 mod swipe;
+mod tour_ui;
 
 use startup::targets_for;
 pub use startup::{AppArgs, default_data_paths, main_city_bounds, run};
@@ -139,6 +140,10 @@ pub struct App {
     present: Option<present::Presenting>,
     /// Two years at one view, split by a divider.
     swipe: Option<swipe::Swipe>,
+    /// The tour being built or played.
+    tour: Option<tour_ui::TourState>,
+    /// A tour file to open once the data has loaded (`--tour`).
+    pending_tour: Option<PathBuf>,
     /// File dialogs: the in-app browser while open, and what it is for.
     files: file_dialog::Files,
     /// The column dialogs of ledgers being opened, and their imports.
@@ -207,6 +212,8 @@ impl App {
             geom: geom_edit::GeomTools::default(),
             present: None,
             swipe: None,
+            tour: None,
+            pending_tour: None,
             files: file_dialog::Files::default(),
             ledgers: ledger_dialog::LedgerDialogs::default(),
         }
@@ -220,6 +227,12 @@ impl App {
         let author = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "user".into());
         self.editing = editing::Editing::new(&author, dir);
         self.journal_path = Some(path);
+        self
+    }
+
+    /// Opens the tour file at `path` once the data has loaded (`--tour`).
+    pub fn with_tour(mut self, path: PathBuf) -> Self {
+        self.pending_tour = Some(path);
         self
     }
 
@@ -383,6 +396,7 @@ impl App {
         self.poll_checks();
         self.handle_dropped_files(&ctx);
         self.present_keys(&ctx);
+        self.tour_keys(&ctx);
         self.edit_keys(&ctx);
         self.geom_keys(&ctx);
         self.handle_keys(&ctx);

@@ -78,6 +78,7 @@ impl App {
         covered.push(egui::Rect::from_min_max(rect.left_bottom() - vec2(0.0, 18.0), rect.right_bottom()));
         covered.extend(self.geom_windows(&ctx, rect));
         covered.extend(self.present_overlays(ui, rect));
+        covered.extend(self.tour_overlay(&ctx, rect));
         self.overlay_rects = covered;
         // Files dragged over the window.
         if ctx.input(|i| !i.raw.hovered_files.is_empty()) {

@@ -18,6 +18,8 @@ pub struct AppArgs {
     pub gnss: Option<String>,
     /// The field-check journal (default: `checks.gpkg` in the platform's data folder).
     pub journal: Option<PathBuf>,
+    /// A tour to open once the data has loaded.
+    pub tour: Option<PathBuf>,
 }
 
 /// The bundled data folder: `data` under the working directory, or the
@@ -40,6 +42,7 @@ pub fn main_city_bounds() -> geo::Rect<f64> {
 /// Opens the desktop app and runs it until the window closes.
 pub fn run(args: AppArgs) -> anyhow::Result<()> {
     let gnss = args.gnss;
+    let tour = args.tour;
     let journal = args.journal.unwrap_or_else(super::checks::default_journal_path);
     let paths = if args.data.is_empty() { default_data_paths() } else { args.data };
     let font = fonts::find_cjk_font();
@@ -74,6 +77,9 @@ pub fn run(args: AppArgs) -> anyhow::Result<()> {
                 App::new(paths, state, font_missing).with_report_state(cc.storage).with_journal(journal.clone());
             if let Some(g) = &gnss {
                 app.connect_gnss(g, &cc.egui_ctx);
+            }
+            if let Some(t) = &tour {
+                app = app.with_tour(t.clone());
             }
             Ok(Box::new(app))
         }),

@@ -39,6 +39,9 @@ pub struct Cli {
     /// default: checks.gpkg in the platform's data folder).
     #[arg(long, value_name = "FILE.gpkg")]
     pub journal: Option<PathBuf>,
+    /// Open this tour (`*.tour.json`) once the data has loaded.
+    #[arg(long, value_name = "FILE.tour.json")]
+    pub tour: Option<PathBuf>,
     /// The language of messages: zh or en (default: from LC_ALL / LC_MESSAGES /
     /// LANG, Chinese when they name zh_*).
     #[arg(long, global = true, value_enum)]

@@ -12,3 +12,4 @@ mod no_codes;
 mod present;
 mod snapshots;
 mod support;
+mod tour;

@@ -15,6 +15,27 @@ pub struct PresentText {
     pub target: &'static str,
     pub swipe_menu: &'static str,
     pub swipe_end: &'static str,
+    pub new_tour_title: &'static str,
+    pub prev_stop: &'static str,
+    pub next_stop: &'static str,
+    pub autoplay_on: &'static str,
+    pub autoplay_off: &'static str,
+    pub end_tour: &'static str,
+    pub tour_window: &'static str,
+    pub tour_title: &'static str,
+    pub drag_hint: &'static str,
+    pub stop_title: &'static str,
+    pub stop_note: &'static str,
+    pub play_from_here: &'static str,
+    pub remove_stop: &'static str,
+    pub play_tour: &'static str,
+    pub save_tour: &'static str,
+    pub menu_tour: &'static str,
+    pub tour_from_selection: &'static str,
+    pub add_view_stop: &'static str,
+    pub open_tour: &'static str,
+    pub edit_tour: &'static str,
+    pub tour_filter: &'static str,
 }
 
 pub static ZH: PresentText = PresentText {
@@ -28,6 +49,27 @@ pub static ZH: PresentText = PresentText {
     target: "规划目标",
     swipe_menu: "前后对比（卷帘）",
     swipe_end: "结束前后对比",
+    new_tour_title: "现场观摩路线",
+    prev_stop: "◀ 上一站",
+    next_stop: "下一站 ▶",
+    autoplay_on: "自动播放",
+    autoplay_off: "停止自动播放",
+    end_tour: "结束播放",
+    tour_window: "演示路线",
+    tour_title: "路线名称",
+    drag_hint: "拖动 ≡ 调整顺序",
+    stop_title: "标题",
+    stop_note: "解说词",
+    play_from_here: "从这一站播放",
+    remove_stop: "删除这一站",
+    play_tour: "播放（全屏）",
+    save_tour: "保存路线…",
+    menu_tour: "演示路线",
+    tour_from_selection: "用所选项目建立路线",
+    add_view_stop: "把当前视图加为一站",
+    open_tour: "打开路线文件…",
+    edit_tour: "编辑路线…",
+    tour_filter: "演示路线",
 };
 
 pub static EN: PresentText = PresentText {
@@ -41,6 +83,27 @@ pub static EN: PresentText = PresentText {
     target: "Plan target",
     swipe_menu: "Before / after (swipe)",
     swipe_end: "End before / after",
+    new_tour_title: "Inspection tour",
+    prev_stop: "◀ Previous",
+    next_stop: "Next ▶",
+    autoplay_on: "Autoplay",
+    autoplay_off: "Stop autoplay",
+    end_tour: "End tour",
+    tour_window: "Tour",
+    tour_title: "Tour name",
+    drag_hint: "Drag ≡ to reorder",
+    stop_title: "Title",
+    stop_note: "Note",
+    play_from_here: "Play from here",
+    remove_stop: "Remove this stop",
+    play_tour: "Play (full screen)",
+    save_tour: "Save tour…",
+    menu_tour: "Tour",
+    tour_from_selection: "Make a tour of the selected sites",
+    add_view_stop: "Add the current view as a stop",
+    open_tour: "Open a tour file…",
+    edit_tour: "Edit the tour…",
+    tour_filter: "Tours",
 };
 
 impl Lang {
@@ -49,6 +112,22 @@ impl Lang {
         match self {
             Lang::Zh => &ZH,
             Lang::En => &EN,
+        }
+    }
+
+    /// The title of a stop made from the view.
+    pub fn view_stop_title(self, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("第 {n} 站"),
+            Lang::En => format!("Stop {n}"),
+        }
+    }
+
+    /// After saving a tour.
+    pub fn tour_saved(self, file: &str) -> String {
+        match self {
+            Lang::Zh => format!("路线已保存为 {file}"),
+            Lang::En => format!("Tour saved as {file}"),
         }
     }
 

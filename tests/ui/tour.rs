@@ -1,0 +1,97 @@
+//! A tour for an inspection: made from sites selected together, played in
+//! presentation mode with the clicker's keys, a stop shown as a
+//! before/after swipe, and saved to a file that opens again.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+use binzhou_sites::app::App;
+
+use crate::support::{app_builder, loaded_app};
+
+fn key(h: &mut Harness<'_, App>, key: egui::Key) {
+    h.event(egui::Event::Key { key, physical_key: None, pressed: true, repeat: false, modifiers: Default::default() });
+    h.event(egui::Event::Key { key, physical_key: None, pressed: false, repeat: false, modifiers: Default::default() });
+    h.run();
+}
+
+fn settle(h: &mut Harness<'_, App>) {
+    for _ in 0..60 {
+        h.run();
+        if !h.state().is_flying() {
+            break;
+        }
+    }
+}
+
+#[test]
+fn a_tour_of_selected_sites_plays_with_the_clickers_keys_and_round_trips_through_its_file() {
+    let mut h = loaded_app(app_builder(1400.0, 900.0));
+    let ids = ["UV-2021-12", "UV-2021-17", "PP-MC-2020-10"];
+    let sites: Vec<usize> = ids.iter().map(|id| h.state().data().dataset.find_by_id(id).unwrap()).collect();
+    for &i in &sites {
+        h.state_mut().toggle_in_selection(i);
+    }
+    h.run();
+    h.get_by_label("视图").click();
+    h.run();
+    h.get_by_label("演示路线").click();
+    h.run();
+    h.get_by_label("用所选项目建立路线").click();
+    h.run();
+    assert_eq!(h.state().tour().unwrap().tour.stops.len(), 3);
+    assert!(h.query_by_label("演示路线").is_some(), "the tour's window is open");
+    h.get_by_label("播放（全屏）").click();
+    settle(&mut h);
+    assert!(h.state().is_presenting());
+    assert!(h.query_by_label("1 / 3").is_some(), "a stop counter");
+    key(&mut h, egui::Key::ArrowRight);
+    settle(&mut h);
+    assert!(h.query_by_label("2 / 3").is_some());
+    key(&mut h, egui::Key::PageDown);
+    settle(&mut h);
+    assert!(h.query_by_label("3 / 3").is_some(), "PageDown, as a clicker sends");
+    key(&mut h, egui::Key::PageDown);
+    assert!(h.query_by_label("3 / 3").is_some(), "the last stop stays the last");
+    key(&mut h, egui::Key::ArrowLeft);
+    settle(&mut h);
+    assert!(h.query_by_label("2 / 3").is_some());
+    // The stop shown is the one the map is on.
+    let st = h.state().tour().unwrap();
+    let stop = &st.tour.stops[st.at];
+    let b = stop.bounds(&h.state().data().dataset).unwrap();
+    let c = h.state().camera();
+    assert!(b.min().x - 0.01 <= c.lon && c.lon <= b.max().x + 0.01, "the map flew to the stop");
+
+    // Saved and opened again, the tour is the same.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("观摩.tour.json");
+    h.state().tour().unwrap().tour.save(&file).unwrap();
+    let back = binzhou_core::tour::Tour::read(&file).unwrap();
+    assert_eq!(back, h.state().tour().unwrap().tour);
+}
+
+#[test]
+fn a_stop_with_two_years_is_shown_as_a_swipe() {
+    use binzhou_core::model::YearView::EndOf;
+    use binzhou_core::tour::{Stop, StopTarget, Tour};
+    let mut h = loaded_app(app_builder(1400.0, 900.0));
+    let mut tour = Tour::new("对比");
+    let mut stop = Stop::new(StopTarget::Sites(vec!["UV-2022-03".into()]), EndOf(2022), "前高村");
+    stop.before_after = Some((2020, 2022));
+    tour.stops.push(stop);
+    tour.stops.push(Stop::new(StopTarget::Sites(vec!["PP-MC-2020-10".into()]), EndOf(2021), "口袋公园"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("对比.tour.json");
+    tour.save(&file).unwrap();
+    h.state_mut().open_tour(&file);
+    let ctx = h.ctx.clone();
+    h.state_mut().play_tour(&ctx, 0);
+    settle(&mut h);
+    let sw = h.state().swipe().expect("a before/after stop swipes");
+    assert_eq!((sw.before, sw.after), (EndOf(2020), EndOf(2022)));
+    key(&mut h, egui::Key::Space);
+    settle(&mut h);
+    assert!(h.state().swipe().is_none(), "the next stop is a plain view");
+    assert_eq!(h.state().state().year, EndOf(2021), "at its own year");
+}
