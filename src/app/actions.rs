@@ -56,6 +56,7 @@ impl App {
                 if let Some(t) = self.pending_tour.take() {
                     self.open_tour(&t);
                 }
+                self.load_bookmarks();
                 self.editing.look_for_journals(&self.data.dataset);
                 let ds = &self.data.dataset;
                 self.illustrative = ds.sites.iter().any(|s| s.source() == Some("illustrative"));

@@ -693,6 +693,8 @@ pub enum Purpose {
     SaveAll,
     /// A tour file to open.
     OpenTour,
+    /// QGIS bookmarks to import.
+    ImportBookmarks,
     /// Where to save the tour.
     SaveTour,
     /// The edited sites of a file that cannot be saved back (a Shapefile,
@@ -844,6 +846,10 @@ impl App {
                 types: write_types(lang, None),
                 file_name: format!("{}.geojson", ft.save_as_name),
             },
+            Purpose::ImportBookmarks => open(
+                lang.present().bookmark_import,
+                vec![FileType::new(lang.present().qgis_filter, &["xml", "qgs"]), FileType::new(ft.all_files, &[])],
+            ),
             Purpose::OpenTour => open(
                 lang.present().open_tour,
                 vec![FileType::new(lang.present().tour_filter, &["json"]), FileType::new(ft.all_files, &[])],
@@ -978,6 +984,7 @@ impl App {
             Purpose::SaveAll => self.save_all_as(&first),
             Purpose::SaveSourceAs(file) => self.save_source_as(file, &first),
             Purpose::OpenTour => self.open_tour(&first),
+            Purpose::ImportBookmarks => self.import_qgis(&first),
             Purpose::SaveTour => self.save_tour(&first),
             Purpose::Table(req) => self.table_export(&first, &req),
             Purpose::Journals => {

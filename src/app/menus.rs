@@ -101,6 +101,10 @@ impl App {
                     self.toggle_presentation(ui.ctx());
                 }
                 ui.add(egui::Slider::new(&mut self.state.present_scale, 1.0..=3.0).text(pt.present_scale));
+                if ui.button(pt.bookmarks_menu).clicked() {
+                    ui.close();
+                    self.bookmarks.open = true;
+                }
                 ui.menu_button(pt.menu_tour, |ui| {
                     let any = !self.batch_sites().is_empty();
                     if ui.add_enabled(any, egui::Button::new(pt.tour_from_selection)).clicked() {
@@ -202,6 +206,7 @@ impl App {
         self.file_dialog_frame(ctx);
         self.edit_dialogs(ctx);
         self.tour_window(ctx);
+        self.bookmarks_window(ctx);
         self.check_form_window(ctx);
         self.goto_window(ctx);
         self.route_window(ctx);

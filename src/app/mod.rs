@@ -19,6 +19,7 @@ pub mod state;
 pub mod worker;
 
 mod actions;
+mod bookmarks_ui;
 mod edit_ui;
 mod field;
 mod geom_edit;
@@ -144,6 +145,8 @@ pub struct App {
     tour: Option<tour_ui::TourState>,
     /// A tour file to open once the data has loaded (`--tour`).
     pending_tour: Option<PathBuf>,
+    /// Named extents kept with the data.
+    bookmarks: bookmarks_ui::Bookmarks,
     /// File dialogs: the in-app browser while open, and what it is for.
     files: file_dialog::Files,
     /// The column dialogs of ledgers being opened, and their imports.
@@ -214,6 +217,7 @@ impl App {
             swipe: None,
             tour: None,
             pending_tour: None,
+            bookmarks: bookmarks_ui::Bookmarks::default(),
             files: file_dialog::Files::default(),
             ledgers: ledger_dialog::LedgerDialogs::default(),
         }

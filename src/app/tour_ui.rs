@@ -29,7 +29,8 @@ pub struct TourState {
 }
 
 impl TourState {
-    fn new(tour: Tour) -> Self {
+    /// A tour to edit (its window open).
+    pub fn new(tour: Tour) -> Self {
         TourState { tour, at: 0, playing: false, auto_next: None, editing: true, path: None }
     }
 }

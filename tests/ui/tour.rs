@@ -95,3 +95,49 @@ fn a_stop_with_two_years_is_shown_as_a_swipe() {
     assert!(h.state().swipe().is_none(), "the next stop is a plain view");
     assert_eq!(h.state().state().year, EndOf(2021), "at its own year");
 }
+
+#[test]
+fn bookmarks_are_kept_with_the_data_imported_from_qgis_and_make_a_tour_of_a_group() {
+    use binzhou_sites::app::state::ViewState;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::copy(crate::support::data_dir().join("pocket_parks.geojson"), data.join("pocket_parks.geojson")).unwrap();
+    let open = |data: &std::path::Path| {
+        let app = App::new(vec![data.to_path_buf()], ViewState::default(), false);
+        let mut h = app_builder(1400.0, 900.0).build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+        let ctx = h.ctx.clone();
+        assert!(h.state_mut().wait_for_loading(&ctx, std::time::Duration::from_secs(60)));
+        h.run();
+        h
+    };
+    let mut h = open(&data);
+    h.get_by_label("视图").click();
+    h.run();
+    h.get_by_label("书签…").click();
+    h.run();
+    h.get_by_label("名称").click();
+    h.run();
+    h.get_by_label("名称").type_text("滨城区中心");
+    h.get_by_label("分组").click();
+    h.run();
+    h.get_by_label("分组").type_text("观摩");
+    h.run();
+    h.get_by_label("把当前视图存为书签").click();
+    h.run();
+    let file = data.join("书签.bookmarks.json");
+    assert!(file.exists(), "kept beside the data");
+    let qgis =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/core/tests/fixtures/qgis_bookmarks_export.xml");
+    h.state_mut().import_qgis(&qgis);
+    h.run();
+    let n = h.state().bookmarks().list.len();
+    assert!(n > 1, "QGIS's bookmarks are added");
+    assert!(h.query_by_label("滨城区中心").is_some());
+    h.get_all_by_label("用这一组建立路线").next().unwrap().click();
+    h.run();
+    assert_eq!(h.state().tour().unwrap().tour.stops.len(), 1, "a tour of the first group (观摩)");
+    drop(h);
+    let h = open(&data);
+    assert_eq!(h.state().bookmarks().list.len(), n, "and they are there at the next start");
+}

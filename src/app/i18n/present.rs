@@ -36,6 +36,18 @@ pub struct PresentText {
     pub open_tour: &'static str,
     pub edit_tour: &'static str,
     pub tour_filter: &'static str,
+    pub bookmarks: &'static str,
+    pub bookmarks_stem: &'static str,
+    pub bookmark_name: &'static str,
+    pub bookmark_group: &'static str,
+    pub bookmark_note: &'static str,
+    pub bookmark_add: &'static str,
+    pub bookmark_import: &'static str,
+    pub no_group: &'static str,
+    pub tour_of_group: &'static str,
+    pub bookmark_remove: &'static str,
+    pub bookmarks_menu: &'static str,
+    pub qgis_filter: &'static str,
 }
 
 pub static ZH: PresentText = PresentText {
@@ -70,6 +82,18 @@ pub static ZH: PresentText = PresentText {
     open_tour: "打开路线文件…",
     edit_tour: "编辑路线…",
     tour_filter: "演示路线",
+    bookmarks: "书签",
+    bookmarks_stem: "书签",
+    bookmark_name: "名称",
+    bookmark_group: "分组",
+    bookmark_note: "说明",
+    bookmark_add: "把当前视图存为书签",
+    bookmark_import: "导入 QGIS 书签…",
+    no_group: "（未分组）",
+    tour_of_group: "用这一组建立路线",
+    bookmark_remove: "删除这个书签",
+    bookmarks_menu: "书签…",
+    qgis_filter: "QGIS 书签",
 };
 
 pub static EN: PresentText = PresentText {
@@ -104,6 +128,18 @@ pub static EN: PresentText = PresentText {
     open_tour: "Open a tour file…",
     edit_tour: "Edit the tour…",
     tour_filter: "Tours",
+    bookmarks: "Bookmarks",
+    bookmarks_stem: "bookmarks",
+    bookmark_name: "Name",
+    bookmark_group: "Group",
+    bookmark_note: "Note",
+    bookmark_add: "Bookmark the current view",
+    bookmark_import: "Import QGIS bookmarks…",
+    no_group: "(no group)",
+    tour_of_group: "Make a tour of this group",
+    bookmark_remove: "Remove this bookmark",
+    bookmarks_menu: "Bookmarks…",
+    qgis_filter: "QGIS bookmarks",
 };
 
 impl Lang {
@@ -120,6 +156,14 @@ impl Lang {
         match self {
             Lang::Zh => format!("第 {n} 站"),
             Lang::En => format!("Stop {n}"),
+        }
+    }
+
+    /// After a QGIS import.
+    pub fn bookmarks_imported(self, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("已导入 {n} 个书签"),
+            Lang::En => format!("Imported {n} bookmarks"),
         }
     }
 

@@ -79,7 +79,7 @@ pub fn show(ui: &mut Ui, form: &mut AttrForm, ds: &Dataset, i: usize, lang: Lang
             for (row, (_, key, value)) in form.extras.iter_mut().enumerate() {
                 ui.add(egui::TextEdit::singleline(key).desired_width(110.0).hint_text(et.property_key));
                 ui.add(egui::TextEdit::singleline(value).desired_width(150.0).hint_text(et.property_value));
-                if ui.small_button("🗑").on_hover_text(et.remove_property).clicked() {
+                if ui.small_button("×").on_hover_text(et.remove_property).clicked() {
                     remove = Some(row);
                 }
                 ui.end_row();
