@@ -111,6 +111,11 @@ impl App {
                         ui.close();
                         self.tour_from_selection();
                     }
+                    let table = self.state.panels.table && self.table.shown_rows().is_some_and(|r| !r.is_empty());
+                    if ui.add_enabled(table, egui::Button::new(pt.tour_from_table)).clicked() {
+                        ui.close();
+                        self.tour_from_table();
+                    }
                     if ui.button(pt.add_view_stop).clicked() {
                         ui.close();
                         self.add_view_stop();

@@ -45,6 +45,16 @@ impl App {
     /// route's order, at the year shown; the editor opens on it.
     pub fn tour_from_selection(&mut self) {
         let sites = self.batch_sites();
+        self.tour_of(&sites);
+    }
+
+    /// A tour of the rows the attribute table shows (its filter and sort).
+    pub fn tour_from_table(&mut self) {
+        let rows = self.table.shown_rows().map(|r| r.to_vec()).unwrap_or_default();
+        self.tour_of(&rows);
+    }
+
+    fn tour_of(&mut self, sites: &[usize]) {
         if sites.is_empty() {
             return;
         }
@@ -56,7 +66,7 @@ impl App {
             zh: lang == Lang::Zh,
             hold_s: binzhou_core::tour::DEFAULT_HOLD_S,
         };
-        self.tour = Some(TourState::new(Tour::from_sites(&self.data.dataset, &sites, &opts)));
+        self.tour = Some(TourState::new(Tour::from_sites(&self.data.dataset, sites, &opts)));
     }
 
     /// Adds the current view as a stop (a new tour when there is none).

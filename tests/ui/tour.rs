@@ -141,3 +141,23 @@ fn bookmarks_are_kept_with_the_data_imported_from_qgis_and_make_a_tour_of_a_grou
     let h = open(&data);
     assert_eq!(h.state().bookmarks().list.len(), n, "and they are there at the next start");
 }
+
+#[test]
+fn a_tour_can_be_made_of_the_rows_the_table_lists() {
+    let mut h = loaded_app(app_builder(1400.0, 900.0));
+    let ids = ["UV-2021-12", "UV-2021-17"];
+    for id in ids {
+        let i = h.state().data().dataset.find_by_id(id).unwrap();
+        h.state_mut().toggle_in_selection(i);
+    }
+    h.state_mut().state_mut().panels.table = true;
+    h.run();
+    h.get_by_label("视图").click();
+    h.run();
+    h.get_by_label("演示路线").click();
+    h.run();
+    h.get_by_label("用属性表列出的项目建立路线").click();
+    h.run();
+    let stops = &h.state().tour().unwrap().tour.stops;
+    assert_eq!(stops.len(), 2, "one stop per listed row");
+}
