@@ -14,8 +14,9 @@ PACKAGES=(
   mesa-vulkan-drivers libvulkan1               # lavapipe: the snapshot tests render with wgpu on it
   fonts-wqy-microhei fontconfig                # a CJK font for every Chinese label
 )
-# Only the tests need these: GDAL's ogrinfo reads the field-check journals back.
-TEST_PACKAGES=(gdal-bin)
+# Only the tests need these: GDAL's ogrinfo reads the field-check journals back,
+# poppler's pdftotext the text of the PDF handouts.
+TEST_PACKAGES=(gdal-bin poppler-utils)
 
 install_packages() {
   command -v dpkg-query >/dev/null || return 0

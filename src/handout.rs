@@ -182,6 +182,7 @@ pub fn write_handout(
 /// Writes an atlas: one page per site of `sites` (indices into `ds.sites`;
 /// ones past the end are left out), after a cover. `images` is asked for
 /// each page's picture with the page's index (from 0) and a stop at the site.
+#[allow(clippy::too_many_arguments)] // write_handout's, and the year the pages show
 pub fn write_atlas(
     path: &Path,
     ds: &Dataset,

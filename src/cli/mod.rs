@@ -7,6 +7,7 @@ mod checks;
 mod convert;
 mod edit;
 mod gen_data;
+mod handout;
 mod info;
 mod locate;
 mod stats;
@@ -185,6 +186,11 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A tour as a PDF handout (a cover, then per stop the map image, the
+    /// sites' facts and status by year, the plan's target and the note), or
+    /// `--sites ID,ID…` as an atlas, one page per site, e.g.
+    /// `handout inspection.tour.json --out handout.pdf`.
+    Handout(handout::HandoutArgs),
     /// Time load + validate + index of a file and report peak memory.
     Bench {
         file: PathBuf,
@@ -327,6 +333,7 @@ pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Re
             Ok(0)
         }
         Command::Bench { file, threads } => bench::run(out, &file, threads),
+        Command::Handout(args) => handout::run(out, &args, lang),
     }
 }
 

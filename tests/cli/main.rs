@@ -4,4 +4,5 @@
 
 mod cli;
 mod edit;
+mod handout;
 mod planner_files;
