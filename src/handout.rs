@@ -646,7 +646,7 @@ fn draw_site(
     // Status at the end of each plan year: a swatch and the class's name.
     if site.has_schedule() {
         y += step + 4.0;
-        pen.text(s, COL_X, y, size, GREY, if zh { "年底状态" } else { "Status at year end" });
+        pen.text(s, COL_X, y, size, GREY, if zh { "年底状态" } else { "Year end" });
         let cell = (COL_W - label_w) / 3.0;
         for (k, yr) in (2020..=2022).enumerate() {
             let x = COL_X + label_w + cell * k as f32;
