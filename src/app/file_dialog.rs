@@ -711,6 +711,8 @@ pub enum Purpose {
     Photos,
     /// An offline basemap to show, or where a download for offline use goes.
     Basemap(BasemapFile),
+    /// Where the map image of the current view goes (File → Export map image).
+    MapImage(super::render::export::ImageSize),
 }
 
 /// The app's file dialogs: the in-app browser while open, and what it is for.
@@ -838,6 +840,13 @@ impl App {
                 title: ft.title_prefetch_output.to_owned(),
                 types: vec![FileType::new(ft.mbtiles, &["mbtiles"])],
                 file_name: self.tiles.prefetch_file_name(),
+            },
+            Purpose::MapImage(size) => Spec {
+                mode: Mode::Save,
+                multiple: false,
+                title: lang.render().dialog_title.to_owned(),
+                types: vec![FileType::new(lang.render().png_filter, &["png"])],
+                file_name: size.file_name(lang),
             },
             Purpose::SaveAll => Spec {
                 mode: Mode::Save,
@@ -982,6 +991,7 @@ impl App {
         match purpose {
             Purpose::Open | Purpose::OpenFolder => self.open_paths(ctx, paths),
             Purpose::SaveAll => self.save_all_as(&first),
+            Purpose::MapImage(size) => self.export_map_image(ctx, &first, size),
             Purpose::SaveSourceAs(file) => self.save_source_as(file, &first),
             Purpose::OpenTour => self.open_tour(&first),
             Purpose::ImportBookmarks => self.import_qgis(&first),

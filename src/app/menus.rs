@@ -71,6 +71,7 @@ impl App {
                     ui.radio_value(choice, C::Native, ft.dialog_native);
                     ui.radio_value(choice, C::InApp, ft.dialog_in_app);
                 });
+                self.export_menu(ui);
                 ui.separator();
                 if ui.button(t.quit).clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);

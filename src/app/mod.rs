@@ -15,6 +15,7 @@ pub mod gnss;
 pub mod i18n;
 pub mod map;
 pub mod panels;
+pub mod render;
 pub mod state;
 pub mod worker;
 
@@ -151,6 +152,8 @@ pub struct App {
     files: file_dialog::Files,
     /// The column dialogs of ledgers being opened, and their imports.
     ledgers: ledger_dialog::LedgerDialogs,
+    /// The map image being exported (文件 → 导出地图图片…).
+    exports: render::export::Exports,
 }
 
 /// Where the report panels' state is stored.
@@ -220,6 +223,7 @@ impl App {
             bookmarks: bookmarks_ui::Bookmarks::default(),
             files: file_dialog::Files::default(),
             ledgers: ledger_dialog::LedgerDialogs::default(),
+            exports: render::export::Exports::default(),
         }
     }
 
@@ -415,6 +419,7 @@ impl App {
         self.tiles.frame(&ctx, &mut self.state, &self.data, &mut self.map, &self.tile_basemap);
         self.vertex_tool_input(&ctx);
         self.poll_gnss();
+        self.export_frame();
         let lang = self.state.lang;
 
         let presenting = self.present.is_some();

@@ -9,11 +9,14 @@ impl App {
         let t = lang.text();
         let ctx = ui.ctx().clone();
         let mut covered = self.paint_swipe(ui, rect);
-        // Zoom buttons, top right.
+        // Zoom buttons, top right (not in an exported image).
         let zoom = egui::Area::new(egui::Id::unique("zoom-overlay"))
             .fixed_pos(rect.right_top() + vec2(-10.0, 10.0))
             .pivot(Align2::RIGHT_TOP)
             .show(&ctx, |ui| {
+                if super::render::is_offscreen(ui.ctx()) {
+                    ui.set_invisible();
+                }
                 egui::Frame::popup(ui.style()).inner_margin(4.0).show(ui, |ui| {
                     ui.vertical(|ui| {
                         if ui.button(RichText::new(t.zoom_in_glyph).size(16.0)).on_hover_text(t.zoom_in).clicked() {

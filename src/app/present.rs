@@ -89,7 +89,8 @@ impl App {
                                     .color(Color32::from_rgb(0xb0, 0x60, 0x00)),
                             );
                         }
-                        if ui.small_button(pt.leave).clicked() {
+                        // Not in an exported image.
+                        if !super::render::is_offscreen(ui.ctx()) && ui.small_button(pt.leave).clicked() {
                             self.toggle_presentation(ui.ctx());
                         }
                     });

@@ -10,6 +10,7 @@ mod gen_data;
 mod handout;
 mod info;
 mod locate;
+mod render;
 mod stats;
 mod validate;
 
@@ -186,6 +187,10 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The map as presentation mode shows it (title, legend, scale bar,
+    /// north arrow), drawn with no window into a PNG of any size, e.g.
+    /// `render --bbox 117.95,37.33,118.1,37.42 --size 3840x2160 --out map.png`.
+    Render(render::RenderArgs),
     /// A tour as a PDF handout (a cover, then per stop the map image, the
     /// sites' facts and status by year, the plan's target and the note), or
     /// `--sites ID,ID…` as an atlas, one page per site, e.g.
@@ -334,6 +339,7 @@ pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Re
         }
         Command::Bench { file, threads } => bench::run(out, &file, threads),
         Command::Handout(args) => handout::run(out, &args, lang),
+        Command::Render(args) => render::run(out, &args, lang),
     }
 }
 

@@ -6,3 +6,4 @@ mod cli;
 mod edit;
 mod handout;
 mod planner_files;
+mod render;

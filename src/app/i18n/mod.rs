@@ -17,6 +17,7 @@ mod files;
 mod ledger;
 mod panels;
 mod present;
+mod render;
 mod text;
 
 pub use checks::beijing_time;
