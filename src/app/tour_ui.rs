@@ -281,7 +281,7 @@ impl App {
                     ui.text_edit_singleline(&mut st.tour.title).labelled_by(l.id);
                 });
                 ui.label(RichText::new(pt.drag_hint).small().weak());
-                egui::ScrollArea::vertical().max_height(420.0).show(ui, |ui| {
+                egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
                     let n = st.tour.stops.len();
                     for k in 0..n {
                         let id = egui::Id::unique(("tour-stop", k));
@@ -297,6 +297,33 @@ impl App {
                             let l = ui.label(pt.stop_note);
                             ui.add(egui::TextEdit::multiline(&mut stop.note).desired_rows(2).desired_width(360.0))
                                 .labelled_by(l.id);
+                            ui.horizontal(|ui| {
+                                let years = [
+                                    YearView::EndOf(2020),
+                                    YearView::EndOf(2021),
+                                    YearView::EndOf(2022),
+                                    YearView::Latest,
+                                ];
+                                panels::labelled_combo(ui, pt.stop_year, lang.year_long(stop.year), |ui| {
+                                    for y in years {
+                                        ui.selectable_value(&mut stop.year, y, lang.year_long(y));
+                                    }
+                                });
+                                // Before/after: the two years either side of the divider.
+                                let mut pair = stop.before_after.is_some();
+                                if ui.checkbox(&mut pair, pt.stop_swipe).changed() {
+                                    stop.before_after = pair.then_some((2020, 2022));
+                                }
+                                if let Some((a, b)) = &mut stop.before_after {
+                                    let l = ui.label(pt.swipe_from);
+                                    ui.add(egui::DragValue::new(a).range(2020..=2021)).labelled_by(l.id);
+                                    let l = ui.label(pt.swipe_to);
+                                    ui.add(egui::DragValue::new(b).range(2021..=2022)).labelled_by(l.id);
+                                    if *b <= *a {
+                                        *b = *a + 1;
+                                    }
+                                }
+                            });
                             ui.horizontal(|ui| {
                                 if ui.small_button(pt.play_from_here).clicked() {
                                     play = Some(k);

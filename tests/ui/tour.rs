@@ -161,3 +161,21 @@ fn a_tour_can_be_made_of_the_rows_the_table_lists() {
     let stops = &h.state().tour().unwrap().tour.stops;
     assert_eq!(stops.len(), 2, "one stop per listed row");
 }
+
+#[test]
+fn a_stop_is_made_a_before_after_swipe_in_the_tour_window() {
+    let mut h = loaded_app(app_builder(1400.0, 900.0));
+    for id in ["UV-2022-03", "UV-2021-12"] {
+        let i = h.state().data().dataset.find_by_id(id).unwrap();
+        h.state_mut().toggle_in_selection(i);
+    }
+    h.state_mut().tour_from_selection();
+    h.run();
+    h.get_all_by_label("前后对比").next().expect("a before/after box per stop").click();
+    h.run();
+    assert_eq!(h.state().tour().unwrap().tour.stops[0].before_after, Some((2020, 2022)));
+    let ctx = h.ctx.clone();
+    h.state_mut().play_tour(&ctx, 0);
+    settle(&mut h);
+    assert!(h.state().swipe().is_some(), "the first stop plays as a swipe");
+}
