@@ -164,3 +164,31 @@ impl App {
         ok
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::state::ViewState;
+
+    #[test]
+    fn the_app_exports_its_view_at_a_preset_size_on_a_worker_and_says_so() {
+        let ctx = egui::Context::default();
+        let mut app = App::new(crate::app::default_data_paths(), ViewState::default(), false);
+        assert!(app.wait_for_loading(&ctx, std::time::Duration::from_secs(60)));
+        let dir = tempfile::tempdir().unwrap();
+        // No extension given: it becomes a .png.
+        let asked = dir.path().join("view");
+        let size = ImageSize { width: 640, height: 360, dpi: Some(300) };
+        assert!(app.export_map_image_and_wait(&ctx, &asked, size), "{:?}", app.notices);
+        let path = dir.path().join("view.png");
+        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+        let reader = decoder.read_info().unwrap();
+        let info = reader.info();
+        assert_eq!((info.width, info.height), (640, 360));
+        let dims = info.pixel_dims.unwrap();
+        assert_eq!((dims.xppu, dims.unit), (11_811, png::Unit::Meter), "300 dpi");
+        let said = app.notices.last().map(|n| n.text.clone()).unwrap_or_default();
+        assert!(said.contains("view.png") && said.contains("640×360"), "{said}");
+        assert!(!app.exports.busy());
+    }
+}
