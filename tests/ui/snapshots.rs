@@ -39,3 +39,15 @@ fn the_main_window_at_the_end_of_2020_looks_as_recorded() {
 fn the_main_window_at_the_end_of_2022_looks_as_recorded() {
     main_window_at("2022", "main_window_2022");
 }
+
+#[test]
+fn presentation_mode_looks_as_recorded() {
+    let mut h = app_harness();
+    h.key_press(egui::Key::F5);
+    h.run();
+    assert!(h.state().is_presenting());
+    for label in ["滨州市城市品质提升三年行动（2020—2022年）", "示意数据"] {
+        assert!(h.query_by_label(label).is_some(), "{label} is shown");
+    }
+    h.snapshot_options("presentation_mode", &options());
+}
