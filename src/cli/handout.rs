@@ -64,9 +64,28 @@ fn targets_for(data: &[PathBuf], zh: bool) -> anyhow::Result<PlanTargets> {
     }
 }
 
-/// The map picture of a stop. None yet: the pages say they have no map image.
-fn no_image(_stop: usize, _s: &Stop) -> Option<MapImage> {
-    None
+/// The map picture of a stop: its sites (or extent) with a margin, drawn
+/// off-screen by the app's own renderer at 1600 × 1400 pixels over the
+/// built-in basemap (no network). A stop that cannot be drawn says so on
+/// its page, without a picture.
+fn stop_image(data: &std::sync::Arc<crate::app::data::MapData>, font: &std::path::Path, s: &Stop) -> Option<MapImage> {
+    use crate::app::render::{Basemap, DataSource, Extent, RenderOptions, render_map};
+    let b = s.bounds(&data.dataset)?;
+    let (w, h) = (b.width().max(0.004), b.height().max(0.004));
+    let c = b.center();
+    let bbox = [c.x - w * 0.65, c.y - h * 0.65, c.x + w * 0.65, c.y + h * 0.65];
+    let mut opts = RenderOptions::new(DataSource::Loaded(data.clone()), 1600, 1400);
+    opts.extent = Extent::Bbox(bbox);
+    opts.year = Some(s.year);
+    opts.basemap = Basemap::Vector;
+    opts.font = Some(font.to_path_buf());
+    match render_map(&opts) {
+        Ok(r) => Some(MapImage { width: r.image.width(), height: r.image.height(), rgba: r.image.into_raw() }),
+        Err(e) => {
+            tracing::warn!("the map of stop {}: {e}", s.title);
+            None
+        }
+    }
 }
 
 /// Writes the handout or atlas; prints what it wrote.
@@ -93,7 +112,8 @@ pub fn run(out: &mut dyn std::io::Write, args: &HandoutArgs, lang: Lang) -> anyh
         eprintln!("{}", p.line(zh));
     }
     let targets = targets_for(&data, zh)?;
-    let mut images = no_image;
+    let map_data = std::sync::Arc::new(crate::app::data::MapData::build(ds.clone()));
+    let mut images = |_k: usize, s: &Stop| stop_image(&map_data, &font, s);
     let (report, stops) = if let Some(tour_path) = &args.tour {
         let opened = Tour::open(tour_path, &ds).map_err(|e| anyhow!(if zh { e.zh() } else { e.to_string() }))?;
         for w in &opened.warnings {
