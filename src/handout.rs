@@ -695,6 +695,34 @@ impl fmt::Display for MapImage {
     }
 }
 
+/// The map picture of a stop: its sites (or extent) with a margin, drawn
+/// off-screen by the app's own renderer at 1600 × 1400 pixels over the
+/// built-in basemap (no network). A stop that cannot be drawn says so on
+/// its page, without a picture.
+pub fn stop_map_image(
+    data: &std::sync::Arc<crate::app::data::MapData>,
+    font: &std::path::Path,
+    s: &binzhou_core::tour::Stop,
+) -> Option<MapImage> {
+    use crate::app::render::{Basemap, DataSource, Extent, RenderOptions, render_map};
+    let b = s.bounds(&data.dataset)?;
+    let (w, h) = (b.width().max(0.004), b.height().max(0.004));
+    let c = b.center();
+    let bbox = [c.x - w * 0.65, c.y - h * 0.65, c.x + w * 0.65, c.y + h * 0.65];
+    let mut opts = RenderOptions::new(DataSource::Loaded(data.clone()), 1600, 1400);
+    opts.extent = Extent::Bbox(bbox);
+    opts.year = Some(s.year);
+    opts.basemap = Basemap::Vector;
+    opts.font = Some(font.to_path_buf());
+    match render_map(&opts) {
+        Ok(r) => Some(MapImage { width: r.image.width(), height: r.image.height(), rgba: r.image.into_raw() }),
+        Err(e) => {
+            tracing::warn!("the map of stop {}: {e}", s.title);
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -697,6 +697,8 @@ pub enum Purpose {
     ImportBookmarks,
     /// Where to save the tour.
     SaveTour,
+    /// Where to write the tour's PDF handout.
+    SaveHandout,
     /// The edited sites of a file that cannot be saved back (a Shapefile,
     /// a ledger): written as a new file, GeoJSON first, which they are then
     /// kept in.
@@ -863,6 +865,13 @@ impl App {
                 lang.present().open_tour,
                 vec![FileType::new(lang.present().tour_filter, &["json"]), FileType::new(ft.all_files, &[])],
             ),
+            Purpose::SaveHandout => Spec {
+                mode: Mode::Save,
+                multiple: false,
+                title: lang.present().export_handout.to_owned(),
+                types: vec![FileType::new(lang.present().pdf_filter, &["pdf"])],
+                file_name: format!("{}.pdf", lang.present().new_tour_title),
+            },
             Purpose::SaveTour => Spec {
                 mode: Mode::Save,
                 multiple: false,
@@ -996,6 +1005,7 @@ impl App {
             Purpose::OpenTour => self.open_tour(&first),
             Purpose::ImportBookmarks => self.import_qgis(&first),
             Purpose::SaveTour => self.save_tour(&first),
+            Purpose::SaveHandout => self.export_handout(&first),
             Purpose::Table(req) => self.table_export(&first, &req),
             Purpose::Journals => {
                 for p in paths {

@@ -26,12 +26,14 @@ pub struct TourState {
     pub editing: bool,
     /// Where it was read from or last saved to.
     pub path: Option<PathBuf>,
+    /// A handout being written on the "handout-writer" thread.
+    handout: Option<crossbeam_channel::Receiver<Result<(PathBuf, usize), String>>>,
 }
 
 impl TourState {
     /// A tour to edit (its window open).
     pub fn new(tour: Tour) -> Self {
-        TourState { tour, at: 0, playing: false, auto_next: None, editing: true, path: None }
+        TourState { tour, at: 0, playing: false, auto_next: None, editing: true, path: None, handout: None }
     }
 }
 
@@ -111,6 +113,59 @@ impl App {
         }
     }
 
+    /// Writes the tour as a PDF handout (cover, then per stop its map,
+    /// facts and note) on the "handout-writer" thread.
+    pub fn export_handout(&mut self, path: &Path) {
+        let lang = self.state.lang;
+        let Some(font) = super::fonts::find_cjk_font() else {
+            self.notices.push(Notice { text: lang.text().no_cjk_font.to_owned(), ttl: None });
+            return;
+        };
+        let Some(st) = &mut self.tour else { return };
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let (data, targets, tour, path) =
+            (self.data.clone(), self.targets.clone(), st.tour.clone(), path.to_path_buf());
+        let zh = lang == Lang::Zh;
+        let spawned = std::thread::Builder::new().name("handout-writer".into()).spawn(move || {
+            let mut images = |_k: usize, s: &Stop| crate::handout::stop_map_image(&data, &font, s);
+            let r = crate::handout::write_handout(&path, &data.dataset, &targets, &tour, &mut images, &font, zh)
+                .map(|rep| (path, rep.pages))
+                .map_err(|e| if zh { binzhou_core::model::Bilingual::zh(&e) } else { e.to_string() });
+            let _ = tx.send(r);
+        });
+        match spawned {
+            Ok(_) => {
+                st.handout = Some(rx);
+                self.notices.push(Notice { text: lang.present().handout_started.to_owned(), ttl: Some(6.0) });
+            }
+            Err(e) => self.notices.push(Notice { text: e.to_string(), ttl: None }),
+        }
+    }
+
+    /// Whether a handout is being written (for tests and scripts).
+    pub fn handout_busy(&self) -> bool {
+        self.tour.as_ref().is_some_and(|t| t.handout.is_some())
+    }
+
+    /// Once a frame: a finished handout's notice.
+    fn poll_handout(&mut self, ctx: &egui::Context) {
+        let lang = self.state.lang;
+        let Some(rx) = self.tour.as_ref().and_then(|t| t.handout.as_ref()) else { return };
+        let text = match rx.try_recv() {
+            Err(crossbeam_channel::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(250));
+                return;
+            }
+            Ok(Ok((path, pages))) => lang.handout_written(&path.display().to_string(), pages),
+            Ok(Err(reason)) => reason,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => lang.text().loader_died.to_owned(),
+        };
+        if let Some(t) = &mut self.tour {
+            t.handout = None;
+        }
+        self.notices.push(Notice { text, ttl: None });
+    }
+
     /// Plays the tour from stop `at`, in presentation mode.
     pub fn play_tour(&mut self, ctx: &egui::Context, at: usize) {
         if self.tour.as_ref().is_none_or(|t| t.tour.stops.is_empty()) {
@@ -172,6 +227,7 @@ impl App {
 
     /// Clicker keys while a tour plays; autoplay's clock.
     pub(super) fn tour_keys(&mut self, ctx: &egui::Context) {
+        self.poll_handout(ctx);
         let playing = self.tour.as_ref().is_some_and(|t| t.playing) && self.present.is_some();
         if !playing || ctx.egui_wants_keyboard_input() {
             return;
@@ -269,6 +325,7 @@ impl App {
         let mut open = true;
         let mut play = None;
         let mut save = false;
+        let mut handout = false;
         let mut moved: Option<(usize, usize)> = None;
         let mut remove = None;
         egui::Window::new(pt.tour_window)
@@ -344,6 +401,10 @@ impl App {
                         play = Some(0);
                     }
                     save = ui.button(pt.save_tour).clicked();
+                    let busy = st.handout.is_some();
+                    handout = ui
+                        .add_enabled(!busy && !st.tour.stops.is_empty(), egui::Button::new(pt.export_handout))
+                        .clicked();
                 });
             });
         if let Some((from, to)) = moved
@@ -365,6 +426,9 @@ impl App {
                 Some(p) => self.save_tour(&p),
                 None => self.files.ask(super::file_dialog::Purpose::SaveTour),
             }
+        }
+        if handout {
+            self.files.ask(super::file_dialog::Purpose::SaveHandout);
         }
         if let Some(k) = play {
             self.play_tour(ctx, k);

@@ -12,7 +12,7 @@ use binzhou_core::stats::PlanTargets;
 use binzhou_core::tour::{Stop, Tour};
 
 use crate::app::i18n::Lang;
-use crate::handout::{HandoutReport, MapImage, write_atlas, write_handout};
+use crate::handout::{HandoutReport, write_atlas, write_handout};
 
 /// The `handout` command's arguments.
 #[derive(Debug, Clone, clap::Args)]
@@ -64,30 +64,6 @@ fn targets_for(data: &[PathBuf], zh: bool) -> anyhow::Result<PlanTargets> {
     }
 }
 
-/// The map picture of a stop: its sites (or extent) with a margin, drawn
-/// off-screen by the app's own renderer at 1600 × 1400 pixels over the
-/// built-in basemap (no network). A stop that cannot be drawn says so on
-/// its page, without a picture.
-fn stop_image(data: &std::sync::Arc<crate::app::data::MapData>, font: &std::path::Path, s: &Stop) -> Option<MapImage> {
-    use crate::app::render::{Basemap, DataSource, Extent, RenderOptions, render_map};
-    let b = s.bounds(&data.dataset)?;
-    let (w, h) = (b.width().max(0.004), b.height().max(0.004));
-    let c = b.center();
-    let bbox = [c.x - w * 0.65, c.y - h * 0.65, c.x + w * 0.65, c.y + h * 0.65];
-    let mut opts = RenderOptions::new(DataSource::Loaded(data.clone()), 1600, 1400);
-    opts.extent = Extent::Bbox(bbox);
-    opts.year = Some(s.year);
-    opts.basemap = Basemap::Vector;
-    opts.font = Some(font.to_path_buf());
-    match render_map(&opts) {
-        Ok(r) => Some(MapImage { width: r.image.width(), height: r.image.height(), rgba: r.image.into_raw() }),
-        Err(e) => {
-            tracing::warn!("the map of stop {}: {e}", s.title);
-            None
-        }
-    }
-}
-
 /// Writes the handout or atlas; prints what it wrote.
 pub fn run(out: &mut dyn std::io::Write, args: &HandoutArgs, lang: Lang) -> anyhow::Result<i32> {
     let zh = lang == Lang::Zh;
@@ -113,7 +89,7 @@ pub fn run(out: &mut dyn std::io::Write, args: &HandoutArgs, lang: Lang) -> anyh
     }
     let targets = targets_for(&data, zh)?;
     let map_data = std::sync::Arc::new(crate::app::data::MapData::build(ds.clone()));
-    let mut images = |_k: usize, s: &Stop| stop_image(&map_data, &font, s);
+    let mut images = |_k: usize, s: &Stop| crate::handout::stop_map_image(&map_data, &font, s);
     let (report, stops) = if let Some(tour_path) = &args.tour {
         let opened = Tour::open(tour_path, &ds).map_err(|e| anyhow!(if zh { e.zh() } else { e.to_string() }))?;
         for w in &opened.warnings {

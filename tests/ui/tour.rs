@@ -179,3 +179,32 @@ fn a_stop_is_made_a_before_after_swipe_in_the_tour_window() {
     settle(&mut h);
     assert!(h.state().swipe().is_some(), "the first stop plays as a swipe");
 }
+
+#[test]
+fn the_tour_window_writes_a_pdf_handout_with_a_map_per_stop_off_the_ui_thread() {
+    let mut h = loaded_app(app_builder(1400.0, 900.0));
+    for id in ["UV-2022-03", "PP-MC-2020-10"] {
+        let i = h.state().data().dataset.find_by_id(id).unwrap();
+        h.state_mut().toggle_in_selection(i);
+    }
+    h.state_mut().tour_from_selection();
+    h.run();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("观摩.pdf");
+    h.state_mut().export_handout(&pdf);
+    assert!(h.state().handout_busy(), "written on its own thread");
+    let start = std::time::Instant::now();
+    while h.state().handout_busy() && start.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        h.run();
+    }
+    assert!(h.query_by_label_contains("已写出讲解资料").is_some(), "a notice says where it went");
+    let bytes = std::fs::read(&pdf).unwrap();
+    let n = |p: &[u8]| bytes.windows(p.len()).filter(|w| *w == p).count();
+    assert_eq!(
+        n(b"/Type/Page") + n(b"/Type /Page") - n(b"/Type/Pages") - n(b"/Type /Pages"),
+        3,
+        "a cover and two stops"
+    );
+    assert!(n(b"/Subtype/Image") + n(b"/Subtype /Image") >= 2, "each stop with its map");
+}

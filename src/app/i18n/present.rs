@@ -35,6 +35,9 @@ pub struct PresentText {
     pub tour_from_table: &'static str,
     pub stop_year: &'static str,
     pub stop_swipe: &'static str,
+    pub export_handout: &'static str,
+    pub handout_started: &'static str,
+    pub pdf_filter: &'static str,
     pub swipe_from: &'static str,
     pub swipe_to: &'static str,
     pub add_view_stop: &'static str,
@@ -86,6 +89,9 @@ pub static ZH: PresentText = PresentText {
     tour_from_table: "用属性表列出的项目建立路线",
     stop_year: "年份",
     stop_swipe: "前后对比",
+    export_handout: "导出讲解资料 PDF…",
+    handout_started: "正在生成讲解资料 PDF（每站一页地图）…",
+    pdf_filter: "PDF 文件",
     swipe_from: "从",
     swipe_to: "到",
     add_view_stop: "把当前视图加为一站",
@@ -137,6 +143,9 @@ pub static EN: PresentText = PresentText {
     tour_from_table: "Make a tour of the sites the table lists",
     stop_year: "Year",
     stop_swipe: "Before / after",
+    export_handout: "Export a PDF handout…",
+    handout_started: "Writing the PDF handout (a map page per stop)…",
+    pdf_filter: "PDF files",
     swipe_from: "from",
     swipe_to: "to",
     add_view_stop: "Add the current view as a stop",
@@ -179,6 +188,14 @@ impl Lang {
         match self {
             Lang::Zh => format!("已导入 {n} 个书签"),
             Lang::En => format!("Imported {n} bookmarks"),
+        }
+    }
+
+    /// A handout written.
+    pub fn handout_written(self, file: &str, pages: usize) -> String {
+        match self {
+            Lang::Zh => format!("已写出讲解资料 {file}（{pages} 页）"),
+            Lang::En => format!("Wrote the handout {file} ({pages} pages)"),
         }
     }
 
