@@ -112,6 +112,11 @@ impl App {
                         ui.close();
                         self.tour_from_selection();
                     }
+                    if ui.add_enabled(!self.search.results.is_empty(), egui::Button::new(pt.tour_from_search)).clicked()
+                    {
+                        ui.close();
+                        self.tour_from_search();
+                    }
                     let table = self.state.panels.table && self.table.shown_rows().is_some_and(|r| !r.is_empty());
                     if ui.add_enabled(table, egui::Button::new(pt.tour_from_table)).clicked() {
                         ui.close();

@@ -89,8 +89,12 @@ impl App {
                                     .color(Color32::from_rgb(0xb0, 0x60, 0x00)),
                             );
                         }
-                        // Not in an exported image.
-                        if !super::render::is_offscreen(ui.ctx()) && ui.small_button(pt.leave).clicked() {
+                        // An exported image says when it was made, and has no button.
+                        if super::render::is_offscreen(ui.ctx()) {
+                            let today = super::i18n::beijing_time(&binzhou_journal::now());
+                            let date = today.split(' ').next().unwrap_or_default().to_string();
+                            ui.label(RichText::new(lang.made_on(&date)).size(16.0));
+                        } else if ui.small_button(pt.leave).clicked() {
                             self.toggle_presentation(ui.ctx());
                         }
                     });

@@ -50,6 +50,12 @@ impl App {
         self.tour_of(&sites);
     }
 
+    /// A tour of the search's results, best match first.
+    pub fn tour_from_search(&mut self) {
+        let results = self.search.results.clone();
+        self.tour_of(&results);
+    }
+
     /// A tour of the rows the attribute table shows (its filter and sort).
     pub fn tour_from_table(&mut self) {
         let rows = self.table.shown_rows().map(|r| r.to_vec()).unwrap_or_default();

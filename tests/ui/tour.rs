@@ -208,3 +208,26 @@ fn the_tour_window_writes_a_pdf_handout_with_a_map_per_stop_off_the_ui_thread() 
     );
     assert!(n(b"/Subtype/Image") + n(b"/Subtype /Image") >= 2, "each stop with its map");
 }
+
+#[test]
+fn a_tour_can_be_made_of_the_search_results() {
+    let mut h = loaded_app(app_builder(1400.0, 900.0));
+    h.get_by_label("搜索").click();
+    h.run();
+    h.get_by_label("搜索").type_text("杜家村");
+    h.run();
+    h.run();
+    h.get_by_label("视图").click();
+    h.run();
+    h.get_by_label("演示路线").click();
+    h.run();
+    h.get_by_label("用搜索结果建立路线").click();
+    h.run();
+    let stops = &h.state().tour().expect("a tour").tour.stops;
+    assert!(!stops.is_empty());
+    assert!(
+        stops.iter().any(|s| s.title.contains("杜家村")),
+        "{:?}",
+        stops.iter().map(|s| &s.title).collect::<Vec<_>>()
+    );
+}

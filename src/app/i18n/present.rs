@@ -33,6 +33,7 @@ pub struct PresentText {
     pub menu_tour: &'static str,
     pub tour_from_selection: &'static str,
     pub tour_from_table: &'static str,
+    pub tour_from_search: &'static str,
     pub stop_year: &'static str,
     pub stop_swipe: &'static str,
     pub export_handout: &'static str,
@@ -87,6 +88,7 @@ pub static ZH: PresentText = PresentText {
     menu_tour: "演示路线",
     tour_from_selection: "用所选项目建立路线",
     tour_from_table: "用属性表列出的项目建立路线",
+    tour_from_search: "用搜索结果建立路线",
     stop_year: "年份",
     stop_swipe: "前后对比",
     export_handout: "导出讲解资料 PDF…",
@@ -141,6 +143,7 @@ pub static EN: PresentText = PresentText {
     menu_tour: "Tour",
     tour_from_selection: "Make a tour of the selected sites",
     tour_from_table: "Make a tour of the sites the table lists",
+    tour_from_search: "Make a tour of the search results",
     stop_year: "Year",
     stop_swipe: "Before / after",
     export_handout: "Export a PDF handout…",
@@ -188,6 +191,14 @@ impl Lang {
         match self {
             Lang::Zh => format!("已导入 {n} 个书签"),
             Lang::En => format!("Imported {n} bookmarks"),
+        }
+    }
+
+    /// The date an exported map was made, for its title bar.
+    pub fn made_on(self, date: &str) -> String {
+        match self {
+            Lang::Zh => format!("制图日期：{date}"),
+            Lang::En => format!("Made {date}"),
         }
     }
 
