@@ -286,3 +286,30 @@ pub fn soak_cmd(out: &mut dyn std::io::Write, journal: &Path, count: Option<u64>
     }
     Ok(0)
 }
+
+/// Records GNSS track points one after another, printing each one's time
+/// once it is on the disk, until `count` (or forever): what the track's
+/// SIGKILL test kills.
+pub fn soak_track(out: &mut dyn std::io::Write, journal: &Path, count: Option<u64>) -> anyhow::Result<i32> {
+    let mut j = Journal::open(journal)?;
+    let segment = binzhou_journal::new_check_id();
+    let mut n = 0u64;
+    while count.is_none_or(|c| n < c) {
+        // The time carries the count, so each point is told apart.
+        let time = format!("{}#{segment}#{n}", binzhou_journal::now());
+        let p = binzhou_journal::TrackPoint {
+            segment: segment.clone(),
+            time: time.clone(),
+            lon: 118.0 + n as f64 * 1e-6,
+            lat: 37.38,
+            altitude_m: Some(8.0),
+            accuracy_m: Some(2.5),
+            satellites: Some(12),
+        };
+        j.add_track_point(&p)?;
+        writeln!(out, "{time}")?;
+        out.flush()?;
+        n += 1;
+    }
+    Ok(0)
+}

@@ -268,6 +268,9 @@ pub enum ChecksCommand {
         journal: PathBuf,
         #[arg(long)]
         count: Option<u64>,
+        /// Record GNSS track points instead of checks.
+        #[arg(long)]
+        track: bool,
     },
 }
 
@@ -317,7 +320,8 @@ pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Re
         Command::Checks { command } => match command {
             ChecksCommand::Summary { journals, data, json } => checks::summary_cmd(out, &journals, &data, json, lang),
             ChecksCommand::Export { journals, out: file } => checks::export_cmd(out, &journals, &file, lang),
-            ChecksCommand::Soak { journal, count } => checks::soak_cmd(out, &journal, count),
+            ChecksCommand::Soak { journal, count, track: false } => checks::soak_cmd(out, &journal, count),
+            ChecksCommand::Soak { journal, count, track: true } => checks::soak_track(out, &journal, count),
             ChecksCommand::Gpx { journals, out: file } => checks::gpx_cmd(out, &journals, &file, lang),
         },
         Command::Validate { files, from, read, zh } => {

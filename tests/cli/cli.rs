@@ -368,6 +368,47 @@ fn a_journal_killed_at_any_moment_keeps_every_acknowledged_check_and_no_half_one
     assert!(acknowledged.len() as u64 > rounds, "the writer got checks saved: {}", acknowledged.len());
 }
 
+/// Kills a process recording a GNSS track with SIGKILL at random moments:
+/// every point it said was recorded is in the journal, which stays readable
+/// (12 rounds here; `scripts/kill-test-journal` and `kill-test-save` run more).
+#[test]
+fn a_track_killed_at_any_moment_keeps_every_acknowledged_point() {
+    use std::io::Read as _;
+    let rounds: u64 = std::env::var("BINZHOU_KILL_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(12);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("checks.gpkg");
+    let mut acknowledged: Vec<String> = Vec::new();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..rounds {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let wait = 20 + seed % 300;
+        let mut child = bin()
+            .args(["checks", "soak", "--track", "--journal", journal.to_str().unwrap()])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(wait));
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        let mut said = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut said).unwrap();
+        let whole = said.rfind('\n').map(|k| &said[..k]).unwrap_or("");
+        acknowledged.extend(whole.lines().map(str::to_string));
+        let track = binzhou_journal::Journal::open_read_only(&journal)
+            .and_then(|j| j.track())
+            .unwrap_or_else(|e| panic!("round {round} (killed after {wait} ms): {e}"));
+        let kept: std::collections::HashSet<&str> = track.iter().map(|p| p.time.as_str()).collect();
+        for t in &acknowledged {
+            assert!(kept.contains(t.as_str()), "round {round}: acknowledged point {t} is lost");
+        }
+        assert!(track.iter().all(|p| p.lon.is_finite() && p.satellites == Some(12)), "no half point");
+    }
+    assert!(acknowledged.len() as u64 > rounds, "points were recorded: {}", acknowledged.len());
+}
+
 #[test]
 fn checks_summary_and_export_read_two_teams_journals_in_the_office() {
     use binzhou_core::checks::{Check, CheckResult};
