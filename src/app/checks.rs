@@ -138,6 +138,8 @@ pub struct FieldChecks {
     pub just_saved: Option<Check>,
     /// The worker has answered the opening (with the checks or an error).
     opened: bool,
+    /// Photos sent to the worker to store whose answer has not come back.
+    photos_pending: usize,
     /// The route kept in the journal when it was opened, for the app to take.
     pub saved_route: Option<binzhou_journal::SavedRoute>,
     /// Other teams' journals merged in (read-only).
@@ -168,6 +170,7 @@ impl Default for FieldChecks {
             sent_draft: None,
             just_saved: None,
             opened: false,
+            photos_pending: 0,
             track: Vec::new(),
             recording: None,
             others: Vec::new(),
@@ -338,6 +341,7 @@ impl FieldChecks {
                     self.notice = Some(e);
                 }
                 Reply::PhotoStored(r) => {
+                    self.photos_pending = self.photos_pending.saturating_sub(1);
                     if let Some(f) = &mut self.form {
                         match r {
                             Ok(p) if !f.photos.iter().any(|q| q.sha256 == p.sha256) => f.photos.push(p),
@@ -431,7 +435,9 @@ impl FieldChecks {
 
     /// Copies a photo into the journal's folder for the open form.
     pub fn add_photo(&mut self, path: PathBuf) {
-        self.send(Request::StorePhoto(path));
+        if self.send(Request::StorePhoto(path)) {
+            self.photos_pending += 1;
+        }
     }
 
     /// Per site of `ds`, the slot of its newest live check's result in
@@ -505,7 +511,8 @@ impl FieldChecks {
         let deadline = std::time::Instant::now() + timeout;
         loop {
             self.poll();
-            let busy = self.tx.is_some() && (!self.opened || self.form.as_ref().is_some_and(|f| f.saving));
+            let busy = self.tx.is_some()
+                && (!self.opened || self.photos_pending > 0 || self.form.as_ref().is_some_and(|f| f.saving));
             if !busy || std::time::Instant::now() > deadline {
                 return;
             }
