@@ -166,9 +166,7 @@ impl App {
                 let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
                 matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "heic" | "heif" | "webp" | "tif" | "tiff")
             });
-            for p in photos {
-                self.checks.add_photo(p);
-            }
+            self.add_check_photos(photos);
             dropped = rest;
         }
         // Tours open as tours.

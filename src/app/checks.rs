@@ -397,6 +397,11 @@ impl FieldChecks {
         sent
     }
 
+    /// The folders photos may be in: this journal's, then the merged ones'.
+    pub fn photo_folders(&self) -> Vec<PathBuf> {
+        std::iter::once(&self.path).chain(&self.others).filter_map(|p| p.parent().map(Path::to_path_buf)).collect()
+    }
+
     /// Keeps today's route with the journal (empty stops: none).
     pub fn save_route(&mut self, r: binzhou_journal::SavedRoute) {
         self.send(Request::SaveRoute(r));
@@ -434,10 +439,13 @@ impl FieldChecks {
     }
 
     /// Copies a photo into the journal's folder for the open form.
-    pub fn add_photo(&mut self, path: PathBuf) {
-        if self.send(Request::StorePhoto(path)) {
+    /// Returns whether the journal took it (false: busy or stopped).
+    pub fn add_photo(&mut self, path: PathBuf) -> bool {
+        let sent = self.send(Request::StorePhoto(path));
+        if sent {
             self.photos_pending += 1;
         }
+        sent
     }
 
     /// Per site of `ds`, the slot of its newest live check's result in

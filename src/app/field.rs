@@ -53,6 +53,20 @@ impl App {
         self.checks.save(gone);
     }
 
+    /// Adds photos to the open check form; one the journal cannot take now
+    /// is named on the form, never dropped silently.
+    pub fn add_check_photos(&mut self, paths: Vec<PathBuf>) {
+        for p in paths {
+            if !self.checks.add_photo(p.clone()) {
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let text = self.state.lang.photo_not_added(&name);
+                if let Some(f) = &mut self.checks.form {
+                    f.error = Some(text);
+                }
+            }
+        }
+    }
+
     /// Whether the next map click is the open form's true position.
     pub(super) fn picking_true_position(&self) -> bool {
         self.checks.form.as_ref().is_some_and(|f| f.picking)
@@ -160,6 +174,7 @@ impl App {
         const WIDTH: f32 = 460.0;
         let clear = self.clear_map_rect();
         let corner = clear.map(|r| egui::pos2(r.right() - WIDTH - 24.0, r.top() + 8.0));
+        let folders = self.checks.photo_folders();
         let Some(form) = &mut self.checks.form else { return };
         let mut action = None;
         let mut open = true;
@@ -176,9 +191,10 @@ impl App {
                 window.anchor(Align2::RIGHT_TOP, vec2(r.right() - screen.right() - 16.0, r.top() - screen.top() + 8.0));
         }
         self.checks.place_form = self.checks.place_form.saturating_sub(1);
+        let thumbs = &mut self.thumbs;
         window.open(&mut open).resizable(true).show(ctx, |ui| {
-            let picking = form.picking;
-            action = check_form::show(ui, form, &mut self.state.inspector, fix, threshold, picking, lang);
+            let photos = check_form::Photos { thumbs, folders: &folders };
+            action = check_form::show(ui, form, &mut self.state.inspector, fix, threshold, photos, lang);
         });
         if !open {
             action = Some(FormAction::Cancel);

@@ -1021,9 +1021,7 @@ impl App {
                 ctx.request_repaint();
             }
             Purpose::Photos => {
-                for p in paths {
-                    self.checks.add_photo(p);
-                }
+                self.add_check_photos(paths);
             }
             Purpose::Basemap(what) => {
                 if !self.tiles.picked(&mut self.state, what, first.clone()) {

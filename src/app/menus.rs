@@ -221,6 +221,9 @@ impl App {
         self.check_form_window(ctx);
         self.goto_window(ctx);
         self.route_window(ctx);
+        self.thumbs.poll(ctx);
+        let folders = self.checks.photo_folders();
+        self.thumbs.window(ctx, &folders, self.state.lang);
         if let Some(source) = self.gnss.show_dialog(ctx, self.state.lang) {
             self.state.gnss_source = source;
         }

@@ -33,6 +33,7 @@ mod present;
 mod route_ui;
 mod startup;
 mod swipe;
+mod thumbs;
 mod tour_ui;
 
 use startup::targets_for;
@@ -134,6 +135,8 @@ pub struct App {
     measure: Option<measure::Measure>,
     /// Today's route, if one is planned.
     route: Option<route_ui::Route>,
+    /// Check photos as pictures.
+    thumbs: thumbs::Thumbnails,
     /// Edits: undo, the journal, saves, the attribute form.
     editing: editing::Editing,
     /// The vertex tool, a site being drawn, the batch form.
@@ -214,6 +217,7 @@ impl App {
             goto_marker: None,
             measure: None,
             route: None,
+            thumbs: thumbs::Thumbnails::default(),
             editing: editing::Editing::default(),
             geom: geom_edit::GeomTools::default(),
             present: None,
@@ -514,7 +518,10 @@ impl App {
                 let history = self.data.dataset.sites.get(i).map(|s| self.checks.of_site(s.id())).unwrap_or_default();
                 let journal = self.checks.is_open();
                 let month = &mut self.editing.month;
-                match panels::identify::show(ui, &self.data, i, lang, &history, journal, month) {
+                let folders = self.checks.photo_folders();
+                let photos = panels::check_form::Photos { thumbs: &mut self.thumbs, folders: &folders };
+                let history = panels::identify::History { checks: &history, journal, photos };
+                match panels::identify::show(ui, &self.data, i, lang, history, month) {
                     Some(IdentifyAction::Close) => self.selected = None,
                     Some(IdentifyAction::ZoomTo(b)) => self.fit_clear(b, 17.0),
                     Some(IdentifyAction::Check) => self.open_check_form(i),

@@ -74,6 +74,31 @@ impl App {
         self.plan_route(&picked);
     }
 
+    /// Moves the route's `from`-th shown stop to be its `to`-th (both
+    /// counted over the stops found in the data), and keeps the new order
+    /// with the journal. The time it was planned stays, so checks made
+    /// since still count.
+    pub fn move_route_stop(&mut self, from: usize, to: usize) {
+        let (stops, _) = self.route_stops();
+        let Some(r) = &mut self.route else { return };
+        if from == to || from >= stops.len() || to >= stops.len() {
+            return;
+        }
+        let ds = &self.data.dataset;
+        let ids: Vec<String> = stops.iter().map(|&i| ds.sites[i].id().to_string()).collect();
+        let Some(at) = r.stops.iter().position(|s| *s == ids[from]) else { return };
+        let id = r.stops.remove(at);
+        let Some(target) = r.stops.iter().position(|s| *s == ids[to]) else {
+            r.stops.insert(at, id);
+            return;
+        };
+        // Moving down puts it after the stop it was dropped on; up, before.
+        r.stops.insert(if to > from { target + 1 } else { target }, id);
+        let saved =
+            binzhou_journal::SavedRoute { planned_at: r.planned_at.clone(), start: r.start, stops: r.stops.clone() };
+        self.checks.save_route(saved);
+    }
+
     /// The route, for tests.
     pub fn route(&self) -> Option<&Route> {
         self.route.as_ref()
@@ -152,6 +177,7 @@ impl App {
         let mut open = true;
         let mut fly = None;
         let mut clear = false;
+        let mut moved: Option<(usize, usize)> = None;
         let mut window = egui::Window::new(t.route_title).open(&mut open).default_width(320.0);
         // In the map's top-left corner: egui would put a new window over the menus.
         if let Some(r) = self.clear_map_rect() {
@@ -186,8 +212,10 @@ impl App {
                 }
             }
             ui.separator();
+            ui.label(RichText::new(t.route_drag_hint).small().weak());
             egui::ScrollArea::vertical().max_height(260.0).show(ui, |ui| {
                 let mut from = start;
+                let n = stops.len();
                 for (k, &i) in stops.iter().enumerate() {
                     let leg = binzhou_core::route::metres(from, at[k]);
                     from = at[k];
@@ -196,8 +224,32 @@ impl App {
                     if next.is_some_and(|n| k < n) {
                         rt = rt.weak();
                     }
-                    if ui.add(egui::Label::new(rt).sense(egui::Sense::click())).clicked() {
-                        fly = Some(i);
+                    let zone = ui.dnd_drop_zone::<usize, ()>(egui::Frame::NONE, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.dnd_drag_source(egui::Id::unique(("route-stop", k)), k, |ui| {
+                                ui.label(RichText::new("≡").strong()).on_hover_text(t.route_drag_hint);
+                            });
+                            if ui
+                                .add_enabled(k > 0, egui::Button::new("↑").small())
+                                .on_hover_text(t.route_earlier)
+                                .clicked()
+                            {
+                                moved = Some((k, k - 1));
+                            }
+                            if ui
+                                .add_enabled(k + 1 < n, egui::Button::new("↓").small())
+                                .on_hover_text(t.route_later)
+                                .clicked()
+                            {
+                                moved = Some((k, k + 1));
+                            }
+                            if ui.add(egui::Label::new(rt).sense(egui::Sense::click())).clicked() {
+                                fly = Some(i);
+                            }
+                        });
+                    });
+                    if let Some(dragged) = zone.1 {
+                        moved = Some((*dragged, k));
                     }
                 }
             });
@@ -208,6 +260,9 @@ impl App {
         });
         if let Some(i) = fly {
             self.select(i, true);
+        }
+        if let Some((from, to)) = moved {
+            self.move_route_stop(from, to);
         }
         if (clear || !open)
             && let Some(r) = self.route.take()

@@ -7,7 +7,7 @@ use binzhou_core::checks::CheckResult;
 use binzhou_sites::app::App;
 use binzhou_sites::app::state::ViewState;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 use crate::support::{app_builder, click_at, data_dir};
 
@@ -26,6 +26,26 @@ fn app_with_journal(journal: &std::path::Path) -> Harness<'static, App> {
 fn settle(h: &mut Harness<'_, App>) {
     h.state_mut().field_checks().settle(Duration::from_secs(10));
     h.run();
+}
+
+/// Selects site `id` and opens its check form.
+fn open_form(h: &mut Harness<'_, App>, id: &str) {
+    let i = h.state().data().dataset.find_by_id(id).unwrap_or_else(|| panic!("bundled site {id}"));
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("核查此项目").click();
+    h.run();
+}
+
+/// Signs the open form as `inspector`, saves it and waits for the journal.
+fn sign_and_save(h: &mut Harness<'_, App>, inspector: &str) {
+    h.get_by_label("核查人").click();
+    h.run();
+    h.get_by_label("核查人").type_text(inspector);
+    h.run();
+    h.get_by_label("保存核查").click();
+    h.run();
+    settle(h);
 }
 
 #[test]
@@ -225,17 +245,8 @@ fn a_route_through_chosen_sites_is_short_numbered_and_moves_on_when_a_site_is_ch
     assert!(h.query_by_label_contains("无 GNSS 定位").is_some());
 
     // Checking the first stop moves the route on.
-    h.state_mut().select_site(first);
-    h.run();
-    h.get_by_label("核查此项目").click();
-    h.run();
-    h.get_by_label("核查人").click();
-    h.run();
-    h.get_by_label("核查人").type_text("李工");
-    h.run();
-    h.get_by_label("保存核查").click();
-    h.run();
-    settle(&mut h);
+    open_form(&mut h, &expected[0]);
+    sign_and_save(&mut h, "李工");
     assert!(h.query_by_label_contains("下一站：2.").is_some(), "the second stop is next");
 
     // The route is kept with the journal: the app opened again follows it.
@@ -244,6 +255,97 @@ fn a_route_through_chosen_sites_is_short_numbered_and_moves_on_when_a_site_is_ch
     let h = app_with_journal(&dir.path().join("checks.gpkg"));
     assert_eq!(h.state().route().map(|r| r.stops.clone()), Some(stops), "the route is back");
     assert!(h.query_by_label_contains("下一站：2.").is_some(), "still at the second stop");
+}
+
+/// Presses at `from`, moves in steps to `to` and lets go there.
+fn drag(h: &mut Harness<'_, App>, from: egui::Pos2, to: egui::Pos2) {
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::default(),
+    };
+    h.event(egui::Event::PointerMoved(from));
+    h.run();
+    h.event(button(from, true));
+    h.run();
+    for k in 1..=8 {
+        h.event(egui::Event::PointerMoved(from + (to - from) * (k as f32 / 8.0)));
+        h.run();
+    }
+    h.event(button(to, false));
+    h.run();
+    h.run();
+}
+
+#[test]
+fn the_route_is_reordered_by_its_arrows_or_by_dragging_and_the_order_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("checks.gpkg");
+    let mut h = app_with_journal(&journal);
+    let ds = &h.state().data().dataset;
+    let sites: Vec<usize> =
+        ["PP-MC-2020-01", "PP-MC-2020-02", "UV-2021-12"].iter().filter_map(|id| ds.find_by_id(id)).collect();
+    assert_eq!(sites.len(), 3, "bundled sites for the route");
+    h.state_mut().plan_route(&sites);
+    h.run();
+    let planned = h.state().route().unwrap().stops.clone();
+
+    // The first stop's ↓ makes it the second.
+    h.query_all_by_label("↓").next().expect("a ↓ per stop").click();
+    h.run();
+    let swapped = vec![planned[1].clone(), planned[0].clone(), planned[2].clone()];
+    assert_eq!(h.state().route().unwrap().stops, swapped);
+    let name = |h: &Harness<'_, App>, id: &str| {
+        let d = &h.state().data().dataset;
+        d.sites[d.find_by_id(id).unwrap()].name().to_string()
+    };
+    let next = name(&h, &swapped[0]);
+    assert!(h.query_by_label(&format!("下一站：1. {next}")).is_some(), "the next stop follows the order");
+
+    // Dragging the third stop's handle onto the first row puts it first.
+    let handles: Vec<egui::Rect> = h.query_all_by_label("≡").map(|n| n.rect()).collect();
+    assert_eq!(handles.len(), 3);
+    drag(&mut h, handles[2].center(), handles[0].center());
+    let dragged = vec![swapped[2].clone(), swapped[0].clone(), swapped[1].clone()];
+    assert_eq!(h.state().route().unwrap().stops, dragged, "the dragged stop is first");
+
+    // The order is kept with the journal.
+    h.state_mut().field_checks().settle(Duration::from_secs(10));
+    drop(h);
+    let h = app_with_journal(&journal);
+    assert_eq!(h.state().route().map(|r| r.stops.clone()), Some(dragged), "the new order is back");
+}
+
+#[test]
+fn a_check_photo_shows_as_a_thumbnail_and_large_on_a_click() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("checks.gpkg");
+    let mut h = app_with_journal(&journal);
+    open_form(&mut h, "PP-MC-2020-01");
+    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/photos/rotated_orientation6.jpg");
+    h.state_mut().add_check_photos(vec![photo]);
+    settle(&mut h);
+    // The picture is read on a worker: frames go on until it is there.
+    let shown = |h: &mut Harness<'_, App>, label: &str| {
+        for _ in 0..200 {
+            h.run();
+            if h.query_by_label(label).is_some_and(|n| n.accesskit_node().role() == egui::accesskit::Role::Image) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    };
+    assert!(shown(&mut h, "照片：rotated_orientation6.jpg"), "the form shows the photo as a thumbnail");
+    sign_and_save(&mut h, "王工");
+    assert!(h.query_by_label("核查记录 (1)").is_some());
+    assert!(shown(&mut h, "照片：rotated_orientation6.jpg"), "the identify panel shows it too");
+    let thumb = h.get_by_label("照片：rotated_orientation6.jpg").rect();
+    assert!(thumb.height() > thumb.width(), "upright as the camera was held: {thumb:?}");
+    h.get_by_label("照片：rotated_orientation6.jpg").click();
+    h.run();
+    assert!(h.query_by_label("核查照片").is_some(), "a click opens the larger view");
 }
 
 #[test]

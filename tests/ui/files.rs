@@ -316,5 +316,5 @@ fn a_check_forms_photos_are_picked_in_the_in_app_browser() {
     assert!(h.state().file_browser_folder().is_none(), "the browser closes once a photo is chosen");
     h.state_mut().field_checks().settle(Duration::from_secs(10));
     h.run();
-    assert!(h.query_by_label_contains("gps_bincheng.jpg").is_some(), "the form lists the photo");
+    assert!(h.query_by_label_contains("gps_bincheng.jpg（拍摄于").is_some(), "the form lists the photo with its time");
 }

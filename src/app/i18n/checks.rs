@@ -63,6 +63,12 @@ pub struct CheckText {
     pub route_done: &'static str,
     pub route_straight: &'static str,
     pub route_clear: &'static str,
+    pub route_drag_hint: &'static str,
+    pub route_earlier: &'static str,
+    pub route_later: &'static str,
+    pub photo_no_preview: &'static str,
+    pub photo_window: &'static str,
+    pub photo_open_hint: &'static str,
     pub route_from_selection: &'static str,
     pub route_nearest_unchecked: &'static str,
     pub track_record: &'static str,
@@ -120,6 +126,12 @@ const ZH: CheckText = CheckText {
     route_done: "路线上的项目都已核查",
     route_straight: "距离为直线（大地线）距离，不是道路距离",
     route_clear: "清除路线",
+    route_drag_hint: "拖动 ≡ 或用 ↑↓ 调整顺序",
+    route_earlier: "提前一站",
+    route_later: "推后一站",
+    photo_no_preview: "无预览",
+    photo_window: "核查照片",
+    photo_open_hint: "点击查看大图",
     route_from_selection: "用所选项目规划路线",
     route_nearest_unchecked: "规划路线：最近的 20 个未核查项目",
     track_record: "记录轨迹",
@@ -177,6 +189,12 @@ const EN: CheckText = CheckText {
     route_done: "Every site on the route is checked",
     route_straight: "Distances are straight-line (geodesic), not along roads",
     route_clear: "Clear the route",
+    route_drag_hint: "Drag ≡ or use ↑↓ to change the order",
+    route_earlier: "One stop earlier",
+    route_later: "One stop later",
+    photo_no_preview: "No preview",
+    photo_window: "Check photo",
+    photo_open_hint: "Click to see it larger",
     route_from_selection: "Plan a route through the selected sites",
     route_nearest_unchecked: "Plan a route: the 20 nearest unchecked sites",
     track_record: "Record the track",
@@ -351,6 +369,24 @@ impl Lang {
     /// One line of a site's check history, its time in Beijing time.
     pub fn check_line(self, when: &str, result: CheckResult, who: &str) -> String {
         format!("{} · {} · {who}", beijing_time(when), self.check_result(result))
+    }
+
+    /// A photo's picture, named for screen readers (`large`: the larger view).
+    pub fn photo_alt(self, name: &str, large: bool) -> String {
+        match (self, large) {
+            (Lang::Zh, false) => format!("照片：{name}"),
+            (Lang::Zh, true) => format!("大图：{name}"),
+            (Lang::En, false) => format!("Photo: {name}"),
+            (Lang::En, true) => format!("Large view: {name}"),
+        }
+    }
+
+    /// A photo could not be added because the journal is busy or stopped.
+    pub fn photo_not_added(self, name: &str) -> String {
+        match self {
+            Lang::Zh => format!("照片未添加（核查日志正忙或已停止）：{name}，请重试"),
+            Lang::En => format!("Photo not added (the journal is busy or stopped): {name}; try again"),
+        }
     }
 
     /// A photo with the time its camera gave.

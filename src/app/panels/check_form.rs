@@ -6,6 +6,14 @@ use binzhou_core::checks::{CheckResult, Observed};
 
 use crate::app::checks::CheckForm;
 use crate::app::i18n::Lang;
+use crate::app::thumbs::Thumbnails;
+
+/// Where the photos' pictures come from: the thumbnail cache and the open
+/// journals' folders.
+pub struct Photos<'a> {
+    pub thumbs: &'a mut Thumbnails,
+    pub folders: &'a [std::path::PathBuf],
+}
 
 /// What the user asked of the form.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,10 +45,11 @@ pub fn show(
     inspector: &mut String,
     fix: Option<FixInfo>,
     threshold_m: f64,
-    picking: bool,
+    photos: Photos<'_>,
     lang: Lang,
 ) -> Option<FormAction> {
     let t = lang.checks();
+    let picking = form.picking;
     let mut action = None;
     egui::Grid::new("check-form").num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
         ui.label(RichText::new(t.form_result).strong());
@@ -102,9 +111,7 @@ pub fn show(
 
         ui.label(t.form_photos);
         ui.vertical(|ui| {
-            for p in &form.photos {
-                ui.label(RichText::new(lang.photo_line(&p.original_name, p.exif_time.as_deref())).small());
-            }
+            photos.thumbs.strip(ui, photos.folders, &form.photos, lang);
             if ui.button(t.add_photo).clicked() {
                 action = Some(FormAction::AddPhotos);
             }

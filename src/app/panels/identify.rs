@@ -133,8 +133,17 @@ fn measure_rows(ui: &mut Ui, lang: Lang, name: &str, computed: String, declared:
     }
 }
 
+/// A site's field checks as the panel shows them.
+pub struct History<'a, 'c> {
+    pub checks: &'a [&'c Check],
+    /// Whether checks can be made and changed (a journal is open).
+    pub journal: bool,
+    pub photos: super::check_form::Photos<'a>,
+}
+
 /// The site's field checks, newest first, each with its note and photos.
-fn check_history(ui: &mut Ui, checks: &[&Check], lang: Lang, journal: bool) -> Option<IdentifyAction> {
+fn check_history(ui: &mut Ui, h: History<'_, '_>, lang: Lang) -> Option<IdentifyAction> {
+    let History { checks, journal, photos } = h;
     let mut action = None;
     let t = lang.checks();
     ui.add_space(8.0);
@@ -169,22 +178,18 @@ fn check_history(ui: &mut Ui, checks: &[&Check], lang: Lang, journal: bool) -> O
         if !c.note.is_empty() {
             ui.label(RichText::new(&c.note).small());
         }
-        for p in &c.photos {
-            ui.label(RichText::new(lang.photo_line(&p.original_name, p.exif_time.as_deref())).small().weak());
-        }
+        photos.thumbs.strip(ui, photos.folders, &c.photos, lang);
     }
     action
 }
 
-/// Draws the panel for site `i`, with its field checks (`journal`: whether
-/// checks can be made).
+/// Draws the panel for site `i`, with its field checks.
 pub fn show(
     ui: &mut Ui,
     data: &MapData,
     i: usize,
     lang: Lang,
-    checks: &[&Check],
-    journal: bool,
+    history: History<'_, '_>,
     month: &mut String,
 ) -> Option<IdentifyAction> {
     let t = lang.text();
@@ -206,6 +211,7 @@ pub fn show(
     ui.heading(if reference { reference_title(site, own_id, lang) } else { site.name().to_string() });
     if !reference {
         let ct = lang.checks();
+        let journal = history.journal;
         let hint = if journal { ct.check_this_hint } else { ct.journal_unavailable };
         if ui.add_enabled(journal, egui::Button::new(ct.check_this)).on_hover_text(hint).clicked() {
             action = Some(IdentifyAction::Check);
@@ -286,7 +292,7 @@ pub fn show(
                 }
             });
         }
-        if !reference && let Some(a) = check_history(ui, checks, lang, journal) {
+        if !reference && let Some(a) = check_history(ui, history, lang) {
             action = Some(a);
         }
         if !reference && !site.extras().is_empty() {
