@@ -15,8 +15,9 @@ PACKAGES=(
   fonts-wqy-microhei fontconfig                # a CJK font for every Chinese label
 )
 # Only the tests need these: GDAL's ogrinfo reads the field-check journals back,
-# poppler's pdftotext the text of the PDF handouts.
-TEST_PACKAGES=(gdal-bin poppler-utils)
+# poppler's pdftotext the text of the PDF handouts, and the database tests
+# start a throwaway PostgreSQL + PostGIS cluster of their own.
+TEST_PACKAGES=(gdal-bin poppler-utils postgresql postgresql-postgis)
 
 install_packages() {
   command -v dpkg-query >/dev/null || return 0

@@ -5,6 +5,7 @@ mod audit;
 mod bench;
 mod checks;
 mod convert;
+mod db;
 mod edit;
 mod gen_data;
 mod handout;
@@ -84,6 +85,14 @@ pub enum Command {
     Checks {
         #[command(subcommand)]
         command: ChecksCommand,
+    },
+    /// The shared plan on a PostgreSQL + PostGIS server: create the schema,
+    /// push and pull sites, send field checks, give users their roles.
+    /// URL is a libpq connection string; what it leaves out comes from
+    /// PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD and ~/.pgpass.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
     },
     /// Positions as survey reports write them (decimal degrees either way
     /// round, DMS or 度分秒, X=… Y=… Gauss–Krüger, a gcj02 flag, a site id), in
@@ -233,6 +242,44 @@ impl ReadArgs {
 
 /// `checks …`
 #[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Creates the schema in a database, or brings it up to date (safe to run again).
+    Init { url: String },
+    /// Sends sites from any file the app reads; new ones are added, changed ones get a new version.
+    Push {
+        url: String,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The name the history records (default: the login).
+        #[arg(long)]
+        author: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Writes every site to a file of any format the app writes.
+    Pull {
+        url: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sends the field checks of journals (checks.gpkg), photos included; run again after a cut.
+    Sync {
+        url: String,
+        #[arg(required = true)]
+        journals: Vec<PathBuf>,
+    },
+    /// Makes USER a viewer, inspector or editor (with --district: only those districts' sites).
+    Grant {
+        url: String,
+        user: String,
+        /// viewer, inspector or editor
+        role: String,
+        #[arg(long)]
+        district: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum ChecksCommand {
     /// Per layer and county: sites checked, not checked, and by result.
     Summary {
@@ -324,6 +371,7 @@ pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Re
             ChecksCommand::Soak { journal, count, track: true } => checks::soak_track(out, &journal, count),
             ChecksCommand::Gpx { journals, out: file } => checks::gpx_cmd(out, &journals, &file, lang),
         },
+        Command::Db { command } => db::run(out, command, lang),
         Command::Validate { files, from, read, zh } => {
             validate::run(out, &files, &read.options(parse_from(from.as_deref())?)?, zh || lang == Lang::Zh)
         }

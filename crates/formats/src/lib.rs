@@ -16,6 +16,7 @@ pub mod prj;
 pub mod shp;
 mod vector;
 mod wkb;
+pub use wkb::{geo_to_wkb, wkb_to_geojson};
 pub mod xlsx;
 
 pub use opened::{Detected, FormatError, Opened, OpenedLayer};

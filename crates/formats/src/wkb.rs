@@ -50,6 +50,20 @@ pub(crate) fn read_blob(b: &[u8]) -> Result<(i32, Option<Geom>), (String, String
     Ok((srs_id, g))
 }
 
+/// Plain 2D WKB (as PostGIS's `ST_AsBinary` gives it) as a GeoJSON
+/// geometry object; `None` for an empty geometry.
+pub fn wkb_to_geojson(b: &[u8]) -> Result<Option<serde_json::Value>, String> {
+    let mut r = Reader { b, at: 0 };
+    Ok(r.geometry(0)?.map(|g| g.to_json()))
+}
+
+/// A geometry as little-endian 2D WKB (for PostGIS's `ST_GeomFromWKB`).
+pub fn geo_to_wkb(g: &geo::Geometry<f64>) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_wkb(&mut out, &Geom::from_geo(g));
+    out
+}
+
 struct Reader<'a> {
     b: &'a [u8],
     at: usize,
