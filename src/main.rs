@@ -20,6 +20,7 @@ fn main() -> std::process::ExitCode {
                 gnss: cli.gnss,
                 journal: cli.journal,
                 tour: cli.tour,
+                db: cli.db,
             })
         }),
     };

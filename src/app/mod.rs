@@ -21,6 +21,8 @@ pub mod worker;
 
 mod actions;
 mod bookmarks_ui;
+pub mod db_link;
+mod db_ui;
 mod edit_ui;
 mod field;
 mod geom_edit;
@@ -135,6 +137,10 @@ pub struct App {
     measure: Option<measure::Measure>,
     /// Today's route, if one is planned.
     route: Option<route_ui::Route>,
+    /// The shared database the plan came from, if it did.
+    db: Option<db_link::DbLink>,
+    /// The database to open on the first frame.
+    db_pending: Option<binzhou_db::Target>,
     /// Check photos as pictures.
     thumbs: thumbs::Thumbnails,
     /// Edits: undo, the journal, saves, the attribute form.
@@ -217,6 +223,8 @@ impl App {
             goto_marker: None,
             measure: None,
             route: None,
+            db: None,
+            db_pending: None,
             thumbs: thumbs::Thumbnails::default(),
             editing: editing::Editing::default(),
             geom: geom_edit::GeomTools::default(),
@@ -358,7 +366,10 @@ impl App {
 
     /// Whether a load is under way.
     pub fn is_loading(&self) -> bool {
-        self.loader.is_busy() || self.initial.is_some()
+        self.loader.is_busy()
+            || self.initial.is_some()
+            || self.db_pending.is_some()
+            || self.db.as_ref().is_some_and(|d| d.state == db_link::LinkState::Connecting)
     }
 
     fn refresh_looks(&mut self) {
@@ -401,6 +412,7 @@ impl App {
         }
         let polled = self.loader.poll();
         self.on_polled(&ctx, polled);
+        self.db_frame(&ctx);
         if let Some(path) = self.journal_path.take() {
             let wake = ctx.clone();
             self.checks = checks::FieldChecks::open(path, move || wake.request_repaint());
@@ -443,6 +455,7 @@ impl App {
                     problems: (ds.error_count(), ds.problems.len()),
                     basemap: self.basemap_status(),
                     gnss: self.gnss.status(lang),
+                    database: self.db_status(),
                     recording: self.checks.recording.as_ref().map(|segment| {
                         let n = self.checks.track.iter().filter(|p| &p.segment == segment).count();
                         (lang.track_recording(n), false)
@@ -586,6 +599,7 @@ impl App {
             }
             let rings = self.highlight.iter().filter_map(|&i| self.site_screen_pos(i));
             panels::ctx::paint_highlight(ui.painter(), rect, rings);
+            panels::ctx::paint_changed(ui.painter(), rect, self.db_marked_positions());
             if let Some(t) = self.map.transform {
                 self.gnss.paint(ui, rect, &t);
                 self.paint_goto_marker(ui, rect);

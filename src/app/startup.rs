@@ -20,6 +20,8 @@ pub struct AppArgs {
     pub journal: Option<PathBuf>,
     /// A tour to open once the data has loaded.
     pub tour: Option<PathBuf>,
+    /// A shared database to open the plan from, instead of files.
+    pub db: Option<String>,
 }
 
 /// The bundled data folder: `data` under the working directory, or the
@@ -43,6 +45,8 @@ pub fn main_city_bounds() -> geo::Rect<f64> {
 pub fn run(args: AppArgs) -> anyhow::Result<()> {
     let gnss = args.gnss;
     let tour = args.tour;
+    // A connection string that cannot be read is said before a window opens.
+    let db = args.db.as_deref().map(binzhou_db::Target::parse).transpose()?;
     let journal = args.journal.unwrap_or_else(super::checks::default_journal_path);
     let paths = if args.data.is_empty() { default_data_paths() } else { args.data };
     let font = fonts::find_cjk_font();
@@ -80,6 +84,9 @@ pub fn run(args: AppArgs) -> anyhow::Result<()> {
             }
             if let Some(t) = &tour {
                 app = app.with_tour(t.clone());
+            }
+            if let Some(t) = &db {
+                app = app.with_db(t.clone());
             }
             Ok(Box::new(app))
         }),

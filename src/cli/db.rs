@@ -9,6 +9,14 @@ use super::{DbCommand, Lang};
 
 pub fn run(out: &mut dyn Write, cmd: DbCommand, lang: Lang) -> anyhow::Result<i32> {
     let zh = lang == Lang::Zh;
+    // The database's errors in the user's language.
+    run_in(out, cmd, zh).map_err(|e| match e.downcast::<binzhou_db::DbError>() {
+        Ok(db) => anyhow::anyhow!(db.text(zh)),
+        Err(e) => e,
+    })
+}
+
+fn run_in(out: &mut dyn Write, cmd: DbCommand, zh: bool) -> anyhow::Result<i32> {
     match cmd {
         DbCommand::Init { url } => {
             let t = Target::parse(&url)?;

@@ -42,6 +42,11 @@ pub struct Cli {
     /// default: checks.gpkg in the platform's data folder).
     #[arg(long, value_name = "FILE.gpkg")]
     pub journal: Option<PathBuf>,
+    /// Open the plan from a shared PostgreSQL + PostGIS database instead of
+    /// files (a libpq URL; PG* variables and ~/.pgpass fill in the rest),
+    /// with other users' changes shown live.
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
     /// Open this tour (`*.tour.json`) once the data has loaded.
     #[arg(long, value_name = "FILE.tour.json")]
     pub tour: Option<PathBuf>,

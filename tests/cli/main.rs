@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cli;
+mod db;
 mod edit;
 mod handout;
 mod planner_files;

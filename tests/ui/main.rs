@@ -4,6 +4,7 @@
 
 mod app;
 mod dashboard_table;
+mod database;
 mod editing;
 mod field_checks;
 mod files;

@@ -136,7 +136,7 @@ fn host_text(h: &Host) -> String {
 pub fn connect(target: &Target) -> Result<Client, DbError> {
     target.config.connect(NoTls).map_err(|e| DbError::Connect {
         target: target.shown(),
-        detail: e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| redact_text(&e.to_string())),
+        detail: e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| crate::chain(&e)),
     })
 }
 

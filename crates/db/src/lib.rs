@@ -16,8 +16,12 @@ pub mod conn;
 pub mod roles;
 pub mod schema;
 pub mod sites;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use conn::{Target, connect};
+/// The client crate, for callers that listen for notifications.
+pub use postgres;
 
 /// What went wrong talking to the database. Messages never hold a password.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +32,9 @@ pub enum DbError {
     /// The connection string could not be read.
     #[error("the connection string is not valid: {0}")]
     BadUrl(String),
+    /// A command was given something it cannot use (a role that does not exist).
+    #[error("{en}")]
+    Usage { en: String, zh: String },
     /// The user's role may not do this (row-level security or grants).
     #[error("not allowed: {0}")]
     Denied(String),
@@ -40,6 +47,50 @@ pub enum DbError {
     /// A file could not be read.
     #[error("{path}: {detail}")]
     File { path: String, detail: String },
+}
+
+impl DbError {
+    /// The message in Chinese (`zh`) or English; what the server said is
+    /// quoted as it said it.
+    pub fn text(&self, zh: bool) -> String {
+        if !zh {
+            return self.to_string();
+        }
+        match self {
+            DbError::Connect { target, detail } => format!("无法连接数据库 {target}：{detail}"),
+            DbError::BadUrl(d) => format!("数据库连接字符串无效：{d}"),
+            DbError::Usage { zh, .. } => zh.clone(),
+            DbError::Denied(d) => format!("无权执行此操作：{d}"),
+            DbError::Schema(d) => match d.as_str() {
+                d if d.contains("no binzhou-sites schema") => {
+                    "该数据库还没有 binzhou-sites 的数据结构：请先运行 `binzhou-sites db init URL`".into()
+                }
+                d if d.contains("older than") => {
+                    "该数据库的数据结构版本较旧：请运行 `binzhou-sites db init URL` 升级".into()
+                }
+                d if d.contains("newer than") => "该数据库的数据结构比本程序新：请更新 binzhou-sites".into(),
+                d => d.to_string(),
+            },
+            DbError::Sql(d) => format!("数据库语句出错：{d}"),
+            DbError::File { path, detail } => format!("{path}：{detail}"),
+        }
+    }
+}
+
+/// An error and its causes, one after another (`error connecting to server:
+/// Connection refused (os error 111)`), without a password.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = s.source();
+    }
+    conn::redact_text(&text)
 }
 
 impl From<postgres::Error> for DbError {
@@ -56,6 +107,6 @@ impl From<postgres::Error> for DbError {
             }
             return DbError::Sql(text);
         }
-        DbError::Sql(conn::redact_text(&e.to_string()))
+        DbError::Sql(chain(&e))
     }
 }

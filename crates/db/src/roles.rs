@@ -36,8 +36,14 @@ impl Role {
             ("inspector", true) => Ok(Role::Inspector),
             ("editor", true) => Ok(Role::Editor),
             ("editor", false) => Ok(Role::DistrictEditor(districts.to_vec())),
-            ("viewer" | "inspector", false) => Err(DbError::BadUrl(format!("a {name} has no districts"))),
-            _ => Err(DbError::BadUrl(format!("no role {name:?}: viewer, inspector or editor"))),
+            ("viewer" | "inspector", false) => Err(DbError::Usage {
+                en: format!("a {name} has no districts: --district is for editors"),
+                zh: format!("{name} 不分区县：--district 只用于编辑（editor）"),
+            }),
+            _ => Err(DbError::Usage {
+                en: format!("no role {name:?}: viewer, inspector or editor"),
+                zh: format!("没有角色 {name:?}：可用 viewer（查看者）、inspector（核查员）或 editor（编辑）"),
+            }),
         }
     }
 }

@@ -242,29 +242,70 @@ pub fn push(client: &mut Client, ds: &Dataset, author: &str) -> Result<PushRepor
 #[derive(Debug, Default)]
 pub struct PullReport {
     pub sites: u64,
+    /// Each site's version, by id.
+    pub versions: Vec<(String, i64)>,
+    /// The newest history row when the sites were read: changes after it
+    /// are what the pull did not see.
+    pub seq: i64,
     pub seconds: f64,
 }
 
 /// Reads every site into a dataset, through the same loader and checks as
-/// a file (`name` names it in messages, e.g. `binzhou@db:5432`).
+/// a file (`name` names it in messages, e.g. `binzhou@db:5432`). The sites
+/// and the history position are read in one snapshot.
 pub fn pull(client: &mut Client, name: &str) -> Result<(Dataset, PullReport), DbError> {
     let started = Instant::now();
-    let mut bytes = Vec::with_capacity(1 << 20);
-    let mut n = 0u64;
-    bytes.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
+    let mut tx =
+        client.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start()?;
+    let seq: i64 = tx.query_one("SELECT coalesce(max(seq), 0) FROM changes", &[])?.get(0);
+    let mut versions = Vec::new();
+    let mut features = Features::new();
     let params: [&(dyn ToSql + Sync); 0] = [];
-    let rows = client.query_raw(
-        &format!("SELECT {COLUMNS}, ST_AsBinary(geom), props FROM sites ORDER BY id"),
+    let mut rows = tx.query_raw(
+        &format!("SELECT {COLUMNS}, ST_AsBinary(geom), props, version FROM sites ORDER BY id"),
         params.iter().copied(),
     )?;
-    let mut rows = rows;
     use postgres::fallible_iterator::FallibleIterator as _;
     while let Some(r) = rows.next()? {
         let row = row_of(&r, 0);
-        if n > 0 {
-            bytes.push(b',');
+        versions.push((row.id.clone(), r.get::<_, i64>(13)));
+        features.add(&row)?;
+    }
+    drop(rows);
+    tx.commit()?;
+    let n = features.n;
+    let ds = features.load(name);
+    Ok((ds, PullReport { sites: n, versions, seq, seconds: started.elapsed().as_secs_f64() }))
+}
+
+/// Sites as stored, made into a dataset the way [`pull`] makes one (for a
+/// client that re-reads what changed).
+pub fn dataset_of(rows: &[Stored], name: &str) -> Result<Dataset, DbError> {
+    let mut features = Features::new();
+    for s in rows {
+        features.add(&s.row)?;
+    }
+    Ok(features.load(name))
+}
+
+/// A GeoJSON FeatureCollection being written, for the core's loader.
+struct Features {
+    bytes: Vec<u8>,
+    n: u64,
+}
+
+impl Features {
+    fn new() -> Self {
+        let mut bytes = Vec::with_capacity(1 << 16);
+        bytes.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
+        Features { bytes, n: 0 }
+    }
+
+    fn add(&mut self, row: &SiteRow) -> Result<(), DbError> {
+        if self.n > 0 {
+            self.bytes.push(b',');
         }
-        bytes.push(b'\n');
+        self.bytes.push(b'\n');
         let geometry = match &row.wkb {
             Some(b) => binzhou_formats::wkb_to_geojson(b)
                 .map_err(|e| DbError::Sql(format!("site {:?}: its geometry cannot be read: {e}", row.id)))?
@@ -272,14 +313,17 @@ pub fn pull(client: &mut Client, name: &str) -> Result<(Dataset, PullReport), Db
             None => Value::Null,
         };
         let feature = serde_json::json!({"type": "Feature", "properties": row.properties(), "geometry": geometry});
-        serde_json::to_writer(&mut bytes, &feature).map_err(|e| DbError::Sql(e.to_string()))?;
-        n += 1;
+        serde_json::to_writer(&mut self.bytes, &feature).map_err(|e| DbError::Sql(e.to_string()))?;
+        self.n += 1;
+        Ok(())
     }
-    bytes.extend_from_slice(b"\n]}\n");
-    let _ = bytes.flush();
-    let opts = binzhou_core::load::LoadOptions::default();
-    let ds = binzhou_core::load::load_bytes(&format!("{name}.geojson"), &bytes, &opts);
-    Ok((ds, PullReport { sites: n, seconds: started.elapsed().as_secs_f64() }))
+
+    fn load(mut self, name: &str) -> Dataset {
+        self.bytes.extend_from_slice(b"\n]}\n");
+        let _ = self.bytes.flush();
+        let opts = binzhou_core::load::LoadOptions::default();
+        binzhou_core::load::load_bytes(&format!("{name}.geojson"), &self.bytes, &opts)
+    }
 }
 
 /// A row of `SELECT {COLUMNS}, ST_AsBinary(geom), props …` from column `at`.
@@ -299,6 +343,22 @@ fn row_of(r: &postgres::Row, at: usize) -> SiteRow {
         wkb: r.get(at + 11),
         props: r.get(at + 12),
     }
+}
+
+/// The sites with these ids that are stored (an id not there is left out).
+pub fn get_many(client: &mut Client, ids: &[String]) -> Result<Vec<Stored>, DbError> {
+    let rows = client.query(
+        &format!(
+            "SELECT {COLUMNS}, ST_AsBinary(geom), props, version,
+                    to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), updated_by
+               FROM sites WHERE id = ANY($1) ORDER BY id"
+        ),
+        &[&ids],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| Stored { row: row_of(r, 0), version: r.get(13), updated_at: r.get(14), updated_by: r.get(15) })
+        .collect())
 }
 
 /// One site as stored, if there is one with this id.

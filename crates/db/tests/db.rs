@@ -1,7 +1,6 @@
 //! binzhou-db against a real PostgreSQL + PostGIS server (see `support`).
 
-mod support;
-
+use binzhou_db::testkit as support;
 use std::path::PathBuf;
 use std::time::Duration;
 

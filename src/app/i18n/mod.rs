@@ -12,6 +12,7 @@ use binzhou_core::model::{LayerKey, Msg, Severity, StatusClass, YearView, names}
 
 mod basemap;
 mod checks;
+mod db;
 mod edit;
 mod files;
 mod ledger;

@@ -107,3 +107,12 @@ pub fn paint_highlight(painter: &egui::Painter, clip: egui::Rect, at: impl IntoI
         painter.circle_stroke(p, 10.0, egui::Stroke::new(2.5, SELECTION_COLOUR));
     }
 }
+
+/// A ring around each site another user just changed (the shared database).
+pub fn paint_changed(painter: &egui::Painter, clip: egui::Rect, at: impl IntoIterator<Item = egui::Pos2>) {
+    let ink = egui::Color32::from_rgb(230, 120, 0);
+    for p in at.into_iter().filter(|p| clip.contains(*p)) {
+        painter.circle_stroke(p, 14.0, egui::Stroke::new(3.0, egui::Color32::WHITE));
+        painter.circle_stroke(p, 14.0, egui::Stroke::new(2.0, ink));
+    }
+}

@@ -23,6 +23,8 @@ pub struct StatusInfo<'a> {
     pub basemap: Vec<(String, bool)>,
     /// The GNSS receiver's line, and whether it is a problem.
     pub gnss: Option<(String, bool)>,
+    /// The shared database's line (online, offline), and whether it is a problem.
+    pub database: Option<(String, bool)>,
     /// While the track is being recorded: what to say.
     pub recording: Option<(String, bool)>,
 }
@@ -83,7 +85,7 @@ pub fn show(ui: &mut Ui, info: &StatusInfo, lang: Lang) -> bool {
             ui.separator();
             scale_bar(ui, tr, lang);
         }
-        for (text, problem) in info.basemap.iter().chain(&info.gnss).chain(&info.recording) {
+        for (text, problem) in info.basemap.iter().chain(&info.database).chain(&info.gnss).chain(&info.recording) {
             ui.separator();
             if *problem {
                 ui.label(RichText::new(text).color(Color32::from_rgb(190, 50, 30)));

@@ -5,8 +5,9 @@
 //!
 //! Without PostgreSQL and PostGIS installed the tests say so and pass,
 //! except in CI (`CI` set), where that is a failure.
-
-#![allow(dead_code)]
+//!
+//! Built with the `testkit` feature, for this crate's tests and the app's.
+#![allow(clippy::unwrap_used)]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -14,8 +15,9 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use binzhou_db::Target;
+use crate::Target;
 
+/// A running test cluster.
 pub struct Server {
     pub port: u16,
     bin: PathBuf,
@@ -144,7 +146,7 @@ impl Server {
     pub fn fresh_db(&self, stem: &str) -> Target {
         static N: AtomicU32 = AtomicU32::new(0);
         let name = format!("{stem}_{}", N.fetch_add(1, Ordering::SeqCst));
-        let mut c = binzhou_db::connect(&self.target("postgres")).expect("the test server answers");
+        let mut c = crate::connect(&self.target("postgres")).expect("the test server answers");
         c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).expect("a test database");
         self.target(&name)
     }
@@ -169,7 +171,7 @@ pub fn server() -> Option<&'static Server> {
 /// A fresh database with the schema, or `None` to skip.
 pub fn db(stem: &str) -> Option<Target> {
     let t = server()?.fresh_db(stem);
-    let mut c = binzhou_db::connect(&t).expect("connects");
-    binzhou_db::schema::init(&mut c).expect("the schema is created");
+    let mut c = crate::connect(&t).expect("connects");
+    crate::schema::init(&mut c).expect("the schema is created");
     Some(t)
 }
