@@ -7,13 +7,14 @@
 //! seconds, and on reconnecting reads everything changed since the last
 //! history row it saw (notifications sent meanwhile are lost by design).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use binzhou_core::model::Dataset;
 use binzhou_db::Target;
+use binzhou_db::sites::{SiteRow, Written};
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 
 use super::data::MapData;
@@ -35,16 +36,71 @@ pub enum LinkState {
 /// What the worker sends.
 pub enum LinkMsg {
     State(LinkState),
-    /// The whole plan, read on first connecting.
+    /// The whole plan, read on first connecting, with each site's version.
     Loaded {
         data: Arc<MapData>,
         seconds: f64,
+        versions: HashMap<String, i64>,
     },
-    /// Sites changed by someone: the data with them, and their ids.
+    /// Sites changed (by anyone): the data with them, their ids and versions.
     Changed {
         data: Arc<MapData>,
         ids: Vec<String>,
+        versions: Vec<(String, i64)>,
     },
+    /// What became of the writes sent, in order.
+    Written(Vec<WriteResult>),
+}
+
+/// One site's change for the server, made from the version `base` (the
+/// version the user saw when they changed it).
+#[derive(Clone, Debug)]
+pub enum WriteReq {
+    Update {
+        row: SiteRow,
+        base: i64,
+    },
+    Insert {
+        row: SiteRow,
+    },
+    Delete {
+        id: String,
+        base: i64,
+    },
+    /// The user took the other version of a conflict: theirs stays, mine
+    /// goes into the history.
+    KeepRejected {
+        row: SiteRow,
+        base: i64,
+    },
+    /// Read the site again as the server has it (after a refused write).
+    Reread {
+        id: String,
+    },
+}
+
+impl WriteReq {
+    /// The site it is about.
+    pub fn id(&self) -> &str {
+        match self {
+            WriteReq::Update { row, .. } | WriteReq::Insert { row } | WriteReq::KeepRejected { row, .. } => &row.id,
+            WriteReq::Delete { id, .. } | WriteReq::Reread { id } => id,
+        }
+    }
+}
+
+/// What became of one write.
+#[derive(Clone, Debug)]
+pub struct WriteResult {
+    pub req: WriteReq,
+    /// The server's answer, or why it could not be asked.
+    pub outcome: Result<Written, String>,
+}
+
+/// Writes sent together, by one author.
+struct Batch {
+    author: String,
+    writes: Vec<WriteReq>,
 }
 
 /// The app's side of the link.
@@ -52,6 +108,14 @@ pub struct DbLink {
     /// `user@host:port/db`, never the password.
     pub shown: String,
     rx: Receiver<LinkMsg>,
+    writes: Sender<Batch>,
+    /// Each site's version in the data shown.
+    pub versions: HashMap<String, i64>,
+    /// Writes sent that have no answer yet (queued while offline).
+    pub waiting: usize,
+    /// Versions this app wrote, so its own changes coming back are not
+    /// announced as someone else's.
+    mine: HashMap<String, i64>,
     stop: Arc<AtomicBool>,
     pub state: LinkState,
     /// Sites changed by others lately, with when, to mark on the map.
@@ -68,18 +132,57 @@ impl DbLink {
     /// Starts the worker on `target`; `wake` is called after each message.
     pub fn start(target: Target, wake: impl Fn() + Send + 'static) -> DbLink {
         let (tx, rx) = bounded::<LinkMsg>(8);
+        let (writes, requests) = bounded::<Batch>(64);
         let stop = Arc::new(AtomicBool::new(false));
         let shown = target.shown();
         let flag = stop.clone();
         let spawned = std::thread::Builder::new().name("db-link".into()).spawn(move || {
-            let mut w = Worker { target, tx, wake: Box::new(wake), stop: flag, copy: None, seq: 0 };
+            let mut w = Worker {
+                target,
+                tx,
+                requests,
+                queue: VecDeque::new(),
+                reread: Vec::new(),
+                wake: Box::new(wake),
+                stop: flag,
+                copy: None,
+                seq: 0,
+            };
             w.run();
         });
         let state = match spawned {
             Ok(_) => LinkState::Connecting,
             Err(e) => LinkState::Offline(e.to_string()),
         };
-        DbLink { shown, rx, stop, state, marked: Vec::new() }
+        DbLink {
+            shown,
+            rx,
+            writes,
+            versions: HashMap::new(),
+            waiting: 0,
+            mine: HashMap::new(),
+            stop,
+            state,
+            marked: Vec::new(),
+        }
+    }
+
+    /// Sends changes to the server as `author`; false when they cannot be
+    /// taken now (too many waiting) and should be sent again later.
+    pub fn write(&mut self, author: &str, writes: Vec<WriteReq>) -> bool {
+        let n = writes.len();
+        match self.writes.try_send(Batch { author: author.to_string(), writes }) {
+            Ok(()) => {
+                self.waiting += n;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Whether site `id` at `version` is this app's own write.
+    pub fn is_mine(&self, id: &str, version: i64) -> bool {
+        self.mine.get(id) == Some(&version)
     }
 
     /// What the worker sent since the last frame.
@@ -89,9 +192,33 @@ impl DbLink {
             if let LinkMsg::State(s) = &m {
                 self.state = s.clone();
             }
-            if let LinkMsg::Changed { ids, .. } = &m {
-                let now = Instant::now();
-                self.marked.extend(ids.iter().map(|id| (id.clone(), now)));
+            match &m {
+                LinkMsg::Loaded { versions, .. } => self.versions = versions.clone(),
+                LinkMsg::Changed { versions, .. } => {
+                    let now = Instant::now();
+                    for (id, v) in versions {
+                        if self.mine.get(id) != Some(v) {
+                            self.marked.push((id.clone(), now));
+                        }
+                    }
+                    self.versions.extend(versions.iter().cloned());
+                }
+                LinkMsg::Written(done) => {
+                    self.waiting = self.waiting.saturating_sub(done.len());
+                    for r in done {
+                        if let (
+                            WriteReq::Update { row, .. } | WriteReq::Insert { row },
+                            Ok(Written::Applied { version }),
+                        ) = (&r.req, &r.outcome)
+                        {
+                            self.mine.insert(row.id.clone(), *version);
+                            // The data shown has this version now (its own
+                            // notification comes back after).
+                            self.versions.insert(row.id.clone(), *version);
+                        }
+                    }
+                }
+                LinkMsg::State(_) => {}
             }
             out.push(m);
         }
@@ -109,6 +236,11 @@ struct Copy {
 struct Worker {
     target: Target,
     tx: Sender<LinkMsg>,
+    requests: Receiver<Batch>,
+    /// Writes taken from the app and not yet answered (kept across a cut).
+    queue: VecDeque<Batch>,
+    /// Sites to read again once the queued writes are sent.
+    reread: Vec<String>,
     wake: Box<dyn Fn() + Send>,
     stop: Arc<AtomicBool>,
     copy: Option<Copy>,
@@ -166,7 +298,8 @@ impl Worker {
             let by_id = ds.sites.iter().enumerate().map(|(i, s)| (s.id().to_string(), i)).collect();
             let data = Arc::new(MapData::build(ds.clone()));
             self.copy = Some(Copy { ds, by_id });
-            self.send(LinkMsg::Loaded { data, seconds: started.elapsed().as_secs_f64() });
+            let versions = report.versions.into_iter().collect();
+            self.send(LinkMsg::Loaded { data, seconds: started.elapsed().as_secs_f64(), versions });
         }
         // What changed while we were away (or between the pull and LISTEN).
         self.catch_up(&mut client)?;
@@ -176,6 +309,7 @@ impl Worker {
             if self.stopped() {
                 return Ok(());
             }
+            self.write_queued(&mut client)?;
             let mut heard = false;
             {
                 use binzhou_db::postgres::fallible_iterator::FallibleIterator as _;
@@ -203,18 +337,73 @@ impl Worker {
         loop {
             let changes = binzhou_db::sites::changes_since(client, self.seq, 5000)?;
             let Some(last) = changes.last().map(|c| c.seq) else { return Ok(()) };
-            let mut ids: Vec<String> = changes.into_iter().map(|c| c.row_id).collect();
-            ids.sort();
-            ids.dedup();
-            let stored = binzhou_db::sites::get_many(client, &ids)?;
-            let name = self.target.shown();
-            let fresh = binzhou_db::sites::dataset_of(&stored, &name)?;
-            let Some(copy) = &mut self.copy else { return Ok(()) };
-            apply(copy, fresh, &ids);
+            let ids: Vec<String> = changes.into_iter().map(|c| c.row_id).collect();
+            self.refresh(client, ids)?;
             self.seq = last;
-            let data = Arc::new(MapData::build(copy.ds.clone()));
-            self.send(LinkMsg::Changed { data, ids });
         }
+    }
+
+    /// Re-reads sites `ids` into the copy and sends the data with them.
+    fn refresh(
+        &mut self,
+        client: &mut binzhou_db::postgres::Client,
+        mut ids: Vec<String>,
+    ) -> Result<(), binzhou_db::DbError> {
+        ids.sort();
+        ids.dedup();
+        let stored = binzhou_db::sites::get_many(client, &ids)?;
+        let name = self.target.shown();
+        let fresh = binzhou_db::sites::dataset_of(&stored, &name)?;
+        let Some(copy) = &mut self.copy else { return Ok(()) };
+        apply(copy, fresh, &ids);
+        let data = Arc::new(MapData::build(copy.ds.clone()));
+        let versions = stored.iter().map(|s| (s.row.id.clone(), s.version)).collect();
+        self.send(LinkMsg::Changed { data, ids, versions });
+        Ok(())
+    }
+
+    /// Sends the app's writes, each batch in order. A batch cut off by the
+    /// connection stays queued and is sent again once back: each write
+    /// carries its base version, so one that did reach the server comes
+    /// back as a conflict with itself rather than being applied twice.
+    fn write_queued(&mut self, client: &mut binzhou_db::postgres::Client) -> Result<(), binzhou_db::DbError> {
+        while let Ok(b) = self.requests.try_recv() {
+            self.queue.push_back(b);
+        }
+        while let Some(batch) = self.queue.front() {
+            let mut done = Vec::with_capacity(batch.writes.len());
+            for w in &batch.writes {
+                let outcome = match w {
+                    WriteReq::Update { row, base } => binzhou_db::sites::update(client, row, *base, &batch.author),
+                    WriteReq::Insert { row } => binzhou_db::sites::insert(client, row, &batch.author),
+                    WriteReq::Delete { id, base } => binzhou_db::sites::delete(client, id, *base, &batch.author),
+                    WriteReq::KeepRejected { row, base } => {
+                        binzhou_db::sites::keep_rejected(client, row, *base, &batch.author)
+                            .map(|_| Written::Applied { version: *base })
+                    }
+                    WriteReq::Reread { id } => {
+                        self.reread.push(id.clone());
+                        Ok(Written::Applied { version: 0 })
+                    }
+                };
+                match outcome {
+                    Ok(o) => done.push(WriteResult { req: w.clone(), outcome: Ok(o) }),
+                    // A refused statement is this write's answer; a lost
+                    // connection ends the session with the batch still queued.
+                    Err(binzhou_db::DbError::Sql(e)) if !client.is_closed() => {
+                        done.push(WriteResult { req: w.clone(), outcome: Err(e) })
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            self.queue.pop_front();
+            self.send(LinkMsg::Written(done));
+        }
+        if !self.reread.is_empty() {
+            let ids = std::mem::take(&mut self.reread);
+            self.refresh(client, ids)?;
+        }
+        Ok(())
     }
 }
 

@@ -157,6 +157,11 @@ impl App {
     /// Saves every file with unsaved edits (`force`: even over a file
     /// someone else changed).
     pub fn save_edits(&mut self, force: bool) {
+        if self.db.is_some() {
+            // The plan is the server's: edits go there, never to a file.
+            self.save_to_db();
+            return;
+        }
         let files = self.editing.editor.dirty_files();
         if files.is_empty() {
             let t = self.state.lang.edits();

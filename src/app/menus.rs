@@ -221,6 +221,7 @@ impl App {
         self.check_form_window(ctx);
         self.goto_window(ctx);
         self.route_window(ctx);
+        self.db_conflict_window(ctx);
         self.thumbs.poll(ctx);
         let folders = self.checks.photo_folders();
         self.thumbs.window(ctx, &folders, self.state.lang);

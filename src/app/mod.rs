@@ -141,6 +141,8 @@ pub struct App {
     db: Option<db_link::DbLink>,
     /// The database to open on the first frame.
     db_pending: Option<binzhou_db::Target>,
+    /// Edits of the database's plan: their base versions, conflicts.
+    db_edits: db_ui::DbEdits,
     /// Check photos as pictures.
     thumbs: thumbs::Thumbnails,
     /// Edits: undo, the journal, saves, the attribute form.
@@ -225,6 +227,7 @@ impl App {
             route: None,
             db: None,
             db_pending: None,
+            db_edits: db_ui::DbEdits::default(),
             thumbs: thumbs::Thumbnails::default(),
             editing: editing::Editing::default(),
             geom: geom_edit::GeomTools::default(),

@@ -76,6 +76,129 @@ fn the_plan_opens_from_the_database_and_another_users_change_shows_by_itself() {
     assert_eq!(h.state().data().dataset.sites[sel].id(), "PP-MC-2020-01", "the selection follows the site");
 }
 
+/// Renames site `id` in the app as the attribute form does (not saved).
+fn rename_here(h: &mut Harness<'_, App>, id: &str, name: &str) {
+    let ds = &h.state().data().dataset;
+    let i = ds.find_by_id(id).unwrap();
+    let state = binzhou_core::edit::FeatureState::of(ds, i).unwrap().with("name", name.into());
+    let label = binzhou_core::model::Msg::new("rename", "改名");
+    assert!(h.state_mut().edit(label, vec![binzhou_core::edit::Target::Site(i, Some(state))]));
+    h.run();
+}
+
+/// Renames site `id` in the app, then saves (Ctrl+S's path).
+fn edit_and_save(h: &mut Harness<'_, App>, id: &str, name: &str) {
+    rename_here(h, id, name);
+    h.state_mut().save_edits(false);
+    h.run();
+}
+
+fn server_name(t: &Target, id: &str) -> (String, i64) {
+    let s = sites::get(&mut binzhou_db::connect(t).unwrap(), id).unwrap().unwrap();
+    (s.row.name, s.version)
+}
+
+#[test]
+fn two_windows_edit_one_site_the_second_is_shown_the_conflict_and_nothing_is_lost() {
+    let Some(server) = testkit::server() else { return };
+    let t = plan_db(server, "app_conflict");
+    let mut a = app_on(&t);
+    let mut b = app_on(&t);
+    for h in [&mut a, &mut b] {
+        until(h, "online", |h| h.query_by_label_contains("在线，实时更新").is_some());
+    }
+    let id = "PP-MC-2020-02";
+    let (_, v0) = server_name(&t, id);
+
+    // A's edit reaches the server and B's window by itself.
+    edit_and_save(&mut a, id, "甲窗口改的名称");
+    until(&mut a, "A's save is answered", |h| h.query_by_label_contains("已保存到数据库：1 个项目").is_some());
+    assert_eq!(server_name(&t, id), ("甲窗口改的名称".to_string(), v0 + 1));
+    until(&mut b, "B sees A's edit", |h| name_of(h, id) == "甲窗口改的名称");
+    assert!(a.state().db_conflicts().is_empty());
+    assert!(a.query_by_label_contains("其他用户更新了项目").is_none(), "A's own save is not someone else's");
+
+    // B, having seen it, edits the newest version: no clash.
+    edit_and_save(&mut b, id, "乙窗口改的名称");
+    until(&mut b, "B's save answered", |h| h.state().db_link().is_some_and(|l| l.waiting == 0));
+    assert_eq!(server_name(&t, id).0, "乙窗口改的名称");
+    until(&mut a, "A sees B's edit", |h| name_of(h, id) == "乙窗口改的名称");
+
+    // Both edit the same version: A edits (unsaved), B saves, then A saves.
+    let (_, v2) = server_name(&t, id);
+    rename_here(&mut a, id, "甲再次修改");
+    edit_and_save(&mut b, id, "乙再次修改");
+    until(&mut b, "B's second save", |h| h.state().db_link().is_some_and(|l| l.waiting == 0));
+    assert_eq!(server_name(&t, id), ("乙再次修改".to_string(), v2 + 1));
+    until(&mut a, "B's save reaches A", |h| h.state().db_link().is_some_and(|l| l.versions.get(id) == Some(&(v2 + 1))));
+    assert_eq!(name_of(&a, id), "甲再次修改", "A's unsaved edit stays on top of theirs");
+    a.state_mut().save_edits(false);
+    until(&mut a, "A is shown the conflict", |h| h.query_by_label("修改冲突").is_some());
+    // Theirs is only in the conflict window (the map shows mine).
+    assert!(a.query_by_label("乙再次修改").is_some(), "theirs beside mine");
+    assert!(a.query_all_by_label("甲再次修改").count() >= 1);
+    a.get_by_label("采用对方的").click();
+    a.run();
+    until(&mut a, "the choice is sent", |h| h.state().db_link().is_some_and(|l| l.waiting == 0));
+    until(&mut a, "A shows theirs", |h| name_of(h, id) == "乙再次修改");
+    assert_eq!(server_name(&t, id), ("乙再次修改".to_string(), v2 + 1), "theirs stays");
+    let mut c = binzhou_db::connect(&t).unwrap();
+    let kept: Vec<String> = c
+        .query("SELECT new->'properties'->>'name' FROM changes WHERE row_id = $1 AND op = 'rejected'", &[&id])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(kept, ["甲再次修改"], "mine is kept in the history");
+
+    // Once more, and this time A keeps its own.
+    until(&mut b, "B is up to date", |h| h.state().db_link().is_some_and(|l| l.versions.get(id) == Some(&(v2 + 1))));
+    rename_here(&mut a, id, "甲坚持的名称");
+    edit_and_save(&mut b, id, "乙第三次修改");
+    until(&mut a, "B's third save reaches A", |h| {
+        h.state().db_link().is_some_and(|l| l.versions.get(id) == Some(&(v2 + 2)))
+    });
+    a.state_mut().save_edits(false);
+    until(&mut a, "the conflict again", |h| h.query_by_label("保留我的").is_some());
+    a.get_by_label("保留我的").click();
+    a.run();
+    until(&mut a, "mine is written", |h| h.state().db_link().is_some_and(|l| l.waiting == 0));
+    assert_eq!(server_name(&t, id), ("甲坚持的名称".to_string(), v2 + 3), "mine over theirs");
+    until(&mut b, "B sees it", |h| name_of(h, id) == "甲坚持的名称");
+    let names: Vec<String> = c
+        .query("SELECT new->>'name' FROM changes WHERE row_id = $1 AND op = 'update' ORDER BY seq", &[&id])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        names,
+        ["甲窗口改的名称", "乙窗口改的名称", "乙再次修改", "乙第三次修改", "甲坚持的名称"],
+        "every saved version is in the history"
+    );
+}
+
+#[test]
+fn a_county_editor_is_refused_another_countys_site_and_sees_it_as_the_server_has_it() {
+    let Some(server) = testkit::server() else { return };
+    let t = plan_db(server, "app_rls");
+    let mut admin = binzhou_db::connect(&t).unwrap();
+    let role = binzhou_db::roles::Role::DistrictEditor(vec!["滨城区".into()]);
+    binzhou_db::roles::grant(&mut admin, "bincheng_app", &role).unwrap();
+    let mut h = app_on(&t.as_user("bincheng_app", None));
+    until(&mut h, "online", |h| h.query_by_label_contains("在线，实时更新").is_some());
+    let before = name_of(&h, "PP-ZP-2020-01");
+    edit_and_save(&mut h, "PP-ZP-2020-01", "越权改名");
+    until(&mut h, "the refusal", |h| h.query_by_label_contains("无权修改").is_some());
+    until(&mut h, "the site as the server has it", |h| name_of(h, "PP-ZP-2020-01") == before);
+    assert_eq!(server_name(&t, "PP-ZP-2020-01").0, before, "Zouping's site is untouched");
+    edit_and_save(&mut h, "PP-MC-2020-01", "滨城区自己的项目");
+    until(&mut h, "its own district's site is saved", |h| {
+        h.query_by_label_contains("已保存到数据库：1 个项目").is_some()
+    });
+    assert_eq!(server_name(&t, "PP-MC-2020-01").0, "滨城区自己的项目");
+}
+
 #[test]
 fn a_server_that_goes_away_shows_offline_and_what_changed_meanwhile_arrives_after() {
     // Its own server: this test kills it.
@@ -91,8 +214,13 @@ fn a_server_that_goes_away_shows_offline_and_what_changed_meanwhile_arrives_afte
     until(&mut h, "offline", |h| h.query_by_label_contains("离线").is_some());
     let n = h.state().data().dataset.sites.len();
     assert!(n > 50, "the last data read stays");
+    // An edit saved while offline waits for the server.
+    edit_and_save(&mut h, "PP-MC-2020-01", "离线时改的名称");
+    until(&mut h, "it says the change waits", |h| h.query_by_label_contains("1 项修改等待发送").is_some());
     server.restart().unwrap();
     rename(&t, "UV-2021-12", "城中村改造（离线期间更名）");
     until(&mut h, "the change made while away", |h| name_of(h, "UV-2021-12") == "城中村改造（离线期间更名）");
     until(&mut h, "online again", |h| h.query_by_label_contains("在线，实时更新").is_some());
+    until(&mut h, "the waiting edit is sent", |h| h.state().db_link().is_some_and(|l| l.waiting == 0));
+    assert_eq!(server_name(&t, "PP-MC-2020-01").0, "离线时改的名称", "sent once the server was back");
 }

@@ -25,7 +25,22 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "sites, history and notifications", sql: SITES },
     Migration { version: 2, description: "field checks and their photos", sql: CHECKS },
     Migration { version: 3, description: "roles and row-level security", sql: ROLES },
+    Migration { version: 4, description: "losing versions of conflicts kept in the history", sql: REJECTED },
 ];
+
+const REJECTED: &str = r#"
+ALTER TABLE changes DROP CONSTRAINT changes_op_check;
+ALTER TABLE changes ADD CONSTRAINT changes_op_check CHECK (op IN ('insert', 'update', 'delete', 'rejected'));
+-- A user who takes the other version of a conflict keeps their own here.
+CREATE FUNCTION binzhou_keep_rejected(site_id text, base bigint, mine jsonb) RETURNS bigint
+  LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  INSERT INTO changes (table_name, row_id, version, op, old, new, changed_by)
+  VALUES ('sites', site_id, base, 'rejected', NULL, mine, binzhou_author())
+  RETURNING seq
+$$;
+REVOKE ALL ON FUNCTION binzhou_keep_rejected(text, bigint, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION binzhou_keep_rejected(text, bigint, jsonb) TO binzhou_editor, binzhou_district_editor;
+"#;
 
 const SITES: &str = r#"
 CREATE EXTENSION IF NOT EXISTS postgis;

@@ -481,6 +481,21 @@ fn why_not_written(client: &mut Client, id: &str, base: i64) -> Result<Written, 
     })
 }
 
+/// Keeps the version of a site a user gave up in a conflict (they took the
+/// other one) in the history, as a `rejected` row: nothing typed is lost.
+pub fn keep_rejected(client: &mut Client, mine: &SiteRow, base: i64, author: &str) -> Result<i64, DbError> {
+    let geometry = match &mine.wkb {
+        Some(b) => binzhou_formats::wkb_to_geojson(b).map_err(DbError::Sql)?.unwrap_or(Value::Null),
+        None => Value::Null,
+    };
+    let kept = serde_json::json!({"properties": mine.properties(), "geometry": geometry});
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT set_config('binzhou.author', $1, true)", &[&author])?;
+    let seq: i64 = tx.query_one("SELECT binzhou_keep_rejected($1, $2, $3)", &[&mine.id, &base, &kept])?.get(0);
+    tx.commit()?;
+    Ok(seq)
+}
+
 /// One row of the history.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {

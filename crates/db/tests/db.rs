@@ -152,9 +152,14 @@ fn an_edit_from_an_old_version_is_a_conflict_that_shows_theirs_and_the_history_k
     );
     assert_eq!(sites::delete(&mut b, "PP-1", base + 2, "乙").unwrap(), Written::Applied { version: base + 2 });
     assert_eq!(sites::update(&mut a, &mine, base + 2, "甲").unwrap(), Written::Gone);
+    // Had 甲 taken theirs instead, 甲's version would be kept as rejected.
+    sites::keep_rejected(&mut a, &mine, base, "甲").unwrap();
     let ops: Vec<String> =
         a.query("SELECT op FROM changes ORDER BY seq", &[]).unwrap().iter().map(|r| r.get(0)).collect();
-    assert_eq!(ops, ["insert", "update", "update", "delete"]);
+    assert_eq!(ops, ["insert", "update", "update", "delete", "rejected"]);
+    let kept: String =
+        a.query_one("SELECT new->'properties'->>'name' FROM changes WHERE op = 'rejected'", &[]).unwrap().get(0);
+    assert_eq!(kept, "甲改的名称");
 }
 
 #[test]
