@@ -12,7 +12,10 @@ impl App {
         if paths.is_empty() {
             return;
         }
-        let kind = if self.data.dataset.sites.is_empty() && self.data.dataset.files.is_empty() {
+        // Files do not mix with the database's plan: they replace it.
+        let from_db = self.db.is_some();
+        self.close_db();
+        let kind = if from_db || (self.data.dataset.sites.is_empty() && self.data.dataset.files.is_empty()) {
             LoadKind::Replace
         } else {
             LoadKind::Add(self.data.clone())

@@ -397,6 +397,11 @@ impl FieldChecks {
         sent
     }
 
+    /// The journal's file, once it is open (for sending it to a server).
+    pub fn journal_path(&self) -> Option<&Path> {
+        (self.opened && self.error.is_none() && !self.path.as_os_str().is_empty()).then_some(self.path.as_path())
+    }
+
     /// The folders photos may be in: this journal's, then the merged ones'.
     pub fn photo_folders(&self) -> Vec<PathBuf> {
         std::iter::once(&self.path).chain(&self.others).filter_map(|p| p.parent().map(Path::to_path_buf)).collect()

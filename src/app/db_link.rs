@@ -50,6 +50,8 @@ pub enum LinkMsg {
     },
     /// What became of the writes sent, in order.
     Written(Vec<WriteResult>),
+    /// A journal's checks sent: how many were new to the server.
+    ChecksSynced(Result<binzhou_db::checks::SyncReport, String>),
 }
 
 /// One site's change for the server, made from the version `base` (the
@@ -77,6 +79,10 @@ pub enum WriteReq {
     Reread {
         id: String,
     },
+    /// Send the field checks of this journal not yet on the server.
+    SyncChecks {
+        journal: std::path::PathBuf,
+    },
 }
 
 impl WriteReq {
@@ -85,6 +91,7 @@ impl WriteReq {
         match self {
             WriteReq::Update { row, .. } | WriteReq::Insert { row } | WriteReq::KeepRejected { row, .. } => &row.id,
             WriteReq::Delete { id, .. } | WriteReq::Reread { id } => id,
+            WriteReq::SyncChecks { .. } => "",
         }
     }
 }
@@ -170,7 +177,7 @@ impl DbLink {
     /// Sends changes to the server as `author`; false when they cannot be
     /// taken now (too many waiting) and should be sent again later.
     pub fn write(&mut self, author: &str, writes: Vec<WriteReq>) -> bool {
-        let n = writes.len();
+        let n = writes.iter().filter(|w| !matches!(w, WriteReq::SyncChecks { .. })).count();
         match self.writes.try_send(Batch { author: author.to_string(), writes }) {
             Ok(()) => {
                 self.waiting += n;
@@ -218,7 +225,7 @@ impl DbLink {
                         }
                     }
                 }
-                LinkMsg::State(_) => {}
+                LinkMsg::State(_) | LinkMsg::ChecksSynced(_) => {}
             }
             out.push(m);
         }
@@ -384,6 +391,15 @@ impl Worker {
                     WriteReq::Reread { id } => {
                         self.reread.push(id.clone());
                         Ok(Written::Applied { version: 0 })
+                    }
+                    WriteReq::SyncChecks { journal } => {
+                        let synced = match binzhou_db::checks::sync(client, std::slice::from_ref(journal)) {
+                            Ok(r) => Ok(r),
+                            Err(e) if client.is_closed() => return Err(e),
+                            Err(e) => Err(e.to_string()),
+                        };
+                        self.send(LinkMsg::ChecksSynced(synced));
+                        continue;
                     }
                 };
                 match outcome {

@@ -35,6 +35,9 @@ pub struct DbEdits {
     bases: HashMap<u32, (String, Option<i64>)>,
     /// Conflicts waiting for the user's choice.
     pub conflicts: Vec<DbConflict>,
+    /// The 打开数据库 window, open: the connection string typed, and why the
+    /// last one could not be used.
+    pub opening: Option<(String, Option<String>)>,
 }
 
 impl App {
@@ -43,6 +46,77 @@ impl App {
         self.initial = None;
         self.db_pending = Some(target);
         self
+    }
+
+    /// Opens the plan from the database at `url` (the menu's way): the data
+    /// shown so far is let go. Refused while edits are unsaved.
+    pub fn open_db(&mut self, url: &str) -> Result<(), String> {
+        let lang = self.state.lang;
+        if self.editing.editor.any_dirty() {
+            return Err(lang.db_save_first().into());
+        }
+        let target = binzhou_db::Target::parse(url).map_err(|e| e.text(lang == Lang::Zh))?;
+        self.state.last_db = format!("postgresql://{}", target.shown());
+        self.db = None;
+        self.db_edits = DbEdits::default();
+        self.selected = None;
+        self.highlight.clear();
+        self.db_pending = Some(target);
+        Ok(())
+    }
+
+    /// Back to files: the link to the database is closed.
+    pub(super) fn close_db(&mut self) {
+        if self.db.take().is_some() {
+            self.db_edits = DbEdits::default();
+            self.notices.push(Notice { text: self.state.lang.db_closed().into(), ttl: Some(6.0) });
+        }
+    }
+
+    /// The 打开数据库… window.
+    pub(super) fn db_open_window(&mut self, ctx: &egui::Context) {
+        let Some((mut url, error)) = self.db_edits.opening.take() else { return };
+        let lang = self.state.lang;
+        let mut open = true;
+        let mut connect = false;
+        let mut cancel = false;
+        egui::Window::new(lang.db_open_title())
+            .id(egui::Id::unique("db-open"))
+            .open(&mut open)
+            .collapsible(false)
+            .anchor(Align2::CENTER_TOP, vec2(0.0, 90.0))
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                let l = ui.label(lang.db_url_label());
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut url)
+                            .hint_text("postgresql://wang@192.168.1.20:5432/binzhou")
+                            .desired_width(480.0),
+                    )
+                    .labelled_by(l.id);
+                if r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                    connect = true;
+                }
+                ui.label(RichText::new(lang.db_url_help()).small().weak());
+                if let Some(e) = &error {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+                ui.horizontal(|ui| {
+                    connect |= ui.button(lang.db_connect()).clicked();
+                    cancel = ui.button(lang.edits().cancel).clicked();
+                });
+            });
+        if cancel || !open {
+            return;
+        }
+        if connect {
+            if let Err(e) = self.open_db(&url) {
+                self.db_edits.opening = Some((url, Some(e)));
+            }
+            return;
+        }
+        self.db_edits.opening = Some((url, error));
     }
 
     /// The link to the database, if the plan came from one (for tests).
@@ -72,7 +146,18 @@ impl App {
         let marking = !link.marked.is_empty();
         for m in msgs {
             match m {
+                LinkMsg::State(LinkState::Online) => self.sync_checks_to_db(),
                 LinkMsg::State(_) => {}
+                LinkMsg::ChecksSynced(r) => {
+                    let lang = self.state.lang;
+                    match r {
+                        Ok(r) if r.sent > 0 => {
+                            self.notices.push(Notice { text: lang.db_checks_synced(r.sent as usize), ttl: Some(5.0) })
+                        }
+                        Ok(_) => {}
+                        Err(e) => self.notices.push(Notice { text: lang.db_checks_failed(&e), ttl: None }),
+                    }
+                }
                 LinkMsg::Loaded { data, seconds, .. } => {
                     let new_sites = data.dataset.sites.len();
                     let new_problems = data.dataset.problems.len();
@@ -153,8 +238,19 @@ impl App {
         self.selected = selected.and_then(|id| ds.find_by_id(&id));
         self.highlight = highlighted.iter().filter_map(|id| ds.find_by_id(id)).collect();
         if !others.is_empty() {
-            let text = self.state.lang.db_changed(others.len(), names.len(), &names.join("、"));
+            let text = self.state.lang.db_changed(others.len(), &names);
             self.notices.push(Notice { text, ttl: Some(5.0) });
+        }
+    }
+
+    /// Sends the field checks of the journal that the server has not got
+    /// (on connecting, and after each check saved); a journal's checks go
+    /// once, however often this runs.
+    pub(super) fn sync_checks_to_db(&mut self) {
+        let Some(journal) = self.checks.journal_path().map(std::path::Path::to_path_buf) else { return };
+        let author = self.editing.editor.author().to_string();
+        if let Some(link) = &mut self.db {
+            link.write(&author, vec![WriteReq::SyncChecks { journal }]);
         }
     }
 

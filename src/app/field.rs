@@ -161,6 +161,8 @@ impl App {
             let name = self.data.dataset.find_by_id(&c.site_id).map(|i| self.data.dataset.sites[i].name().to_string());
             let text = self.state.lang.check_saved(name.as_deref().unwrap_or(&c.site_id));
             self.notices.push(Notice { text, ttl: Some(5.0) });
+            // On a shared database, the check goes up too (or waits for it).
+            self.sync_checks_to_db();
         }
     }
 

@@ -63,6 +63,10 @@ impl App {
                     ui.close();
                     self.open_dialog(ui.ctx(), true);
                 }
+                if ui.button(lang.db_open_menu()).clicked() {
+                    ui.close();
+                    self.db_edits.opening = Some((self.state.last_db.clone(), None));
+                }
                 let ft = lang.files();
                 ui.menu_button(ft.dialog_setting, |ui| {
                     use state::FileDialogChoice as C;
@@ -222,6 +226,7 @@ impl App {
         self.goto_window(ctx);
         self.route_window(ctx);
         self.db_conflict_window(ctx);
+        self.db_open_window(ctx);
         self.thumbs.poll(ctx);
         let folders = self.checks.photo_folders();
         self.thumbs.window(ctx, &folders, self.state.lang);

@@ -155,6 +155,9 @@ pub struct ViewState {
     pub file_dialog: FileDialogChoice,
     /// How much larger text and symbols are in presentation mode (F5).
     pub present_scale: f32,
+    /// The shared database last opened, as `postgresql://user@host:port/db`:
+    /// never a password (that stays in ~/.pgpass or PGPASSWORD).
+    pub last_db: String,
 }
 
 impl Default for ViewState {
@@ -178,6 +181,7 @@ impl Default for ViewState {
             last_folder: None,
             file_dialog: FileDialogChoice::Auto,
             present_scale: 1.6,
+            last_db: String::new(),
         }
     }
 }

@@ -179,6 +179,65 @@ fn two_windows_edit_one_site_the_second_is_shown_the_conflict_and_nothing_is_los
 }
 
 #[test]
+fn the_file_menu_opens_a_database_says_what_is_wrong_with_a_bad_one_and_files_opened_later_replace_it() {
+    let Some(server) = testkit::server() else { return };
+    let t = plan_db(server, "app_menu");
+    let mut h = crate::support::loaded_app(app_builder(1400.0, 900.0));
+    h.get_by_label("文件").click();
+    h.run();
+    h.get_by_label("打开数据库…").click();
+    h.run();
+    let field = "连接字符串（PostgreSQL + PostGIS）";
+    h.get_by_label(field).click();
+    h.run();
+    h.get_by_label(field).type_text("port=notaport");
+    h.run();
+    h.get_by_label("连接").click();
+    h.run();
+    assert!(h.query_by_label_contains("数据库连接字符串无效").is_some(), "a bad string is said, in Chinese");
+    h.get_by_label(field).click();
+    h.run();
+    h.event(egui::Event::Key {
+        key: egui::Key::A,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::COMMAND,
+    });
+    let url = format!("postgresql://postgres@127.0.0.1:{}/{}", server.port, t.shown().rsplit('/').next().unwrap());
+    h.get_by_label(field).type_text(&url);
+    h.run();
+    h.get_by_label("连接").click();
+    h.run();
+    until(&mut h, "online", |h| h.query_by_label_contains("在线，实时更新").is_some());
+    assert!(h.query_by_label("打开共享数据库").is_none(), "the window closes");
+    assert_eq!(h.state().state().last_db, url, "remembered, without any password");
+    let ctx = h.ctx.clone();
+    h.state_mut().open_paths(&ctx, vec![data_dir()]);
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)));
+    h.run();
+    assert!(h.state().db_link().is_none(), "files replace the database's plan");
+    assert!(h.query_by_label_contains("已断开共享数据库").is_some());
+}
+
+#[test]
+fn a_field_check_made_on_a_database_plan_goes_to_the_server() {
+    let Some(server) = testkit::server() else { return };
+    let t = plan_db(server, "app_checks");
+    let dir = tempfile::tempdir().unwrap();
+    let state = ViewState { inspector: String::new(), ..Default::default() };
+    let app = App::new(Vec::new(), state, false).with_journal(dir.path().join("checks.gpkg")).with_db(t.clone());
+    let mut h = app_builder(1400.0, 900.0).build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    until(&mut h, "online", |h| h.query_by_label_contains("在线，实时更新").is_some());
+    crate::support::open_form(&mut h, "PP-MC-2020-01");
+    crate::support::sign_and_save(&mut h, "王工");
+    until(&mut h, "the check is sent", |h| h.query_by_label_contains("已将 1 条核查记录同步到数据库").is_some());
+    let on_server = binzhou_db::checks::all(&mut binzhou_db::connect(&t).unwrap()).unwrap();
+    assert_eq!(on_server.len(), 1);
+    assert_eq!(on_server[0].2, "PP-MC-2020-01");
+}
+
+#[test]
 fn a_county_editor_is_refused_another_countys_site_and_sees_it_as_the_server_has_it() {
     let Some(server) = testkit::server() else { return };
     let t = plan_db(server, "app_rls");

@@ -9,7 +9,7 @@ use binzhou_sites::app::state::ViewState;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
-use crate::support::{app_builder, click_at, data_dir};
+use crate::support::{app_builder, click_at, data_dir, open_form, sign_and_save};
 
 fn app_with_journal(journal: &std::path::Path) -> Harness<'static, App> {
     let state = ViewState { inspector: String::new(), ..Default::default() };
@@ -26,26 +26,6 @@ fn app_with_journal(journal: &std::path::Path) -> Harness<'static, App> {
 fn settle(h: &mut Harness<'_, App>) {
     h.state_mut().field_checks().settle(Duration::from_secs(10));
     h.run();
-}
-
-/// Selects site `id` and opens its check form.
-fn open_form(h: &mut Harness<'_, App>, id: &str) {
-    let i = h.state().data().dataset.find_by_id(id).unwrap_or_else(|| panic!("bundled site {id}"));
-    h.state_mut().select_site(i);
-    h.run();
-    h.get_by_label("核查此项目").click();
-    h.run();
-}
-
-/// Signs the open form as `inspector`, saves it and waits for the journal.
-fn sign_and_save(h: &mut Harness<'_, App>, inspector: &str) {
-    h.get_by_label("核查人").click();
-    h.run();
-    h.get_by_label("核查人").type_text(inspector);
-    h.run();
-    h.get_by_label("保存核查").click();
-    h.run();
-    settle(h);
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use binzhou_sites::app::state::ViewState;
 use binzhou_sites::app::{App, fonts};
+use egui_kittest::kittest::Queryable as _;
 use egui_kittest::{Harness, HarnessBuilder};
 
 pub fn data_dir() -> PathBuf {
@@ -65,5 +66,26 @@ pub fn click_at(h: &mut Harness<'_, App>, pos: egui::Pos2) {
             modifiers: egui::Modifiers::default(),
         });
     }
+    h.run();
+}
+
+/// Selects site `id` and opens its check form.
+pub fn open_form(h: &mut Harness<'_, App>, id: &str) {
+    let i = h.state().data().dataset.find_by_id(id).unwrap_or_else(|| panic!("bundled site {id}"));
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("核查此项目").click();
+    h.run();
+}
+
+/// Signs the open form as `inspector`, saves it and waits for the journal.
+pub fn sign_and_save(h: &mut Harness<'_, App>, inspector: &str) {
+    h.get_by_label("核查人").click();
+    h.run();
+    h.get_by_label("核查人").type_text(inspector);
+    h.run();
+    h.get_by_label("保存核查").click();
+    h.run();
+    h.state_mut().field_checks().settle(Duration::from_secs(10));
     h.run();
 }

@@ -230,8 +230,14 @@ DO $$
 DECLARE r text;
 BEGIN
   FOREACH r IN ARRAY ARRAY['binzhou_viewer', 'binzhou_inspector', 'binzhou_editor', 'binzhou_district_editor'] LOOP
+    -- Roles belong to the whole server: another database's init may be
+    -- making them at this moment.
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-      EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+      BEGIN
+        EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN
+        NULL;
+      END;
     END IF;
   END LOOP;
 END $$;

@@ -28,9 +28,10 @@ impl Lang {
     }
 
     /// Another user changed sites.
-    /// `names` are the first `shown` of the `n` sites.
-    pub fn db_changed(self, n: usize, shown: usize, names: &str) -> String {
-        let more = n > shown;
+    /// `names` are the first few of the `n` sites.
+    pub fn db_changed(self, n: usize, names: &[String]) -> String {
+        let more = n > names.len();
+        let names = names.join(if self == Lang::Zh { "、" } else { ", " });
         match (self, n) {
             (Lang::Zh, 1) => format!("其他用户更新了项目：{names}"),
             (Lang::Zh, n) => format!("其他用户更新了 {n} 个项目：{names}{}", if more { "等" } else { "" }),
@@ -178,6 +179,71 @@ impl Lang {
         match self {
             Lang::Zh => "（不同）",
             Lang::En => "(differs)",
+        }
+    }
+
+    pub fn db_open_menu(self) -> &'static str {
+        match self {
+            Lang::Zh => "打开数据库…",
+            Lang::En => "Open a database…",
+        }
+    }
+
+    pub fn db_open_title(self) -> &'static str {
+        match self {
+            Lang::Zh => "打开共享数据库",
+            Lang::En => "Open a shared database",
+        }
+    }
+
+    pub fn db_url_label(self) -> &'static str {
+        match self {
+            Lang::Zh => "连接字符串（PostgreSQL + PostGIS）",
+            Lang::En => "Connection string (PostgreSQL + PostGIS)",
+        }
+    }
+
+    pub fn db_url_help(self) -> &'static str {
+        match self {
+            Lang::Zh => "密码请放在 ~/.pgpass 或环境变量 PGPASSWORD 中；本程序不保存密码。",
+            Lang::En => "Keep the password in ~/.pgpass or PGPASSWORD; the app never stores it.",
+        }
+    }
+
+    pub fn db_connect(self) -> &'static str {
+        match self {
+            Lang::Zh => "连接",
+            Lang::En => "Connect",
+        }
+    }
+
+    pub fn db_save_first(self) -> &'static str {
+        match self {
+            Lang::Zh => "有未保存的修改：请先保存或撤销，再打开数据库",
+            Lang::En => "There are unsaved edits: save or undo them before opening a database",
+        }
+    }
+
+    pub fn db_closed(self) -> &'static str {
+        match self {
+            Lang::Zh => "已断开共享数据库，改为显示打开的文件",
+            Lang::En => "Disconnected from the shared database; showing the files opened",
+        }
+    }
+
+    /// Field checks sent to the server.
+    pub fn db_checks_synced(self, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("已将 {n} 条核查记录同步到数据库"),
+            Lang::En => format!("{n} field checks sent to the database"),
+        }
+    }
+
+    /// Field checks the server refused.
+    pub fn db_checks_failed(self, why: &str) -> String {
+        match self {
+            Lang::Zh => format!("核查记录未能同步到数据库：{why}"),
+            Lang::En => format!("The field checks could not be sent to the database: {why}"),
         }
     }
 }
