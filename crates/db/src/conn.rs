@@ -18,6 +18,11 @@ use crate::DbError;
 #[derive(Clone)]
 pub struct Target {
     config: Config,
+    /// How much of the server's certificate is checked (`sslmode`).
+    verify: crate::tls::Verify,
+    /// `sslrootcert`, when given.
+    root_file: Option<PathBuf>,
+    home: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Target {
@@ -52,11 +57,30 @@ impl Target {
 
     /// Reads a connection string, completed from `env`.
     pub fn parse_with(url: &str, env: &dyn Env) -> Result<Target, DbError> {
-        let mut config = if url.trim().is_empty() {
+        // libpq options the client library does not read: taken out here.
+        let (url, mode, root_file) = libpq_only(url.trim());
+        let mut config = if url.is_empty() {
             Config::new()
         } else {
-            Config::from_str(url.trim()).map_err(|e| DbError::BadUrl(redact_text(&e.to_string())))?
+            Config::from_str(&url).map_err(|e| DbError::BadUrl(redact_text(&e.to_string())))?
         };
+        let mode = mode.or_else(|| env.var("PGSSLMODE"));
+        let verify = match mode.as_deref() {
+            Some("verify-ca") => crate::tls::Verify::Ca,
+            Some("verify-full") => crate::tls::Verify::Full,
+            _ => crate::tls::Verify::Nothing,
+        };
+        match mode.as_deref() {
+            Some("verify-ca" | "verify-full" | "require") => {
+                config.ssl_mode(postgres::config::SslMode::Require);
+            }
+            Some("disable") => {
+                config.ssl_mode(postgres::config::SslMode::Disable);
+            }
+            Some("prefer" | "allow") | None => {}
+            Some(other) => return Err(DbError::BadUrl(format!("sslmode={other:?} is not a libpq sslmode"))),
+        }
+        let root_file = root_file.or_else(|| env.var("PGSSLROOTCERT")).map(PathBuf::from);
         if config.get_hosts().is_empty() {
             let host = env.var("PGHOST").unwrap_or_else(|| "localhost".into());
             for h in host.split(',') {
@@ -90,7 +114,7 @@ impl Target {
             config.connect_timeout(Duration::from_secs(10));
         }
         config.application_name("binzhou-sites");
-        Ok(Target { config })
+        Ok(Target { config, verify, root_file, home: env.home() })
     }
 
     /// `user@host:port/dbname`, for messages: never the password.
@@ -114,14 +138,14 @@ impl Target {
         if let Some(p) = password {
             config.password(p);
         }
-        Target { config }
+        Target { config, ..self.clone() }
     }
 
     /// The same server, another database.
     pub fn with_dbname(&self, db: &str) -> Target {
         let mut config = self.config.clone();
         config.dbname(db);
-        Target { config }
+        Target { config, ..self.clone() }
     }
 }
 
@@ -132,12 +156,115 @@ fn host_text(h: &Host) -> String {
     }
 }
 
-/// Opens a connection.
+/// Opens a connection, encrypted as `sslmode` says.
 pub fn connect(target: &Target) -> Result<Client, DbError> {
-    target.config.connect(NoTls).map_err(|e| DbError::Connect {
+    let done = match target.config.get_ssl_mode() {
+        postgres::config::SslMode::Disable => target.config.connect(NoTls),
+        _ => {
+            let tls = crate::tls::connector(target.verify, target.root_file.as_ref(), target.home.clone())?;
+            target.config.connect(tls)
+        }
+    };
+    done.map_err(|e| DbError::Connect {
         target: target.shown(),
         detail: e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| crate::chain(&e)),
     })
+}
+
+/// Takes out of a connection string what libpq reads and the client
+/// library does not: an `sslmode` of any value (returned) and
+/// `sslrootcert`. Both forms: `postgresql://…?sslmode=verify-full` and
+/// `host=… sslmode=verify-full`.
+fn libpq_only(url: &str) -> (String, Option<String>, Option<String>) {
+    let (mut mode, mut root) = (None, None);
+    let mut take = |key: &str, value: String| match key {
+        "sslmode" => {
+            mode = Some(value);
+            true
+        }
+        "sslrootcert" => {
+            root = Some(value);
+            true
+        }
+        _ => false,
+    };
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let Some((base, query)) = url.split_once('?') else { return (url.to_string(), None, None) };
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                !take(k, percent_decoded(v))
+            })
+            .collect();
+        let cleaned = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
+        return (cleaned, mode, root);
+    }
+    // key=value pairs, values maybe in single quotes with \ escapes.
+    let chars: Vec<char> = url.chars().collect();
+    let mut kept = Vec::new();
+    let mut i = 0;
+    let skip_space = |i: &mut usize| {
+        while *i < chars.len() && chars[*i].is_whitespace() {
+            *i += 1;
+        }
+    };
+    loop {
+        skip_space(&mut i);
+        if i >= chars.len() {
+            break;
+        }
+        let from = i;
+        while i < chars.len() && chars[i] != '=' && !chars[i].is_whitespace() {
+            i += 1;
+        }
+        let key: String = chars[from..i].iter().collect();
+        skip_space(&mut i);
+        let mut value = String::new();
+        if i < chars.len() && chars[i] == '=' {
+            i += 1;
+            skip_space(&mut i);
+            if i < chars.len() && chars[i] == '\'' {
+                i += 1;
+                while i < chars.len() && chars[i] != '\'' {
+                    if chars[i] == '\\' && i + 1 < chars.len() {
+                        i += 1;
+                    }
+                    value.push(chars[i]);
+                    i += 1;
+                }
+                i = (i + 1).min(chars.len());
+            } else {
+                while i < chars.len() && !chars[i].is_whitespace() {
+                    value.push(chars[i]);
+                    i += 1;
+                }
+            }
+        }
+        if !take(&key, value) {
+            kept.push(chars[from..i].iter().collect::<String>());
+        }
+    }
+    (kept.join(" "), mode, root)
+}
+
+fn percent_decoded(v: &str) -> String {
+    let b = v.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Some(x) = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(x);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The password for `config` from the password file, as libpq finds it:
@@ -276,6 +403,27 @@ mod tests {
         assert_eq!(t.config.get_password(), Some(&b"s:ecret"[..]));
         let t = Target::parse_with("postgresql://someone@elsewhere/x", &env).unwrap();
         assert_eq!(t.config.get_password(), Some(&b"fallback"[..]));
+    }
+
+    #[test]
+    fn libpq_ssl_options_are_read_in_both_forms() {
+        let env = FakeEnv(vec![], None);
+        let t = Target::parse_with(
+            "postgresql://wang@db.example/plan?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem&connect_timeout=5",
+            &env,
+        )
+        .unwrap();
+        assert_eq!(t.verify, crate::tls::Verify::Full);
+        assert_eq!(t.root_file, Some(PathBuf::from("/etc/ca.pem")));
+        assert_eq!(t.config.get_ssl_mode(), postgres::config::SslMode::Require);
+        assert_eq!(t.config.get_connect_timeout(), Some(&Duration::from_secs(5)), "the rest still read");
+        let t =
+            Target::parse_with("host=db.example sslmode=verify-ca sslrootcert='/my ca.pem' dbname=plan", &env).unwrap();
+        assert_eq!((t.verify, t.root_file.clone()), (crate::tls::Verify::Ca, Some(PathBuf::from("/my ca.pem"))));
+        assert_eq!(t.shown(), format!("{}@db.example:5432/plan", t.user()));
+        let t = Target::parse_with("host=db.example sslmode=disable", &env).unwrap();
+        assert_eq!(t.config.get_ssl_mode(), postgres::config::SslMode::Disable);
+        assert!(Target::parse_with("host=x sslmode=sometimes", &env).is_err());
     }
 
     #[test]

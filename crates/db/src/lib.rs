@@ -18,6 +18,7 @@ pub mod schema;
 pub mod sites;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod tls;
 
 pub use conn::{Target, connect};
 /// The client crate, for callers that listen for notifications.

@@ -62,6 +62,17 @@ impl Server {
         }
     }
 
+    /// A program run as the cluster's owner (not from PostgreSQL's folder).
+    fn cmd_plain(&self, program: &str) -> Command {
+        if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--", program]);
+            c
+        } else {
+            Command::new(program)
+        }
+    }
+
     fn run(&self, mut c: Command, what: &str) -> Result<(), String> {
         let out = c.stdin(Stdio::null()).output().map_err(|e| format!("{what}: {e}"))?;
         if !out.status.success() {
@@ -76,6 +87,16 @@ impl Server {
 
     /// A new cluster, started.
     pub fn start() -> Result<Server, String> {
+        Server::start_with(false)
+    }
+
+    /// A new cluster that also speaks TLS, with a certificate for 127.0.0.1
+    /// and localhost signed by a test root (`dir/ca.crt`).
+    pub fn start_with_tls() -> Result<Server, String> {
+        Server::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Result<Server, String> {
         let bin = find_bin()?;
         let as_postgres = is_root();
         let dir = tempfile::Builder::new().prefix("binzhou-pg-").tempdir().map_err(|e| e.to_string())?.keep();
@@ -91,10 +112,69 @@ impl Server {
         let mut c = server.cmd("initdb");
         c.arg("-D").arg(&data).args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]);
         server.run(c, "initdb")?;
-        let opts = format!(
+        let mut opts = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60",
             server.dir.display()
         );
+        if tls {
+            // A test root, and a server certificate it signed for 127.0.0.1 and localhost.
+            let d = &server.dir;
+            let (crt, key) = (d.join("server.crt"), d.join("server.key"));
+            std::fs::write(d.join("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n")
+                .map_err(|e| e.to_string())?;
+            let steps: [&[&str]; 3] = [
+                &[
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=binzhou test root",
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.crt",
+                ],
+                &[
+                    "req",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-subj",
+                    "/CN=localhost",
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.csr",
+                ],
+                &[
+                    "x509",
+                    "-req",
+                    "-in",
+                    "server.csr",
+                    "-CA",
+                    "ca.crt",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "2",
+                    "-extfile",
+                    "ext.cnf",
+                    "-out",
+                    "server.crt",
+                ],
+            ];
+            for args in steps {
+                let mut c = server.cmd_plain("openssl");
+                c.current_dir(d).args(args);
+                server.run(c, "openssl")?;
+            }
+            opts.push_str(&format!(" -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}", crt.display(), key.display()));
+        }
         server.start_again(&opts)?;
         std::fs::write(server.dir.join("opts"), &opts).map_err(|e| e.to_string())?;
         // Stops the cluster and removes it once this process is gone.

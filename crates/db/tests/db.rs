@@ -385,3 +385,36 @@ fn a_sync_cut_off_by_the_server_dying_is_completed_by_the_next_with_nothing_twic
     assert_eq!(next.sent as usize + next.already as usize, 3000);
     assert_eq!(binzhou_db::checks::all(&mut c).unwrap().len(), 3000, "every check once");
 }
+
+#[test]
+fn sslmode_is_honoured_require_encrypts_and_verify_full_checks_the_certificate() {
+    let server = match support::Server::start_with_tls() {
+        Ok(s) => s,
+        Err(e) if std::env::var_os("CI").is_some() => panic!("{e}"),
+        Err(_) => return,
+    };
+    let base = format!("postgresql://postgres@127.0.0.1:{}/postgres", server.port);
+    let ssl = |url: &str| -> Result<bool, binzhou_db::DbError> {
+        let mut c = connect(&binzhou_db::Target::parse(url)?)?;
+        Ok(c.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).unwrap().get(0))
+    };
+    assert!(!ssl(&format!("{base}?sslmode=disable")).unwrap(), "disable: plain");
+    assert!(ssl(&format!("{base}?sslmode=require")).unwrap(), "require: encrypted, self-signed accepted");
+    assert!(ssl(&base).unwrap(), "prefer (the default) takes TLS when offered");
+    let root = server.dir.join("ca.crt");
+    let full = format!("{base}?sslmode=verify-full&sslrootcert={}", root.display());
+    assert!(ssl(&full).unwrap(), "verify-full with the server's own root");
+    // Another root does not vouch for this server.
+    let other = tempfile::tempdir().unwrap();
+    let (crt, key) = (other.path().join("other.crt"), other.path().join("other.key"));
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=elsewhere", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&crt)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let e = ssl(&format!("{base}?sslmode=verify-ca&sslrootcert={}", crt.display())).unwrap_err().to_string();
+    assert!(e.contains("cannot connect"), "a certificate no trusted root signed is refused: {e}");
+}
