@@ -132,6 +132,33 @@ fn run_in(out: &mut dyn Write, cmd: DbCommand, zh: bool) -> anyhow::Result<i32> 
             }
             Ok(if r.photos_missing.is_empty() { 0 } else { 1 })
         }
+        DbCommand::Bench { url, clients, edits, sites } => {
+            let t = Target::parse(&url)?;
+            binzhou_db::schema::require(&mut connect(&t)?)?;
+            let b = binzhou_db::sites::bench_edits(&t, clients, edits, sites)?;
+            let rate = b.per_second();
+            let line = if zh {
+                format!(
+                    "{} 个客户端共 {} 次修改：成功 {}，冲突 {}；用时 {:.2} 秒，每秒 {rate:.0} 次",
+                    b.clients,
+                    b.applied + b.conflicts,
+                    b.applied,
+                    b.conflicts,
+                    b.seconds
+                )
+            } else {
+                format!(
+                    "{} clients, {} edits: {} applied, {} conflicts, in {:.2} s: {rate:.0} edits/s",
+                    b.clients,
+                    b.applied + b.conflicts,
+                    b.applied,
+                    b.conflicts,
+                    b.seconds
+                )
+            };
+            writeln!(out, "{line}")?;
+            Ok(0)
+        }
         DbCommand::Grant { url, user, role, district } => {
             let role = binzhou_db::roles::Role::parse(&role, &district)?;
             let t = Target::parse(&url)?;

@@ -273,6 +273,18 @@ pub enum DbCommand {
         #[arg(required = true)]
         journals: Vec<PathBuf>,
     },
+    /// Measures the edits per second the server takes: CLIENTS connections
+    /// each editing shared sites with optimistic locking (in an empty database).
+    Bench {
+        url: String,
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        #[arg(long, default_value_t = 500)]
+        edits: usize,
+        /// How many sites the clients share (fewer: more conflicts).
+        #[arg(long, default_value_t = 50)]
+        sites: usize,
+    },
     /// Makes USER a viewer, inspector or editor (with --district: only those districts' sites).
     Grant {
         url: String,

@@ -12,6 +12,11 @@ fn run(args: &[&str]) -> (i32, String, String) {
     (status.code().unwrap_or(-1), String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
 }
 
+/// The database name of a target.
+fn t_name(t: &binzhou_db::Target) -> String {
+    t.shown().rsplit('/').next().unwrap().to_string()
+}
+
 fn url(server: &testkit::Server, db: &str) -> String {
     format!("postgresql://postgres@127.0.0.1:{}/{db}", server.port)
 }
@@ -20,7 +25,7 @@ fn url(server: &testkit::Server, db: &str) -> String {
 fn a_planner_creates_the_schema_pushes_the_plan_pulls_it_as_a_geopackage_and_grants_a_county_editor() {
     let Some(server) = testkit::server() else { return };
     let t = server.fresh_db("cli");
-    let db = t.shown().rsplit('/').next().unwrap().to_string();
+    let db = t_name(&t);
     let u = url(server, &db);
 
     let (code, _, err) = run(&["db", "push", &u, "data"]);
@@ -46,6 +51,16 @@ fn a_planner_creates_the_schema_pushes_the_plan_pulls_it_as_a_geopackage_and_gra
     assert!(out.starts_with("pulled "), "{out}");
     let (code, out, err) = run(&["validate", gpkg.to_str().unwrap()]);
     assert_eq!(code, 0, "the pulled plan validates: {out}{err}");
+
+    let (code, _, err) = run(&["db", "bench", &u, "--clients", "2", "--edits", "10"]);
+    assert_ne!(code, 0, "no benchmark on a database with a plan in it");
+    assert!(err.contains("benchmark an empty one"), "{err}");
+    let empty = server.fresh_db("cli_bench");
+    let eu = url(server, t_name(&empty).as_str());
+    run(&["db", "init", &eu]);
+    let (code, out, err) = run(&["db", "bench", &eu, "--clients", "3", "--edits", "20", "--sites", "4"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("3 clients, 60 edits: ") && out.contains("edits/s"), "{out}");
 
     let (code, out, err) = run(&["--lang", "zh", "db", "grant", &u, "zouping_ed", "editor", "--district", "邹平市"]);
     assert_eq!(code, 0, "{err}");

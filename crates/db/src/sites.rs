@@ -519,3 +519,92 @@ pub fn changes_since(client: &mut Client, seq: i64, limit: i64) -> Result<Vec<Ch
         .map(|r| Change { seq: r.get(0), row_id: r.get(1), version: r.get(2), op: r.get(3), changed_by: r.get(4) })
         .collect())
 }
+
+/// What [`bench_edits`] measured.
+#[derive(Debug, Default)]
+pub struct EditBench {
+    pub clients: usize,
+    pub applied: u64,
+    pub conflicts: u64,
+    pub seconds: f64,
+}
+
+impl EditBench {
+    /// Edits tried per second, all clients together.
+    pub fn per_second(&self) -> f64 {
+        (self.applied + self.conflicts) as f64 / self.seconds.max(1e-9)
+    }
+}
+
+/// `clients` connections each making `edits` edits (read, change, write
+/// with its version) on `sites` shared sites, in an empty database: the
+/// edits per second the server takes, conflicts included. The sites are
+/// deleted afterwards (their history stays).
+pub fn bench_edits(target: &crate::Target, clients: usize, edits: usize, sites: usize) -> Result<EditBench, DbError> {
+    let mut c = crate::connect(target)?;
+    let n: i64 = c.query_one("SELECT count(*) FROM sites", &[])?.get(0);
+    if n > 0 {
+        return Err(DbError::Usage {
+            en: format!("the database holds {n} sites: benchmark an empty one"),
+            zh: format!("该数据库已有 {n} 个项目：请在空数据库上做基准测试"),
+        });
+    }
+    let ids: Vec<String> = (0..sites.max(1)).map(|k| format!("BENCH-{k}")).collect();
+    for id in &ids {
+        let row = SiteRow {
+            id: id.clone(),
+            layer: "pocket_park".into(),
+            name: id.clone(),
+            kind: None,
+            task: None,
+            lead_unit: None,
+            district: Some("滨城区".into()),
+            scope: None,
+            plan_year: Some(2021),
+            started: None,
+            completed: None,
+            wkb: Some(binzhou_formats::geo_to_wkb(&geo::Geometry::Point(geo::Point::new(117.97, 37.38)))),
+            props: serde_json::json!({}),
+        };
+        insert(&mut c, &row, "bench")?;
+    }
+    let started = Instant::now();
+    let results: Vec<Result<(u64, u64), DbError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..clients)
+            .map(|k| {
+                let ids = &ids;
+                std::thread::Builder::new().name(format!("bench-client-{k}")).spawn_scoped(scope, move || {
+                    let mut c = crate::connect(target)?;
+                    let (mut applied, mut conflicts) = (0u64, 0u64);
+                    for e in 0..edits {
+                        let id = &ids[(k * 7 + e) % ids.len()];
+                        let Some(seen) = get(&mut c, id)? else { continue };
+                        let mut row = seen.row;
+                        row.props = serde_json::json!({"edit": format!("{k}-{e}")});
+                        match update(&mut c, &row, seen.version, "bench")? {
+                            Written::Applied { .. } => applied += 1,
+                            _ => conflicts += 1,
+                        }
+                    }
+                    Ok((applied, conflicts))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h {
+                Ok(h) => h.join().unwrap_or_else(|_| Err(DbError::Sql("a benchmark client panicked".into()))),
+                Err(e) => Err(DbError::Sql(e.to_string())),
+            })
+            .collect()
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let mut bench = EditBench { clients, seconds, ..EditBench::default() };
+    for r in results {
+        let (a, k) = r?;
+        bench.applied += a;
+        bench.conflicts += k;
+    }
+    c.execute("DELETE FROM sites WHERE id LIKE 'BENCH-%'", &[])?;
+    Ok(bench)
+}
