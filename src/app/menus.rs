@@ -29,6 +29,15 @@ impl App {
             self.plan_nearest_unchecked(20);
             ui.close();
         }
+        let table_rows = self.state.panels.table && self.table.shown_rows().is_some_and(|r| !r.is_empty());
+        if ui.add_enabled(table_rows, egui::Button::new(ct.route_from_table)).clicked() {
+            self.plan_route_from_table();
+            ui.close();
+        }
+        if ui.button(ct.route_from_box).clicked() {
+            self.start_route_box();
+            ui.close();
+        }
         ui.separator();
         let label = if self.checks.recording.is_some() { ct.track_pause } else { ct.track_record };
         if ui.add_enabled(self.checks.is_open(), egui::Button::new(label)).clicked() {

@@ -137,6 +137,8 @@ pub struct App {
     measure: Option<measure::Measure>,
     /// Today's route, if one is planned.
     route: Option<route_ui::Route>,
+    /// The route's box tool: armed (`Some(None)`) or dragging from a point.
+    route_box: Option<Option<Pos2>>,
     /// The shared database the plan came from, if it did.
     db: Option<db_link::DbLink>,
     /// The database to open on the first frame.
@@ -225,6 +227,7 @@ impl App {
             goto_marker: None,
             measure: None,
             route: None,
+            route_box: None,
             db: None,
             db_pending: None,
             db_edits: db_ui::DbEdits::default(),
@@ -317,6 +320,27 @@ impl App {
         let t = self.map.transform?;
         let g = self.data.geoms.get(i)?;
         Some(t.to_screen(g.anchor))
+    }
+
+    /// Where a WGS 84 position was on screen in the last frame (for tests).
+    pub fn screen_of(&self, lon: f64, lat: f64) -> Option<Pos2> {
+        let t = self.map.transform?;
+        Some(t.to_screen(binzhou_core::mercator::to_unit(lon, lat)))
+    }
+
+    /// The WGS 84 position under a screen point in the last frame (for tests).
+    pub fn lon_lat_at(&self, p: Pos2) -> Option<(f64, f64)> {
+        Some(self.map.transform?.lon_lat(p))
+    }
+
+    /// Shows `b` on the map at once, as Zoom to does (for tests and scripts).
+    pub fn fit_to(&mut self, b: geo::Rect<f64>) {
+        self.map.fit(b, 17.0, false);
+    }
+
+    /// The rows the attribute table showed last frame (for tests).
+    pub fn table_rows(&self) -> Option<Arc<Vec<usize>>> {
+        self.table.shown_rows()
     }
 
     /// Selects site `i` and flies to it, as choosing it in a list does (for
@@ -437,6 +461,9 @@ impl App {
         self.sync_tile_basemap(&ctx);
         self.tiles.frame(&ctx, &mut self.state, &self.data, &mut self.map, &self.tile_basemap);
         self.vertex_tool_input(&ctx);
+        if self.route_box.is_some() {
+            self.map.drag_pan_off = true;
+        }
         self.poll_gnss();
         self.export_frame();
         let lang = self.state.lang;
@@ -570,6 +597,7 @@ impl App {
             let out = self.map.show(ui, &data, style, basemap);
             let rect = out.response.rect;
             self.tiles.map_interaction(ui, &out.response, &self.map, lang);
+            self.route_box_input(ui, &out.response);
             let drawing = self.geom.draw.is_some() && out.clicked.is_some();
             if drawing && let Some(at) = out.response.interact_pointer_pos() {
                 self.draw_click(at);

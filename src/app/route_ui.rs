@@ -9,6 +9,10 @@ use super::*;
 /// Within this distance of the next site (metres), the team has arrived.
 pub const ARRIVED_M: f64 = 30.0;
 
+/// The most stops a route is planned through (a day's field work, and the
+/// 2-opt improvement stays well within a frame).
+pub const ROUTE_MAX: usize = 60;
+
 /// A planned route.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Route {
@@ -97,6 +101,92 @@ impl App {
         let saved =
             binzhou_journal::SavedRoute { planned_at: r.planned_at.clone(), start: r.start, stops: r.stops.clone() };
         self.checks.save_route(saved);
+    }
+
+    /// Plans a route through the sites the table shows (its filter, sort or
+    /// list), plan sites only, at most [`ROUTE_MAX`] of them.
+    pub fn plan_route_from_table(&mut self) {
+        let Some(rows) = self.table.shown_rows() else { return };
+        let ds = &self.data.dataset;
+        let picked: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|&i| ds.sites.get(i).is_some_and(|s| !matches!(s.layer(), LayerKey::Reference(_))))
+            .collect();
+        self.plan_route_capped(picked);
+    }
+
+    /// Plans a route through the plan sites inside a box (WGS 84 corners).
+    pub fn plan_route_in_box(&mut self, a: (f64, f64), b: (f64, f64)) {
+        let rect = geo::Rect::new(geo::coord! { x: a.0, y: a.1 }, geo::coord! { x: b.0, y: b.1 });
+        let ds = &self.data.dataset;
+        let mut picked: Vec<usize> = self
+            .data
+            .index
+            .in_rect(rect)
+            .into_iter()
+            .filter(|&i| ds.sites.get(i).is_some_and(|s| !matches!(s.layer(), LayerKey::Reference(_))))
+            .collect();
+        picked.sort_unstable();
+        picked.dedup();
+        self.plan_route_capped(picked);
+    }
+
+    fn plan_route_capped(&mut self, mut picked: Vec<usize>) {
+        let lang = self.state.lang;
+        if picked.is_empty() {
+            self.notices.push(Notice { text: lang.checks().route_none.into(), ttl: Some(5.0) });
+            return;
+        }
+        if picked.len() > ROUTE_MAX {
+            self.notices.push(Notice { text: lang.route_capped(picked.len(), ROUTE_MAX), ttl: Some(8.0) });
+            picked.truncate(ROUTE_MAX);
+        }
+        self.plan_route(&picked);
+    }
+
+    /// Arms the box tool: the next drag on the map chooses the route's sites.
+    pub fn start_route_box(&mut self) {
+        self.route_box = Some(None);
+    }
+
+    /// While the box tool is armed: a drag on the map draws the box, and its
+    /// release plans the route; Esc gives up.
+    pub(super) fn route_box_input(&mut self, ui: &Ui, response: &egui::Response) {
+        let Some(from) = self.route_box else { return };
+        let Some(t) = self.map.transform else { return };
+        if ui.input(|i| i.key_pressed(Key::Escape)) {
+            self.route_box = None;
+            return;
+        }
+        let painter = ui.painter().with_clip_rect(t.rect);
+        let ink = Color32::from_rgb(60, 60, 160);
+        painter.text(
+            t.rect.center_top() + vec2(0.0, 40.0),
+            Align2::CENTER_TOP,
+            self.state.lang.checks().route_box_hint,
+            egui::FontId::proportional(16.0),
+            ink,
+        );
+        if response.drag_started() {
+            self.route_box = Some(ui.input(|i| i.pointer.press_origin()).or(response.interact_pointer_pos()));
+        }
+        let now = response.interact_pointer_pos().or(ui.input(|i| i.pointer.latest_pos()));
+        if let (Some(a), Some(b)) = (from, now) {
+            let fill = Color32::from_rgba_unmultiplied(60, 60, 160, 30);
+            painter.rect(
+                egui::Rect::from_two_pos(a, b),
+                0.0,
+                fill,
+                egui::Stroke::new(2.0, ink),
+                egui::StrokeKind::Middle,
+            );
+            if response.drag_stopped() {
+                self.route_box = None;
+                let (la, lb) = (t.lon_lat(a), t.lon_lat(b));
+                self.plan_route_in_box(la, lb);
+            }
+        }
     }
 
     /// The route, for tests.

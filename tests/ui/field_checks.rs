@@ -298,6 +298,62 @@ fn the_route_is_reordered_by_its_arrows_or_by_dragging_and_the_order_is_kept() {
 }
 
 #[test]
+fn a_route_is_planned_from_the_tables_filter_or_from_a_box_drawn_on_the_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_with_journal(&dir.path().join("checks.gpkg"));
+    // The table, filtered to one district's pocket parks by a word.
+    h.state_mut().state_mut().panels.table = true;
+    h.run();
+    h.get_by_label("筛选").focus();
+    h.run();
+    h.get_by_label("筛选").type_text("邹平市");
+    h.run();
+    h.run();
+    let shown = h.state().table_rows().expect("the table shows rows");
+    assert!(!shown.is_empty() && shown.len() <= 60, "a day's worth: {}", shown.len());
+    h.get_by_label("定位").click();
+    h.run();
+    h.get_by_label("用表格中筛选出的项目规划路线").click();
+    h.run();
+    let route = h.state().route().expect("a route").stops.clone();
+    let ds = &h.state().data().dataset;
+    let mut want: Vec<String> = shown.iter().map(|&i| ds.sites[i].id().to_string()).collect();
+    let mut got = route.clone();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "the route visits exactly the table's rows");
+
+    // A box around two pocket parks.
+    let ids = ["PP-MC-2020-01", "PP-MC-2020-02"];
+    let idx: Vec<usize> = ids.iter().map(|id| ds.find_by_id(id).unwrap()).collect();
+    let b = idx.iter().map(|&i| ds.sites[i].bbox).reduce(binzhou_core::model::union).unwrap();
+    h.state_mut().state_mut().panels.table = false;
+    h.state_mut().fit_to(b);
+    h.run();
+    h.run();
+    let (a, z) =
+        (h.state().screen_of(b.min().x, b.max().y).unwrap(), h.state().screen_of(b.max().x, b.min().y).unwrap());
+    let pad = egui::vec2(12.0, 12.0);
+    h.get_by_label("定位").click();
+    h.run();
+    h.get_by_label("在地图上框选项目规划路线…").click();
+    h.run();
+    drag(&mut h, a - pad, z + pad);
+    let route = h.state().route().expect("a route from the box").stops.clone();
+    for id in ids {
+        assert!(route.iter().any(|s| s == id), "{id} is in the box's route: {route:?}");
+    }
+    let (p, q) = (h.state().lon_lat_at(a - pad).unwrap(), h.state().lon_lat_at(z + pad).unwrap());
+    let inside =
+        h.state().data().index.in_rect(geo::Rect::new(geo::coord! { x: p.0, y: p.1 }, geo::coord! { x: q.0, y: q.1 }));
+    let plan_inside = inside
+        .iter()
+        .filter(|&&i| !matches!(h.state().data().dataset.sites[i].layer(), binzhou_core::model::LayerKey::Reference(_)))
+        .count();
+    assert_eq!(route.len(), plan_inside.min(60), "every plan site in the box, none outside");
+}
+
+#[test]
 fn a_check_photo_shows_as_a_thumbnail_and_large_on_a_click() {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("checks.gpkg");

@@ -71,6 +71,10 @@ pub struct CheckText {
     pub photo_open_hint: &'static str,
     pub route_from_selection: &'static str,
     pub route_nearest_unchecked: &'static str,
+    pub route_from_table: &'static str,
+    pub route_from_box: &'static str,
+    pub route_box_hint: &'static str,
+    pub route_none: &'static str,
     pub track_record: &'static str,
     pub track_pause: &'static str,
     pub amend: &'static str,
@@ -134,6 +138,10 @@ const ZH: CheckText = CheckText {
     photo_open_hint: "点击查看大图",
     route_from_selection: "用所选项目规划路线",
     route_nearest_unchecked: "规划路线：最近的 20 个未核查项目",
+    route_from_table: "用表格中筛选出的项目规划路线",
+    route_from_box: "在地图上框选项目规划路线…",
+    route_box_hint: "按住鼠标拖出范围，框内的项目将编入路线（Esc 取消）",
+    route_none: "没有可编入路线的规划项目",
     track_record: "记录轨迹",
     track_pause: "暂停记录轨迹",
     amend: "修改",
@@ -197,6 +205,10 @@ const EN: CheckText = CheckText {
     photo_open_hint: "Click to see it larger",
     route_from_selection: "Plan a route through the selected sites",
     route_nearest_unchecked: "Plan a route: the 20 nearest unchecked sites",
+    route_from_table: "Plan a route through the sites the table shows",
+    route_from_box: "Plan a route through sites in a box on the map…",
+    route_box_hint: "Drag a box: the sites inside go into the route (Esc cancels)",
+    route_none: "No plan sites to route through",
     track_record: "Record the track",
     track_pause: "Pause recording the track",
     amend: "Amend",
@@ -369,6 +381,14 @@ impl Lang {
     /// One line of a site's check history, its time in Beijing time.
     pub fn check_line(self, when: &str, result: CheckResult, who: &str) -> String {
         format!("{} · {} · {who}", beijing_time(when), self.check_result(result))
+    }
+
+    /// More sites were chosen than a route takes.
+    pub fn route_capped(self, chosen: usize, max: usize) -> String {
+        match self {
+            Lang::Zh => format!("共选中 {chosen} 个项目，路线只取前 {max} 个"),
+            Lang::En => format!("{chosen} sites chosen; the route takes the first {max}"),
+        }
     }
 
     /// A photo's picture, named for screen readers (`large`: the larger view).

@@ -172,13 +172,13 @@ impl Choices {
 }
 
 impl TableState {
-    /// Lists only these sites (the sites behind a dashboard figure or an
-    /// audit entry), sorted by the table's order, until [`Self::clear_list`].
     /// The rows the table showed last frame (its filter, sort or list).
     pub fn shown_rows(&self) -> Option<Arc<Vec<usize>>> {
         self.cache.as_ref().map(|c| c.rows.clone())
     }
 
+    /// Lists only these sites (the sites behind a dashboard figure or an
+    /// audit entry), sorted by the table's order, until [`Self::clear_list`].
     pub fn list_sites(&mut self, sites: Vec<usize>) {
         self.listed = Some(Listed { sites });
         self.listed_generation += 1;
