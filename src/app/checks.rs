@@ -489,6 +489,20 @@ impl FieldChecks {
         self.slots.as_ref().map(|(_, s)| s.clone()).unwrap_or_default()
     }
 
+    /// Every live check (newest versions, not deleted), and how many versions
+    /// there are in all: what an office summary counts.
+    pub fn live(&self) -> (Vec<&Check>, usize) {
+        (current(&self.versions), self.versions.len())
+    }
+
+    /// The journals open: this one, then the merged ones (for an export).
+    pub fn journals(&self) -> Vec<PathBuf> {
+        std::iter::once(self.path.clone())
+            .chain(self.others.iter().cloned())
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect()
+    }
+
     /// The newest version of a check, deleted or not.
     pub fn newest_version(&self, id: &str) -> Option<&Check> {
         self.versions.iter().filter(|c| c.id == id).max_by_key(|c| (c.version, c.written_at.clone()))

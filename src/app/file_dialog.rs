@@ -711,6 +711,8 @@ pub enum Purpose {
     Dashboard(DashboardExport),
     /// Photos for the open field-check form.
     Photos,
+    /// Where the field checks of the open journals go, merged.
+    ExportChecks,
     /// An offline basemap to show, or where a download for offline use goes.
     Basemap(BasemapFile),
     /// Where the map image of the current view goes (File → Export map image).
@@ -872,6 +874,17 @@ impl App {
                 types: vec![FileType::new(lang.present().pdf_filter, &["pdf"])],
                 file_name: format!("{}.pdf", lang.present().new_tour_title),
             },
+            Purpose::ExportChecks => Spec {
+                mode: Mode::Save,
+                multiple: false,
+                title: lang.checks().export_checks.trim_end_matches('…').to_owned(),
+                types: vec![
+                    FileType::new(lang.checks().checks_filter_csv, &["csv"]),
+                    FileType::new(lang.checks().checks_filter_gpkg, &["gpkg"]),
+                    FileType::new(lang.checks().checks_filter_geojson, &["geojson"]),
+                ],
+                file_name: format!("{}.csv", lang.checks().checks_file_name),
+            },
             Purpose::SaveTour => Spec {
                 mode: Mode::Save,
                 multiple: false,
@@ -1005,6 +1018,7 @@ impl App {
             Purpose::OpenTour => self.open_tour(&first),
             Purpose::ImportBookmarks => self.import_qgis(&first),
             Purpose::SaveTour => self.save_tour(&first),
+            Purpose::ExportChecks => self.export_checks(ctx, first.clone()),
             Purpose::SaveHandout => self.export_handout(&first),
             Purpose::Table(req) => self.table_export(&first, &req),
             Purpose::Journals => {

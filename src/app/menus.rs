@@ -48,6 +48,15 @@ impl App {
             ui.close();
             self.files.ask(file_dialog::Purpose::Journals);
         }
+        if ui.add_enabled(self.checks.is_open(), egui::Button::new(ct.summary_menu)).clicked() {
+            ui.close();
+            self.office.summary_open = true;
+        }
+        let exporting = self.exporting_checks();
+        if ui.add_enabled(self.checks.is_open() && !exporting, egui::Button::new(ct.export_checks)).clicked() {
+            ui.close();
+            self.files.ask(file_dialog::Purpose::ExportChecks);
+        }
         ui.separator();
         ui.checkbox(&mut self.state.gnss_follow, t.gnss_follow);
         let here = self.gnss.fix().map(|f| (f.lon, f.lat));
@@ -236,6 +245,7 @@ impl App {
         self.route_window(ctx);
         self.db_conflict_window(ctx);
         self.db_open_window(ctx);
+        self.office_frame(ctx);
         self.thumbs.poll(ctx);
         let folders = self.checks.photo_folders();
         self.thumbs.window(ctx, &folders, self.state.lang);

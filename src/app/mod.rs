@@ -21,6 +21,7 @@ pub mod worker;
 
 mod actions;
 mod bookmarks_ui;
+mod checks_office;
 pub mod db_link;
 mod db_ui;
 mod edit_ui;
@@ -139,6 +140,8 @@ pub struct App {
     route: Option<route_ui::Route>,
     /// The route's box tool: armed (`Some(None)`) or dragging from a point.
     route_box: Option<Option<Pos2>>,
+    /// The field checks' office tools: export, summary.
+    office: checks_office::Office,
     /// The shared database the plan came from, if it did.
     db: Option<db_link::DbLink>,
     /// The database to open on the first frame.
@@ -228,6 +231,7 @@ impl App {
             measure: None,
             route: None,
             route_box: None,
+            office: checks_office::Office::default(),
             db: None,
             db_pending: None,
             db_edits: db_ui::DbEdits::default(),

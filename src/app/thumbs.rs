@@ -173,6 +173,7 @@ impl Thumbnails {
             .id(egui::Id::unique("photo-window"))
             .open(&mut open)
             .resizable(true)
+            .anchor(egui::Align2::CENTER_TOP, vec2(0.0, 72.0))
             .default_width(PREVIEW_PX as f32 * 0.7)
             .show(ctx, |ui| {
                 ui.label(lang.photo_line(&p.original_name, p.exif_time.as_deref()));

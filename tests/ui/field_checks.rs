@@ -354,6 +354,41 @@ fn a_route_is_planned_from_the_tables_filter_or_from_a_box_drawn_on_the_map() {
 }
 
 #[test]
+fn the_menu_sums_the_checks_up_per_layer_and_county_and_exports_them_for_the_office() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_with_journal(&dir.path().join("checks.gpkg"));
+    open_form(&mut h, "PP-MC-2020-01");
+    sign_and_save(&mut h, "王工");
+    h.get_by_label("定位").click();
+    h.run();
+    h.get_by_label("核查汇总").click();
+    h.run();
+    h.run();
+    assert!(h.query_by_label("核查汇总（各图层、各区县）").is_some());
+    let total = h.state().data().dataset.sites.len();
+    assert!(h.query_by_label(&format!("1 份核查记录（1 个版本），数据中共 {total} 个项目")).is_some());
+    assert!(h.query_all_by_label("口袋公园/节点绿地").count() >= 1, "a row per layer and county");
+
+    let out = dir.path().join("office").join("核查记录.csv");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let ctx = h.ctx.clone();
+    h.state_mut().export_checks(&ctx, out.clone());
+    for _ in 0..500 {
+        h.run();
+        if !h.state().exporting_checks() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(!h.state().exporting_checks(), "the export finishes");
+    h.run();
+    assert!(h.query_by_label_contains("已导出 1 条核查记录到").is_some(), "and says so");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with('\u{feff}'), "a BOM for Excel");
+    assert!(text.contains("PP-MC-2020-01") && text.contains("王工") && text.contains("核查编号"));
+}
+
+#[test]
 fn a_check_photo_shows_as_a_thumbnail_and_large_on_a_click() {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("checks.gpkg");

@@ -10,6 +10,7 @@
 //! [`binzhou_core::checks`]).
 #![warn(missing_docs)]
 
+pub mod export;
 pub mod gpkg;
 mod photos;
 mod routes;
@@ -60,6 +61,14 @@ pub enum JournalError {
         id: String,
         /// The version.
         version: u32,
+    },
+    /// An export cannot be written as asked.
+    #[error("{path}: {detail}")]
+    Export {
+        /// The file asked for (or a journal that is not there).
+        path: PathBuf,
+        /// Why not.
+        detail: String,
     },
     /// A row does not read as a check.
     #[error("{path}: site_checks row {fid}, field {field}: {detail}")]

@@ -72,6 +72,17 @@ pub struct CheckText {
     pub route_from_selection: &'static str,
     pub route_nearest_unchecked: &'static str,
     pub route_from_table: &'static str,
+    pub export_checks: &'static str,
+    pub summary_menu: &'static str,
+    pub summary_title: &'static str,
+    pub summary_layer: &'static str,
+    pub summary_county: &'static str,
+    pub summary_sites: &'static str,
+    pub summary_checked: &'static str,
+    pub checks_filter_gpkg: &'static str,
+    pub checks_filter_csv: &'static str,
+    pub checks_filter_geojson: &'static str,
+    pub checks_file_name: &'static str,
     pub route_from_box: &'static str,
     pub route_box_hint: &'static str,
     pub route_none: &'static str,
@@ -139,6 +150,17 @@ const ZH: CheckText = CheckText {
     route_from_selection: "用所选项目规划路线",
     route_nearest_unchecked: "规划路线：最近的 20 个未核查项目",
     route_from_table: "用表格中筛选出的项目规划路线",
+    export_checks: "导出核查记录…",
+    summary_menu: "核查汇总",
+    summary_title: "核查汇总（各图层、各区县）",
+    summary_layer: "图层",
+    summary_county: "区县",
+    summary_sites: "项目",
+    summary_checked: "已核查",
+    checks_filter_gpkg: "GeoPackage（全部版本，QGIS 可直接打开）",
+    checks_filter_csv: "CSV 表格（Excel，每项最新记录）",
+    checks_filter_geojson: "GeoJSON（每项最新记录）",
+    checks_file_name: "核查记录",
     route_from_box: "在地图上框选项目规划路线…",
     route_box_hint: "按住鼠标拖出范围，框内的项目将编入路线（Esc 取消）",
     route_none: "没有可编入路线的规划项目",
@@ -206,6 +228,17 @@ const EN: CheckText = CheckText {
     route_from_selection: "Plan a route through the selected sites",
     route_nearest_unchecked: "Plan a route: the 20 nearest unchecked sites",
     route_from_table: "Plan a route through the sites the table shows",
+    export_checks: "Export the field checks…",
+    summary_menu: "Field-check summary",
+    summary_title: "Field-check summary (per layer and county)",
+    summary_layer: "Layer",
+    summary_county: "County",
+    summary_sites: "Sites",
+    summary_checked: "Checked",
+    checks_filter_gpkg: "GeoPackage (every version; opens in QGIS)",
+    checks_filter_csv: "CSV table (Excel; each check's newest version)",
+    checks_filter_geojson: "GeoJSON (each check's newest version)",
+    checks_file_name: "field-checks",
     route_from_box: "Plan a route through sites in a box on the map…",
     route_box_hint: "Drag a box: the sites inside go into the route (Esc cancels)",
     route_none: "No plan sites to route through",
@@ -381,6 +414,38 @@ impl Lang {
     /// One line of a site's check history, its time in Beijing time.
     pub fn check_line(self, when: &str, result: CheckResult, who: &str) -> String {
         format!("{} · {} · {who}", beijing_time(when), self.check_result(result))
+    }
+
+    /// An export of the checks was written.
+    pub fn checks_exported(self, n: usize, to: &str, photos: usize) -> String {
+        match self {
+            Lang::Zh => format!("已导出 {n} 条核查记录到 {to}，复制照片 {photos} 张"),
+            Lang::En => format!("Exported {n} check records to {to}, copied {photos} photos"),
+        }
+    }
+
+    /// An export of the checks failed.
+    pub fn checks_export_failed(self, why: &str) -> String {
+        match self {
+            Lang::Zh => format!("核查记录未能导出：{why}"),
+            Lang::En => format!("The field checks could not be exported: {why}"),
+        }
+    }
+
+    /// The summary's first line.
+    pub fn checks_summary_line(self, checks: usize, versions: usize, sites: usize) -> String {
+        match self {
+            Lang::Zh => format!("{checks} 份核查记录（{versions} 个版本），数据中共 {sites} 个项目"),
+            Lang::En => format!("{checks} checks ({versions} versions); {sites} sites in the data"),
+        }
+    }
+
+    /// Checks of sites the data does not hold.
+    pub fn checks_unknown_sites(self, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("另有 {n} 份核查记录的项目不在当前数据中"),
+            Lang::En => format!("{n} checks are of sites not in the data shown"),
+        }
     }
 
     /// More sites were chosen than a route takes.
