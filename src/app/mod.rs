@@ -485,7 +485,12 @@ impl App {
                     show_gcj02: self.state.show_gcj02,
                     transform: self.map.transform,
                     progress: self.loader.progress(),
-                    summary: (ds.sites.len(), self.data.layers.len(), ds.files.len()),
+                    // A database's plan is not files (its pseudo-file is not counted).
+                    summary: (
+                        ds.sites.len(),
+                        self.data.layers.len(),
+                        if self.db.is_some() { 0 } else { ds.files.len() },
+                    ),
                     problems: (ds.error_count(), ds.problems.len()),
                     basemap: self.basemap_status(),
                     gnss: self.gnss.status(lang),

@@ -63,6 +63,7 @@ fn the_plan_opens_from_the_database_and_another_users_change_shows_by_itself() {
     let n = h.state().data().dataset.sites.len();
     assert!(n > 50, "the pushed plan: {n} sites");
     until(&mut h, "online", |h| h.query_by_label_contains("在线，实时更新").is_some());
+    assert!(h.query_by_label(&format!("5 个图层 · {n} 个要素")).is_some(), "no file counted for a database");
     let i = h.state().data().dataset.find_by_id("PP-MC-2020-01").unwrap();
     h.state_mut().select_site(i);
     h.run();

@@ -129,10 +129,13 @@ impl Lang {
     }
 
     /// The status-bar summary of what is loaded.
+    /// `files` 0: the data is not from files (a shared database).
     pub fn loaded(self, sites: usize, layers: usize, files: usize) -> String {
-        match self {
-            Lang::Zh => format!("{files} 个文件 · {layers} 个图层 · {sites} 个要素"),
-            Lang::En => format!("{files} files · {layers} layers · {sites} features"),
+        match (self, files) {
+            (Lang::Zh, 0) => format!("{layers} 个图层 · {sites} 个要素"),
+            (Lang::En, 0) => format!("{layers} layers · {sites} features"),
+            (Lang::Zh, _) => format!("{files} 个文件 · {layers} 个图层 · {sites} 个要素"),
+            (Lang::En, _) => format!("{files} files · {layers} layers · {sites} features"),
         }
     }
 
