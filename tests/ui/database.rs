@@ -260,6 +260,30 @@ fn a_county_editor_is_refused_another_countys_site_and_sees_it_as_the_server_has
 }
 
 #[test]
+fn a_connection_the_server_closes_is_made_again_and_the_changes_meanwhile_arrive() {
+    let Some(server) = testkit::server() else { return };
+    let t = plan_db(server, "app_dropped");
+    let mut h = app_on(&t);
+    until(&mut h, "online", |h| h.query_by_label_contains("在线，实时更新").is_some());
+    let mut admin = binzhou_db::connect(&t).unwrap();
+    let db = t.shown().rsplit('/').next().unwrap().to_string();
+    // The server ends the app's connection (as a dropped network does),
+    // and a change is made before the app is back.
+    let ended: i64 = admin
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+              WHERE datname = $1 AND application_name = 'binzhou-sites' AND pid <> pg_backend_pid()",
+            &[&db],
+        )
+        .unwrap()
+        .get(0);
+    assert!(ended >= 1, "the app's connection was there to end");
+    rename(&t, "GW-MC-2020-01", "断线期间改名的绿道");
+    until(&mut h, "the change made while cut off", |h| name_of(h, "GW-MC-2020-01") == "断线期间改名的绿道");
+    until(&mut h, "online again", |h| h.query_by_label_contains("在线，实时更新").is_some());
+}
+
+#[test]
 fn a_server_that_goes_away_shows_offline_and_what_changed_meanwhile_arrives_after() {
     // Its own server: this test kills it.
     let server = match Server::start() {
