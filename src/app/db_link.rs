@@ -358,13 +358,11 @@ impl Worker {
     ) -> Result<(), binzhou_db::DbError> {
         ids.sort();
         ids.dedup();
-        let stored = binzhou_db::sites::get_many(client, &ids)?;
         let name = self.target.shown();
-        let fresh = binzhou_db::sites::dataset_of(&stored, &name)?;
+        let (fresh, versions) = binzhou_db::sites::pull_ids(client, &ids, &name)?;
         let Some(copy) = &mut self.copy else { return Ok(()) };
         apply(copy, fresh, &ids);
         let data = Arc::new(MapData::build(copy.ds.clone()));
-        let versions = stored.iter().map(|s| (s.row.id.clone(), s.version)).collect();
         self.send(LinkMsg::Changed { data, ids, versions });
         Ok(())
     }

@@ -250,6 +250,18 @@ pub struct PullReport {
     pub seconds: f64,
 }
 
+/// A site as a GeoJSON feature's parts, made by the server (so the JSON
+/// work runs on its core, beside the client's): the id, the version, the
+/// properties with the columns laid over them (an empty column removes its
+/// key) and the geometry, as text.
+const FEATURE_SQL: &str = "SELECT id, version,
+    ((props - ARRAY['kind', 'task', 'lead_unit', 'district', 'scope', 'plan_year', 'started', 'completed'])
+      || jsonb_strip_nulls(jsonb_build_object('id', id, 'layer', layer, 'name', name, 'kind', kind, 'task', task,
+           'lead_unit', lead_unit, 'district', district, 'scope', scope, 'plan_year', plan_year,
+           'started', started, 'completed', completed)))::text,
+    ST_AsGeoJSON(geom, 15)
+  FROM sites";
+
 /// Reads every site into a dataset, through the same loader and checks as
 /// a file (`name` names it in messages, e.g. `binzhou@db:5432`). The sites
 /// and the history position are read in one snapshot.
@@ -261,15 +273,11 @@ pub fn pull(client: &mut Client, name: &str) -> Result<(Dataset, PullReport), Db
     let mut versions = Vec::new();
     let mut features = Features::new();
     let params: [&(dyn ToSql + Sync); 0] = [];
-    let mut rows = tx.query_raw(
-        &format!("SELECT {COLUMNS}, ST_AsBinary(geom), props, version FROM sites ORDER BY id"),
-        params.iter().copied(),
-    )?;
+    let mut rows = tx.query_raw(&format!("{FEATURE_SQL} ORDER BY id"), params.iter().copied())?;
     use postgres::fallible_iterator::FallibleIterator as _;
     while let Some(r) = rows.next()? {
-        let row = row_of(&r, 0);
-        versions.push((row.id.clone(), r.get::<_, i64>(13)));
-        features.add(&row)?;
+        versions.push((r.get::<_, String>(0), r.get::<_, i64>(1)));
+        features.add(r.get(2), r.get(3));
     }
     drop(rows);
     tx.commit()?;
@@ -278,14 +286,17 @@ pub fn pull(client: &mut Client, name: &str) -> Result<(Dataset, PullReport), Db
     Ok((ds, PullReport { sites: n, versions, seq, seconds: started.elapsed().as_secs_f64() }))
 }
 
-/// Sites as stored, made into a dataset the way [`pull`] makes one (for a
-/// client that re-reads what changed).
-pub fn dataset_of(rows: &[Stored], name: &str) -> Result<Dataset, DbError> {
+/// The sites with these ids as a dataset made the way [`pull`] makes one,
+/// with their versions (for a client that re-reads what changed).
+pub fn pull_ids(client: &mut Client, ids: &[String], name: &str) -> Result<(Dataset, Vec<(String, i64)>), DbError> {
+    let rows = client.query(&format!("{FEATURE_SQL} WHERE id = ANY($1) ORDER BY id"), &[&ids])?;
     let mut features = Features::new();
-    for s in rows {
-        features.add(&s.row)?;
+    let mut versions = Vec::with_capacity(rows.len());
+    for r in &rows {
+        versions.push((r.get::<_, String>(0), r.get::<_, i64>(1)));
+        features.add(r.get(2), r.get(3));
     }
-    Ok(features.load(name))
+    Ok((features.load(name), versions))
 }
 
 /// A GeoJSON FeatureCollection being written, for the core's loader.
@@ -301,21 +312,17 @@ impl Features {
         Features { bytes, n: 0 }
     }
 
-    fn add(&mut self, row: &SiteRow) -> Result<(), DbError> {
+    /// A feature from the server's JSON texts (no geometry: `null`).
+    fn add(&mut self, properties: &str, geometry: Option<&str>) {
         if self.n > 0 {
             self.bytes.push(b',');
         }
-        self.bytes.push(b'\n');
-        let geometry = match &row.wkb {
-            Some(b) => binzhou_formats::wkb_to_geojson(b)
-                .map_err(|e| DbError::Sql(format!("site {:?}: its geometry cannot be read: {e}", row.id)))?
-                .unwrap_or(Value::Null),
-            None => Value::Null,
-        };
-        let feature = serde_json::json!({"type": "Feature", "properties": row.properties(), "geometry": geometry});
-        serde_json::to_writer(&mut self.bytes, &feature).map_err(|e| DbError::Sql(e.to_string()))?;
+        self.bytes.extend_from_slice(b"\n{\"type\":\"Feature\",\"properties\":");
+        self.bytes.extend_from_slice(properties.as_bytes());
+        self.bytes.extend_from_slice(b",\"geometry\":");
+        self.bytes.extend_from_slice(geometry.unwrap_or("null").as_bytes());
+        self.bytes.push(b'}');
         self.n += 1;
-        Ok(())
     }
 
     fn load(mut self, name: &str) -> Dataset {
