@@ -21,6 +21,12 @@ use super::data::MapData;
 
 /// How long to wait between tries to reach the server.
 const RETRY: Duration = Duration::from_secs(3);
+/// From this many sites on, the sites in view are read and shown first,
+/// then the whole plan.
+pub const FIRST_VIEW_MIN: i64 = 20_000;
+/// The most sites of the first view.
+const FIRST_VIEW_LIMIT: i64 = 50_000;
+
 /// How long a site another user changed stays marked on the map.
 pub const MARK_FOR: Duration = Duration::from_secs(4);
 
@@ -41,6 +47,8 @@ pub enum LinkMsg {
         data: Arc<MapData>,
         seconds: f64,
         versions: HashMap<String, i64>,
+        /// Only the sites in view of a large database; the whole plan follows.
+        partial: bool,
     },
     /// Sites changed (by anyone): the data with them, their ids and versions.
     Changed {
@@ -127,6 +135,10 @@ pub struct DbLink {
     pub state: LinkState,
     /// Sites changed by others lately, with when, to mark on the map.
     pub marked: Vec<(String, Instant)>,
+    /// Only the first view is read yet; the whole plan is on its way.
+    pub partial: bool,
+    /// The size of each plan read sent, in order (for tests).
+    pub reads: Vec<usize>,
 }
 
 impl Drop for DbLink {
@@ -137,7 +149,9 @@ impl Drop for DbLink {
 
 impl DbLink {
     /// Starts the worker on `target`; `wake` is called after each message.
-    pub fn start(target: Target, wake: impl Fn() + Send + 'static) -> DbLink {
+    /// `view`: the box (west, south, east, north) the map shows, read first
+    /// from a large database.
+    pub fn start(target: Target, view: Option<(f64, f64, f64, f64)>, wake: impl Fn() + Send + 'static) -> DbLink {
         let (tx, rx) = bounded::<LinkMsg>(8);
         let (writes, requests) = bounded::<Batch>(64);
         let stop = Arc::new(AtomicBool::new(false));
@@ -154,6 +168,7 @@ impl DbLink {
                 stop: flag,
                 copy: None,
                 seq: 0,
+                view,
             };
             w.run();
         });
@@ -171,6 +186,8 @@ impl DbLink {
             stop,
             state,
             marked: Vec::new(),
+            partial: false,
+            reads: Vec::new(),
         }
     }
 
@@ -200,7 +217,11 @@ impl DbLink {
                 self.state = s.clone();
             }
             match &m {
-                LinkMsg::Loaded { versions, .. } => self.versions = versions.clone(),
+                LinkMsg::Loaded { versions, partial, data, .. } => {
+                    self.versions = versions.clone();
+                    self.partial = *partial;
+                    self.reads.push(data.dataset.sites.len());
+                }
                 LinkMsg::Changed { versions, .. } => {
                     let now = Instant::now();
                     for (id, v) in versions {
@@ -253,6 +274,8 @@ struct Worker {
     copy: Option<Copy>,
     /// The newest history row applied.
     seq: i64,
+    /// The map's view when the link started.
+    view: Option<(f64, f64, f64, f64)>,
 }
 
 impl Worker {
@@ -300,13 +323,22 @@ impl Worker {
         if self.copy.is_none() {
             let started = Instant::now();
             let name = self.target.shown();
+            // A large plan shows what is in view first.
+            if let Some(view) = self.view
+                && binzhou_db::sites::count(&mut client)? >= FIRST_VIEW_MIN
+            {
+                let (ds, versions) = binzhou_db::sites::pull_extent(&mut client, view, FIRST_VIEW_LIMIT, &name)?;
+                let data = Arc::new(MapData::build(ds));
+                let versions = versions.into_iter().collect();
+                self.send(LinkMsg::Loaded { data, seconds: started.elapsed().as_secs_f64(), versions, partial: true });
+            }
             let (ds, report) = binzhou_db::sites::pull(&mut client, &name)?;
             self.seq = report.seq;
             let by_id = ds.sites.iter().enumerate().map(|(i, s)| (s.id().to_string(), i)).collect();
             let data = Arc::new(MapData::build(ds.clone()));
             self.copy = Some(Copy { ds, by_id });
             let versions = report.versions.into_iter().collect();
-            self.send(LinkMsg::Loaded { data, seconds: started.elapsed().as_secs_f64(), versions });
+            self.send(LinkMsg::Loaded { data, seconds: started.elapsed().as_secs_f64(), versions, partial: false });
         }
         // What changed while we were away (or between the pull and LISTEN).
         self.catch_up(&mut client)?;

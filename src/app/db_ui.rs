@@ -133,7 +133,8 @@ impl App {
     pub(super) fn db_frame(&mut self, ctx: &egui::Context) {
         if let Some(target) = self.db_pending.take() {
             let wake = ctx.clone();
-            self.db = Some(DbLink::start(target, move || wake.request_repaint()));
+            let view = self.view_box();
+            self.db = Some(DbLink::start(target, Some(view), move || wake.request_repaint()));
         }
         if self.db.is_none() {
             return;
@@ -144,6 +145,7 @@ impl App {
         let msgs = link.poll();
         let shown = link.shown.clone();
         let marking = !link.marked.is_empty();
+        let was_partial = link.partial;
         for m in msgs {
             match m {
                 LinkMsg::State(LinkState::Online) => self.sync_checks_to_db(),
@@ -157,6 +159,10 @@ impl App {
                         Ok(_) => {}
                         Err(e) => self.notices.push(Notice { text: lang.db_checks_failed(&e), ttl: None }),
                     }
+                }
+                LinkMsg::Loaded { data, partial: false, .. } if was_partial => {
+                    // The whole plan after the first view: swapped in under the user.
+                    self.db_swap(data);
                 }
                 LinkMsg::Loaded { data, seconds, .. } => {
                     let new_sites = data.dataset.sites.len();
@@ -196,29 +202,26 @@ impl App {
         }
     }
 
-    /// Sites changed on the server: the data with them comes in whole, with
-    /// the user's unsaved edits laid over it again.
-    fn db_changed(&mut self, data: Arc<MapData>, ids: &[String], versions: &[(String, i64)]) {
+    /// The box the map shows (west, south, east, north), from the camera
+    /// when nothing has been drawn yet.
+    fn view_box(&self) -> (f64, f64, f64, f64) {
+        if let Some(t) = self.map.transform {
+            let r = t.visible_lon_lat(0.0);
+            return (r.min().x, r.min().y, r.max().x, r.max().y);
+        }
+        let c = self.map.camera();
+        // A 1600 × 1000 window at the camera's zoom.
+        let deg_per_px = 360.0 / (256.0 * 2f64.powf(c.zoom));
+        let (dx, dy) = (800.0 * deg_per_px, 500.0 * deg_per_px * c.lat.to_radians().cos());
+        (c.lon - dx, c.lat - dy, c.lon + dx, c.lat + dy)
+    }
+
+    /// New data from the server swapped in, the selection kept on the same
+    /// sites and the user's unsaved edits laid over it again.
+    fn db_swap(&mut self, data: Arc<MapData>) {
         let selected = self.selected.and_then(|i| self.data.dataset.sites.get(i)).map(|s| s.id().to_string());
         let highlighted: Vec<String> =
             self.highlight.iter().filter_map(|&i| self.data.dataset.sites.get(i)).map(|s| s.id().to_string()).collect();
-        let link = self.db.as_ref();
-        let others: Vec<&String> = ids
-            .iter()
-            .filter(|id| {
-                let v = versions.iter().find(|(i, _)| i == *id).map(|(_, v)| *v);
-                !v.is_some_and(|v| link.is_some_and(|l| l.is_mine(id, v)))
-            })
-            .collect();
-        // Named as the server has them (not as an unsaved edit here has them).
-        let names: Vec<String> = others
-            .iter()
-            .take(3)
-            .map(|id| {
-                let ds = &data.dataset;
-                ds.find_by_id(id).map(|i| ds.sites[i].name().to_string()).unwrap_or_else(|| id.to_string())
-            })
-            .collect();
         let pending = self.editing.editor.pending(DB_FILE);
         self.data = if pending.is_empty() {
             data
@@ -237,6 +240,29 @@ impl App {
         let ds = &self.data.dataset;
         self.selected = selected.and_then(|id| ds.find_by_id(&id));
         self.highlight = highlighted.iter().filter_map(|id| ds.find_by_id(id)).collect();
+    }
+
+    /// Sites changed on the server: the data with them swapped in, and
+    /// others' changes announced.
+    fn db_changed(&mut self, data: Arc<MapData>, ids: &[String], versions: &[(String, i64)]) {
+        let link = self.db.as_ref();
+        let others: Vec<&String> = ids
+            .iter()
+            .filter(|id| {
+                let v = versions.iter().find(|(i, _)| i == *id).map(|(_, v)| *v);
+                !v.is_some_and(|v| link.is_some_and(|l| l.is_mine(id, v)))
+            })
+            .collect();
+        // Named as the server has them (not as an unsaved edit here has them).
+        let names: Vec<String> = others
+            .iter()
+            .take(3)
+            .map(|id| {
+                let ds = &data.dataset;
+                ds.find_by_id(id).map(|i| ds.sites[i].name().to_string()).unwrap_or_else(|| id.to_string())
+            })
+            .collect();
+        self.db_swap(data);
         if !others.is_empty() {
             let text = self.state.lang.db_changed(others.len(), &names);
             self.notices.push(Notice { text, ttl: Some(5.0) });
@@ -438,6 +464,9 @@ impl App {
             LinkState::Online => (lang.db_online(&link.shown), false),
             LinkState::Offline(why) => (lang.db_offline(&link.shown, why), true),
         };
+        if link.partial {
+            line.0.push_str(lang.db_reading_rest());
+        }
         if link.waiting > 0 {
             line.0.push_str(&lang.db_waiting(link.waiting));
         }

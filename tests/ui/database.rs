@@ -284,6 +284,28 @@ fn a_connection_the_server_closes_is_made_again_and_the_changes_meanwhile_arrive
 }
 
 #[test]
+fn a_large_plan_shows_the_sites_in_view_first_then_the_whole_plan() {
+    let Some(server) = testkit::server() else { return };
+    let t = server.fresh_db("app_large");
+    let mut c = binzhou_db::connect(&t).unwrap();
+    binzhou_db::schema::init(&mut c).unwrap();
+    let mut bytes = Vec::new();
+    let opts = binzhou_core::synthetic::GenOptions { features: 25_000, seed: 7 };
+    binzhou_core::synthetic::write_synthetic(&mut bytes, &opts).unwrap();
+    let ds = binzhou_core::load::load_bytes("large.geojson", &bytes, &Default::default());
+    sites::push(&mut c, &ds, "setup").unwrap();
+    let total = binzhou_db::sites::count(&mut c).unwrap() as usize;
+    assert!(total as i64 >= binzhou_sites::app::db_link::FIRST_VIEW_MIN);
+    let mut h = app_on(&t);
+    until(&mut h, "the whole plan", |h| h.state().data().dataset.sites.len() == total);
+    let reads = h.state().db_link().unwrap().reads.clone();
+    assert_eq!(reads.len(), 2, "the view first, then the whole plan: {reads:?}");
+    assert!(reads[0] > 0 && reads[0] < total, "the first view is the sites in view: {reads:?}");
+    assert_eq!(reads[1], total);
+    assert!(!h.state().db_link().unwrap().partial);
+}
+
+#[test]
 fn a_server_that_goes_away_shows_offline_and_what_changed_meanwhile_arrives_after() {
     // Its own server: this test kills it.
     let server = match Server::start() {

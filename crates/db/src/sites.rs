@@ -286,6 +286,34 @@ pub fn pull(client: &mut Client, name: &str) -> Result<(Dataset, PullReport), Db
     Ok((ds, PullReport { sites: n, versions, seq, seconds: started.elapsed().as_secs_f64() }))
 }
 
+/// At most `limit` sites whose box meets the WGS 84 box `(west, south,
+/// east, north)` (the GiST index's `&&`), as a dataset made the way [`pull`]
+/// makes one, with their versions: a first view of a large database.
+pub fn pull_extent(
+    client: &mut Client,
+    bbox: (f64, f64, f64, f64),
+    limit: i64,
+    name: &str,
+) -> Result<(Dataset, Vec<(String, i64)>), DbError> {
+    let (w, s, e, n) = bbox;
+    let rows = client.query(
+        &format!("{FEATURE_SQL} WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) LIMIT $5"),
+        &[&w, &s, &e, &n, &limit],
+    )?;
+    let mut features = Features::new();
+    let mut versions = Vec::with_capacity(rows.len());
+    for r in &rows {
+        versions.push((r.get::<_, String>(0), r.get::<_, i64>(1)));
+        features.add(r.get(2), r.get(3));
+    }
+    Ok((features.load(name), versions))
+}
+
+/// How many sites the database holds.
+pub fn count(client: &mut Client) -> Result<i64, DbError> {
+    Ok(client.query_one("SELECT count(*) FROM sites", &[])?.get(0))
+}
+
 /// The sites with these ids as a dataset made the way [`pull`] makes one,
 /// with their versions (for a client that re-reads what changed).
 pub fn pull_ids(client: &mut Client, ids: &[String], name: &str) -> Result<(Dataset, Vec<(String, i64)>), DbError> {

@@ -246,4 +246,12 @@ impl Lang {
             Lang::En => format!("The field checks could not be sent to the database: {why}"),
         }
     }
+
+    /// After the status line, while only the first view of a large plan is read.
+    pub fn db_reading_rest(self) -> &'static str {
+        match self {
+            Lang::Zh => "；已显示当前范围，正在读取其余项目……",
+            Lang::En => "; showing the view, reading the rest…",
+        }
+    }
 }
