@@ -300,13 +300,18 @@ pub fn pull_extent(
         &format!("{FEATURE_SQL} WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) LIMIT $5"),
         &[&w, &s, &e, &n, &limit],
     )?;
+    Ok(dataset_of_rows(&rows, name))
+}
+
+/// Rows of [`FEATURE_SQL`] as a dataset, with their versions.
+fn dataset_of_rows(rows: &[postgres::Row], name: &str) -> (Dataset, Vec<(String, i64)>) {
     let mut features = Features::new();
     let mut versions = Vec::with_capacity(rows.len());
-    for r in &rows {
+    for r in rows {
         versions.push((r.get::<_, String>(0), r.get::<_, i64>(1)));
         features.add(r.get(2), r.get(3));
     }
-    Ok((features.load(name), versions))
+    (features.load(name), versions)
 }
 
 /// How many sites the database holds.
@@ -318,13 +323,7 @@ pub fn count(client: &mut Client) -> Result<i64, DbError> {
 /// with their versions (for a client that re-reads what changed).
 pub fn pull_ids(client: &mut Client, ids: &[String], name: &str) -> Result<(Dataset, Vec<(String, i64)>), DbError> {
     let rows = client.query(&format!("{FEATURE_SQL} WHERE id = ANY($1) ORDER BY id"), &[&ids])?;
-    let mut features = Features::new();
-    let mut versions = Vec::with_capacity(rows.len());
-    for r in &rows {
-        versions.push((r.get::<_, String>(0), r.get::<_, i64>(1)));
-        features.add(r.get(2), r.get(3));
-    }
-    Ok((features.load(name), versions))
+    Ok(dataset_of_rows(&rows, name))
 }
 
 /// A GeoJSON FeatureCollection being written, for the core's loader.
