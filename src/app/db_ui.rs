@@ -460,13 +460,11 @@ impl App {
         let link = self.db.as_ref()?;
         let lang = self.state.lang;
         let mut line = match &link.state {
+            LinkState::Connecting if link.partial => (lang.db_partial(&link.shown), false),
             LinkState::Connecting => (lang.db_connecting(&link.shown), false),
             LinkState::Online => (lang.db_online(&link.shown), false),
             LinkState::Offline(why) => (lang.db_offline(&link.shown, why), true),
         };
-        if link.partial {
-            line.0.push_str(lang.db_reading_rest());
-        }
         if link.waiting > 0 {
             line.0.push_str(&lang.db_waiting(link.waiting));
         }

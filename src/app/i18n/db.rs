@@ -247,11 +247,11 @@ impl Lang {
         }
     }
 
-    /// After the status line, while only the first view of a large plan is read.
-    pub fn db_reading_rest(self) -> &'static str {
+    /// The status bar while only the first view of a large plan is read.
+    pub fn db_partial(self, at: &str) -> String {
         match self {
-            Lang::Zh => "；已显示当前范围，正在读取其余项目……",
-            Lang::En => "; showing the view, reading the rest…",
+            Lang::Zh => format!("数据库 {at}：已显示当前范围，正在读取其余项目……"),
+            Lang::En => format!("Database {at}: showing the view, reading the rest…"),
         }
     }
 }
