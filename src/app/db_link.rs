@@ -1,7 +1,7 @@
 //! The plan opened from a shared database (`--db URL`): the `db-link`
 //! worker connects, reads every site, then listens for changes
 //! (`LISTEN binzhou_changes`) and re-reads the sites another user changed.
-//! It keeps its own copy of the data, applies each change to it, builds the
+//! It keeps the data it last sent, applies each change to a copy, builds the
 //! map's data off the UI thread and sends it whole; the app swaps it in.
 //! When the server goes away the worker says so, keeps trying every few
 //! seconds, and on reconnecting reads everything changed since the last
@@ -255,9 +255,10 @@ impl DbLink {
     }
 }
 
-/// The worker's own copy of the data: the sites, and the index by id.
+/// The data last sent (shared with the app, not a second copy), and the
+/// index of its sites by id.
 struct Copy {
-    ds: Dataset,
+    data: Arc<MapData>,
     by_id: HashMap<String, usize>,
 }
 
@@ -335,8 +336,8 @@ impl Worker {
             let (ds, report) = binzhou_db::sites::pull(&mut client, &name)?;
             self.seq = report.seq;
             let by_id = ds.sites.iter().enumerate().map(|(i, s)| (s.id().to_string(), i)).collect();
-            let data = Arc::new(MapData::build(ds.clone()));
-            self.copy = Some(Copy { ds, by_id });
+            let data = Arc::new(MapData::build(ds));
+            self.copy = Some(Copy { data: data.clone(), by_id });
             let versions = report.versions.into_iter().collect();
             self.send(LinkMsg::Loaded { data, seconds: started.elapsed().as_secs_f64(), versions, partial: false });
         }
@@ -393,8 +394,12 @@ impl Worker {
         let name = self.target.shown();
         let (fresh, versions) = binzhou_db::sites::pull_ids(client, &ids, &name)?;
         let Some(copy) = &mut self.copy else { return Ok(()) };
-        apply(copy, fresh, &ids);
-        let data = Arc::new(MapData::build(copy.ds.clone()));
+        // The sites are copied only for the change, and the old data goes
+        // once the app has swapped in the new.
+        let mut ds = copy.data.dataset.clone();
+        apply(&mut ds, &mut copy.by_id, fresh, &ids);
+        let data = Arc::new(MapData::build(ds));
+        copy.data = data.clone();
         self.send(LinkMsg::Changed { data, ids, versions });
         Ok(())
     }
@@ -455,28 +460,28 @@ impl Worker {
 
 /// Puts the re-read sites into the copy (replacing those with their id,
 /// adding new ones) and takes out the ids asked about that are gone.
-fn apply(copy: &mut Copy, fresh: Dataset, ids: &[String]) {
+fn apply(ds: &mut Dataset, by_id: &mut HashMap<String, usize>, fresh: Dataset, ids: &[String]) {
     let mut present: std::collections::HashSet<String> = std::collections::HashSet::new();
     for mut site in fresh.sites {
         let id = site.id().to_string();
         site.origin.file = 0;
-        match copy.by_id.get(&id) {
-            Some(&i) => {
-                site.origin.index = copy.ds.sites[i].origin.index;
-                copy.ds.sites[i] = site;
+        match by_id.get(&id).copied() {
+            Some(i) => {
+                site.origin.index = ds.sites[i].origin.index;
+                ds.sites[i] = site;
             }
             None => {
-                site.origin.index = copy.ds.sites.len() as u32;
-                copy.by_id.insert(id.clone(), copy.ds.sites.len());
-                copy.ds.sites.push(site);
+                site.origin.index = ds.sites.len() as u32;
+                by_id.insert(id.clone(), ds.sites.len());
+                ds.sites.push(site);
             }
         }
         present.insert(id);
     }
     let gone: Vec<&String> = ids.iter().filter(|id| !present.contains(*id)).collect();
     if !gone.is_empty() {
-        copy.ds.sites.retain(|s| !gone.iter().any(|g| *g == s.id()));
-        copy.by_id = copy.ds.sites.iter().enumerate().map(|(i, s)| (s.id().to_string(), i)).collect();
+        ds.sites.retain(|s| !gone.iter().any(|g| *g == s.id()));
+        *by_id = ds.sites.iter().enumerate().map(|(i, s)| (s.id().to_string(), i)).collect();
     }
 }
 
