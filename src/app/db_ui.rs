@@ -124,6 +124,11 @@ impl App {
         self.db.as_ref()
     }
 
+    /// Whether any edit is unsaved (for tests).
+    pub fn has_unsaved_edits(&self) -> bool {
+        self.editing.editor.any_dirty()
+    }
+
     /// Conflicts waiting for a choice (for tests).
     pub fn db_conflicts(&self) -> &[DbConflict] {
         &self.db_edits.conflicts
@@ -292,23 +297,36 @@ impl App {
         }
         let ds = &self.data.dataset;
         let mut writes = Vec::new();
+        // A site the server cannot take (no id) stops the whole save: the
+        // edits stay unsaved here rather than be marked saved and lost.
+        let mut unsendable = Vec::new();
         for p in &pending {
-            let Some((id, base)) = self.db_edits.bases.get(&p.index).cloned() else { continue };
             let at = Origin { file: DB_FILE, index: p.index };
+            let site = ds.sites.iter().find(|s| s.origin == at);
+            let Some((id, base)) = self.db_edits.bases.get(&p.index).cloned() else {
+                unsendable.push(site.map(|s| s.name().to_string()).unwrap_or_default());
+                continue;
+            };
             match (&p.now, base) {
                 (Some(_), base) => {
-                    let Some(site) = ds.sites.iter().find(|s| s.origin == at) else { continue };
+                    let Some(site) = site else { continue };
                     match SiteRow::from_site(site) {
                         Ok(row) => writes.push(match base {
                             Some(base) => WriteReq::Update { row, base },
                             None => WriteReq::Insert { row },
                         }),
-                        Err(_) => self.notices.push(Notice { text: lang.db_no_id(site.name()), ttl: None }),
+                        Err(_) => unsendable.push(site.name().to_string()),
                     }
                 }
                 (None, Some(base)) => writes.push(WriteReq::Delete { id, base }),
                 (None, None) => {}
             }
+        }
+        if !unsendable.is_empty() {
+            for name in unsendable {
+                self.notices.push(Notice { text: lang.db_no_id(&name), ttl: None });
+            }
+            return;
         }
         let author = self.editing.editor.author().to_string();
         let Some(link) = &mut self.db else { return };

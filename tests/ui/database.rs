@@ -306,6 +306,30 @@ fn a_large_plan_shows_the_sites_in_view_first_then_the_whole_plan() {
 }
 
 #[test]
+fn a_new_site_without_an_id_is_not_saved_to_the_server_and_stays_unsaved() {
+    let Some(server) = testkit::server() else { return };
+    let t = plan_db(server, "app_noid");
+    let mut h = app_on(&t);
+    until(&mut h, "online", |h| h.query_by_label_contains("在线，实时更新").is_some());
+    let mut props = serde_json::Map::new();
+    props.insert("name".into(), "新画的口袋公园".into());
+    props.insert("layer".into(), "pocket_park".into());
+    let state = binzhou_core::edit::FeatureState {
+        properties: props,
+        geometry: serde_json::json!({"type": "Point", "coordinates": [117.98, 37.39]}),
+    };
+    let label = binzhou_core::model::Msg::new("add", "新增");
+    assert!(h.state_mut().edit(label, vec![binzhou_core::edit::Target::New(0, state)]));
+    h.run();
+    h.state_mut().save_edits(false);
+    h.run();
+    assert!(h.query_by_label_contains("没有编号（id），不能保存到数据库").is_some(), "it says why");
+    assert!(h.state().has_unsaved_edits(), "the new site stays unsaved, not lost");
+    let on_server = binzhou_db::sites::count(&mut binzhou_db::connect(&t).unwrap()).unwrap() as usize;
+    assert_eq!(on_server, h.state().data().dataset.sites.len() - 1, "nothing was sent");
+}
+
+#[test]
 fn a_server_that_goes_away_shows_offline_and_what_changed_meanwhile_arrives_after() {
     // Its own server: this test kills it.
     let server = match Server::start() {
