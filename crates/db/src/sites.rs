@@ -4,7 +4,6 @@
 //! the file gave it; on the way down the columns win, so a change made in
 //! SQL to `district` is the district.
 
-use std::io::Write as _;
 use std::time::Instant;
 
 use binzhou_core::model::{Dataset, LayerKey, Site};
@@ -354,7 +353,6 @@ impl Features {
 
     fn load(mut self, name: &str) -> Dataset {
         self.bytes.extend_from_slice(b"\n]}\n");
-        let _ = self.bytes.flush();
         let opts = binzhou_core::load::LoadOptions::default();
         binzhou_core::load::load_bytes(&format!("{name}.geojson"), &self.bytes, &opts)
     }
@@ -377,22 +375,6 @@ fn row_of(r: &postgres::Row, at: usize) -> SiteRow {
         wkb: r.get(at + 11),
         props: r.get(at + 12),
     }
-}
-
-/// The sites with these ids that are stored (an id not there is left out).
-pub fn get_many(client: &mut Client, ids: &[String]) -> Result<Vec<Stored>, DbError> {
-    let rows = client.query(
-        &format!(
-            "SELECT {COLUMNS}, ST_AsBinary(geom), props, version,
-                    to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), updated_by
-               FROM sites WHERE id = ANY($1) ORDER BY id"
-        ),
-        &[&ids],
-    )?;
-    Ok(rows
-        .iter()
-        .map(|r| Stored { row: row_of(r, 0), version: r.get(13), updated_at: r.get(14), updated_by: r.get(15) })
-        .collect())
 }
 
 /// One site as stored, if there is one with this id.
