@@ -65,6 +65,10 @@ fn a_planner_creates_the_schema_pushes_the_plan_pulls_it_as_a_geopackage_and_gra
     let (code, out, err) = run(&["--lang", "zh", "db", "grant", &u, "zouping_ed", "editor", "--district", "邹平市"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("编辑（仅限 邹平市）"), "{out}");
+    let (code, _, err) = run(&["db", "sync", &u, "/nonexistent/checks.gpkg"]);
+    assert_ne!(code, 0);
+    assert_eq!(err.trim(), "binzhou-sites: /nonexistent/checks.gpkg: no such journal", "the file named once");
+
     let (code, _, err) = run(&["--lang", "zh", "db", "grant", &u, "x", "admin"]);
     assert_ne!(code, 0);
     assert!(err.contains("没有角色"), "{err}");

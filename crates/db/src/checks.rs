@@ -28,14 +28,23 @@ pub struct SyncReport {
 pub fn sync(client: &mut Client, journals: &[PathBuf]) -> Result<SyncReport, DbError> {
     let mut report = SyncReport::default();
     for path in journals {
-        let journal = binzhou_journal::Journal::open_read_only(path)
-            .map_err(|e| DbError::File { path: path.display().to_string(), detail: e.to_string() })?;
-        let versions = journal
-            .versions()
-            .map_err(|e| DbError::File { path: path.display().to_string(), detail: e.to_string() })?;
+        if !path.exists() {
+            return Err(DbError::File { path: path.display().to_string(), detail: "no such journal".into() });
+        }
+        let journal = binzhou_journal::Journal::open_read_only(path).map_err(|e| journal_error(path, &e))?;
+        let versions = journal.versions().map_err(|e| journal_error(path, &e))?;
         send(client, &versions, &journal.folder(), &mut report)?;
     }
     Ok(report)
+}
+
+/// A journal's error, named once by its file (the journal's own message
+/// starts with the path already).
+fn journal_error(path: &Path, e: &binzhou_journal::JournalError) -> DbError {
+    let text = e.to_string();
+    let lead = format!("{}: ", path.display());
+    let detail = text.strip_prefix(&lead).unwrap_or(&text).to_string();
+    DbError::File { path: path.display().to_string(), detail }
 }
 
 /// Sends check versions whose photos are in `folder`, in one transaction.
