@@ -495,6 +495,11 @@ impl FieldChecks {
         (current(&self.versions), self.versions.len())
     }
 
+    /// How many versions are read (grows with every save or merge).
+    pub fn version_count(&self) -> usize {
+        self.versions.len()
+    }
+
     /// The journals open: this one, then the merged ones (for an export).
     pub fn journals(&self) -> Vec<PathBuf> {
         std::iter::once(self.path.clone())

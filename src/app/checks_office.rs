@@ -70,11 +70,14 @@ impl App {
             return;
         }
         let lang = self.state.lang;
-        let (live, versions) = self.checks.live();
+        // Counted again only when the checks or the data changed, not per frame.
+        let versions = self.checks.version_count();
         let key = (versions, self.generation);
         if self.office.cache.as_ref().is_none_or(|(k, _, _)| *k != key) {
+            let (live, _) = self.checks.live();
             let rows = summary(&self.data.dataset, &live);
-            self.office.cache = Some((key, rows, live.len()));
+            let n = live.len();
+            self.office.cache = Some((key, rows, n));
         }
         let Some((_, rows, checks)) = &self.office.cache else { return };
         let t = lang.checks();
