@@ -38,6 +38,8 @@ pub struct DbEdits {
     /// The 打开数据库 window, open: the connection string typed, and why the
     /// last one could not be used.
     pub opening: Option<(String, Option<String>)>,
+    /// The window was just opened: its field takes the keyboard.
+    pub focus_url: bool,
 }
 
 impl App {
@@ -61,6 +63,10 @@ impl App {
         self.db_edits = DbEdits::default();
         self.selected = None;
         self.highlight.clear();
+        // The files' sites go: shown under the database's name they would
+        // look like its plan, and their edits would be saved to it.
+        self.data = Arc::new(MapData::build(Dataset::default()));
+        self.generation += 1;
         self.db_pending = Some(target);
         Ok(())
     }
@@ -95,6 +101,9 @@ impl App {
                             .desired_width(480.0),
                     )
                     .labelled_by(l.id);
+                if std::mem::take(&mut self.db_edits.focus_url) {
+                    r.request_focus();
+                }
                 if r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
                     connect = true;
                 }

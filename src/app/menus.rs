@@ -84,6 +84,7 @@ impl App {
                 if ui.button(lang.db_open_menu()).clicked() {
                     ui.close();
                     self.db_edits.opening = Some((self.state.last_db.clone(), None));
+                    self.db_edits.focus_url = true;
                 }
                 let ft = lang.files();
                 ui.menu_button(ft.dialog_setting, |ui| {

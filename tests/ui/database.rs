@@ -189,8 +189,8 @@ fn the_file_menu_opens_a_database_says_what_is_wrong_with_a_bad_one_and_files_op
     h.get_by_label("打开数据库…").click();
     h.run();
     let field = "连接字符串（PostgreSQL + PostGIS）";
-    h.get_by_label(field).click();
     h.run();
+    assert!(h.get_by_label(field).is_focused(), "the field takes the keyboard as the window opens");
     h.get_by_label(field).type_text("port=notaport");
     h.run();
     h.get_by_label("连接").click();
@@ -212,6 +212,7 @@ fn the_file_menu_opens_a_database_says_what_is_wrong_with_a_bad_one_and_files_op
     h.run();
     until(&mut h, "online", |h| h.query_by_label_contains("在线，实时更新").is_some());
     assert!(h.query_by_label("打开共享数据库").is_none(), "the window closes");
+    assert!(h.state().data().dataset.files.len() == 1, "only the database's plan, no file from before");
     assert_eq!(h.state().state().last_db, url, "remembered, without any password");
     let ctx = h.ctx.clone();
     h.state_mut().open_paths(&ctx, vec![data_dir()]);
@@ -236,6 +237,17 @@ fn a_field_check_made_on_a_database_plan_goes_to_the_server() {
     let on_server = binzhou_db::checks::all(&mut binzhou_db::connect(&t).unwrap()).unwrap();
     assert_eq!(on_server.len(), 1);
     assert_eq!(on_server[0].2, "PP-MC-2020-01");
+}
+
+#[test]
+fn a_database_that_cannot_be_reached_shows_nothing_of_the_files_opened_before() {
+    let mut h = crate::support::loaded_app(app_builder(1400.0, 900.0));
+    assert!(!h.state().data().dataset.sites.is_empty());
+    h.state_mut().open_db("postgresql://postgres@127.0.0.1:1/plan").unwrap();
+    h.run();
+    until(&mut h, "offline", |h| h.query_by_label_contains("离线").is_some());
+    assert!(h.state().data().dataset.sites.is_empty(), "the files' sites are not shown as the database's");
+    assert!(!h.state().has_unsaved_edits());
 }
 
 #[test]
