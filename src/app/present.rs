@@ -102,12 +102,12 @@ impl App {
             });
         covered.push(title.response.rect);
         // Legend with live counts (visible layers), bottom left.
-        let mut counts = [0usize; 4];
+        let mut counts = [0usize; binzhou_core::stats::CLASSES];
         for (slot, l) in self.data.layers.iter().enumerate() {
             if self.state.layer(&l.key.key()).visible
                 && let Some(c) = self.looks.counts.get(slot)
             {
-                for k in 0..4 {
+                for k in 0..binzhou_core::stats::CLASSES {
                     counts[k] += c[k];
                 }
             }
@@ -118,6 +118,9 @@ impl App {
             .show(&ctx, |ui| {
                 egui::Frame::popup(ui.style()).inner_margin(8.0).show(ui, |ui| {
                     for (k, class) in StatusClass::ALL.into_iter().enumerate() {
+                        if class == StatusClass::Unknown && counts[k] == 0 {
+                            continue;
+                        }
                         ui.horizontal(|ui| {
                             let c = status_colour(class);
                             panels::swatch(ui, c, darker(c));

@@ -31,8 +31,19 @@ pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &Path, json: b
     writeln!(out, "Progress against the plan's targets at {when}  ({} sites)", ds.sites.len())?;
     writeln!(
         out,
-        "{:<20} {:<10} {:<8} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "layer", "scope", "kind", "period", "target", "planned", "done", "in prog", "not st", "overdue", "percent"
+        "{:<20} {:<10} {:<8} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "layer",
+        "scope",
+        "kind",
+        "period",
+        "target",
+        "planned",
+        "done",
+        "in prog",
+        "not st",
+        "overdue",
+        "unknown",
+        "percent"
     )?;
     let fmt = |v: f64, unit: &str| {
         if unit == "km" { format!("{v:.1}km") } else { format!("{v:.0}") }
@@ -41,7 +52,7 @@ pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &Path, json: b
         let scope = pad(&r.district.clone().unwrap_or_else(|| r.scope.key().to_string()), 10);
         writeln!(
             out,
-            "{:<20} {} {:<8} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            "{:<20} {} {:<8} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
             r.layer.key(),
             scope,
             r.kind.as_deref().unwrap_or("-"),
@@ -52,12 +63,13 @@ pub fn run(out: &mut dyn std::io::Write, year: Option<i32>, data: &Path, json: b
             fmt(r.in_progress, &r.unit),
             fmt(r.not_started, &r.unit),
             fmt(r.overdue, &r.unit),
+            fmt(r.unknown, &r.unit),
             r.percent.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "-".into()),
         )?;
     }
     writeln!(
         out,
-        "done + in prog + not st + overdue = planned; in prog and not st count only sites whose plan year has not passed"
+        "done + in prog + not st + overdue + unknown = planned; in prog and not st count only sites whose plan year has not passed; unknown: a date the file has is unreadable or contradicts another"
     )?;
     Ok(0)
 }

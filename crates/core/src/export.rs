@@ -151,6 +151,7 @@ pub fn write_stats_csv<W: Write>(w: &mut W, rows: &[crate::stats::StatRow], zh: 
             "未开工(未逾期)",
             "逾期未完成",
             "其中逾期已开工",
+            "日期不明",
             "完成率%",
             "方案原文",
         ]
@@ -169,6 +170,7 @@ pub fn write_stats_csv<W: Write>(w: &mut W, rows: &[crate::stats::StatRow], zh: 
             "not_started_on_time",
             "overdue",
             "overdue_started",
+            "unknown",
             "percent",
             "sentence",
         ]
@@ -195,6 +197,7 @@ pub fn write_stats_csv<W: Write>(w: &mut W, rows: &[crate::stats::StatRow], zh: 
                 num(r.not_started),
                 num(r.overdue),
                 num(r.overdue_started),
+                num(r.unknown),
                 r.percent.map(|p| format!("{p:.1}")).unwrap_or_default(),
                 if zh { r.sentence.clone() } else { r.sentence_en.clone() },
             ]

@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use crate::model::{Dataset, LayerKey, Site, StatusClass, YearView, names};
+use crate::model::{Dataset, LayerKey, Site, StatusClass, Timing, YearView, names};
 
 /// A column of the table: a model field, or an extra property by name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -101,7 +101,7 @@ pub fn columns_for(ds: &Dataset, rows: &[usize]) -> Vec<Column> {
     let mut seen = BTreeSet::new();
     for &i in rows {
         for k in ds.sites[i].extras().keys() {
-            if seen.insert(k.clone()) {
+            if !ds.sites[i].is_kept_timing(&k) && seen.insert(k.clone()) {
                 cols.push(Column::Extra(k));
             }
         }
@@ -127,9 +127,9 @@ pub fn cell(site: &Site, col: &Column, view: YearView, zh: bool) -> String {
         Column::LeadUnit => opt(site.lead_unit()),
         Column::District => site.district().map(|d| names::or_raw(names::district(d), d, zh)).unwrap_or_default(),
         Column::Scope => site.scope.map(|s| if zh { s.name_zh() } else { s.name_en() }.to_string()).unwrap_or_default(),
-        Column::PlanYear => site.plan_year.map(|y| y.to_string()).unwrap_or_default(),
-        Column::Started => site.started.map(|d| d.to_string()).unwrap_or_default(),
-        Column::Completed => site.completed.map(|d| d.to_string()).unwrap_or_default(),
+        Column::PlanYear => site.timing_text(Timing::PlanYear).unwrap_or_default(),
+        Column::Started => site.timing_text(Timing::Started).unwrap_or_default(),
+        Column::Completed => site.timing_text(Timing::Completed).unwrap_or_default(),
         Column::Status => {
             if !site.has_schedule() {
                 return String::new();

@@ -44,7 +44,7 @@ fn the_legend_counts_and_the_dashboard_rows_agree_for_every_year() {
         let looks = SiteLooks::compute(&ds, &slots.layer_of, slots.layers.len(), view);
         let (legend, _) = looks.totals(|slot| matches!(slots.layers[slot].key, LayerKey::Plan(_)));
         let rows = progress(&ds, &targets, view);
-        let mut dashboard = [0usize; 4];
+        let mut dashboard = [0usize; StatusClass::ALL.len()];
         let mut counted = 0;
         for r in &rows {
             for (f, class) in Figure::PARTS.into_iter().zip(StatusClass::ALL) {

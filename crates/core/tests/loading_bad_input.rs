@@ -2,7 +2,7 @@
 //! field, never a panic, and the valid part still loads.
 
 use binzhou_core::load::{LoadOptions, load_file};
-use binzhou_core::model::{Dataset, LayerKey, Problem, Severity};
+use binzhou_core::model::{Dataset, LayerKey, Problem, Severity, StatusClass, Timing, YearView};
 
 fn load(name: &str) -> Dataset {
     let p = crate::fixtures().join("bad").join(name);
@@ -208,34 +208,53 @@ fn an_unknown_layer_becomes_an_extra_layer_with_a_warning() {
 }
 
 #[test]
-fn bad_dates_are_ignored_with_a_warning_each() {
+fn an_unreadable_date_is_an_error_yet_the_site_stays_with_an_unknown_status() {
     let ds = load("bad_dates.geojson");
     assert_eq!(ds.problems.len(), 2, "{:#?}", ds.problems);
-    assert_problem(&ds.problems[0], Severity::Warning, Some(1), Some("DATE-2"), Some("started"), "bad_date", "month");
+    assert_problem(&ds.problems[0], Severity::Error, Some(1), Some("DATE-2"), Some("started"), "bad_date", "month");
     assert_problem(
         &ds.problems[1],
-        Severity::Warning,
+        Severity::Error,
         Some(1),
         Some("DATE-2"),
         Some("completed"),
         "bad_date",
         "not a date",
     );
-    assert_eq!((ds.sites[1].started, ds.sites[1].completed), (None, None));
+    assert_eq!(ids(&ds), ["GOOD-1", "DATE-2"], "the site is still loaded");
+    let s = &ds.sites[1];
+    assert_eq!((s.started, s.completed), (None, None));
+    assert!(s.unreadable(Timing::Started) && s.unreadable(Timing::Completed));
+    for v in YearView::PLAN_YEARS {
+        assert_eq!(s.status(v).class(), StatusClass::Unknown, "never overdue from a date nobody can read: {v:?}");
+    }
+    // What the file says is kept, so a save writes it back.
+    assert_eq!(s.extra("started"), Some(serde_json::json!("2020-13")));
+    assert_eq!(s.extra("completed"), Some(serde_json::json!("next spring")));
 }
 
 #[test]
-fn completed_before_started_is_a_warning() {
+fn blank_dates_are_no_dates_and_no_problem() {
+    let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"B-1","name":"某口袋公园","layer":"pocket_park","plan_year":2021,"started":"2021-04","completed":"  "},"geometry":{"type":"Point","coordinates":[118.0,37.4]}}]}"#;
+    let ds = binzhou_core::load::load_bytes("blank.geojson", text.as_bytes(), &LoadOptions::default());
+    assert!(ds.problems.is_empty(), "{:#?}", ds.problems);
+    assert_eq!(ds.sites[0].status(YearView::EndOf(2021)).class(), StatusClass::Overdue);
+}
+
+#[test]
+fn completed_before_started_is_an_error_and_the_status_unknown_from_the_earlier_year() {
     let ds = load("completed_before_started.geojson");
     assert_problem(
         only_problem(&ds),
-        Severity::Warning,
+        Severity::Error,
         Some(1),
         Some("ORDER-2"),
         Some("completed"),
         "completed_before_started",
         "before started",
     );
+    let s = &ds.sites[1];
+    assert_eq!(s.status(YearView::EndOf(2020)).class(), StatusClass::Unknown, "{:?}", (s.started, s.completed));
 }
 
 #[test]
@@ -287,7 +306,7 @@ fn problems_print_as_file_feature_id_field_message() {
     let line = ds.problems[0].to_string();
     assert!(
         line.ends_with(
-            "bad_dates.geojson:feature 1#DATE-2:started: warning: '2020-13' has a month outside 1-12; ignored"
+            "bad_dates.geojson:feature 1#DATE-2:started: error: '2020-13' has a month outside 1-12; the site is kept, its status unknown where the date matters"
         ),
         "{line}"
     );

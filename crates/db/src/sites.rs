@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use binzhou_core::model::{Dataset, LayerKey, Site};
+use binzhou_core::model::{Dataset, LayerKey, Site, Timing};
 use postgres::Client;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
@@ -64,8 +64,10 @@ impl SiteRow {
             district: s.district().map(str::to_string),
             scope: s.scope.map(|v| v.key().to_string()),
             plan_year: s.plan_year,
-            started: s.started.map(|d| d.to_string()),
-            completed: s.completed.map(|d| d.to_string()),
+            // An unreadable date is stored as the file wrote it, so the
+            // server keeps what the department sent and every reader flags it.
+            started: s.timing_text(Timing::Started),
+            completed: s.timing_text(Timing::Completed),
             wkb: Some(binzhou_formats::geo_to_wkb(&s.geometry)),
             props: Value::Object(binzhou_core::export::site_properties(s)),
         })
@@ -252,9 +254,11 @@ pub struct PullReport {
 /// A site as a GeoJSON feature's parts, made by the server (so the JSON
 /// work runs on its core, beside the client's): the id, the version, the
 /// properties with the columns laid over them (an empty column removes its
-/// key) and the geometry, as text.
+/// key, except a plan year the file wrote as unreadable text, which only
+/// `props` can hold) and the geometry, as text.
 const FEATURE_SQL: &str = "SELECT id, version,
-    ((props - ARRAY['kind', 'task', 'lead_unit', 'district', 'scope', 'plan_year', 'started', 'completed'])
+    ((props - ARRAY['kind', 'task', 'lead_unit', 'district', 'scope', 'started', 'completed']
+        - CASE WHEN plan_year IS NULL AND jsonb_typeof(props->'plan_year') = 'string' THEN '' ELSE 'plan_year' END)
       || jsonb_strip_nulls(jsonb_build_object('id', id, 'layer', layer, 'name', name, 'kind', kind, 'task', task,
            'lead_unit', lead_unit, 'district', district, 'scope', scope, 'plan_year', plan_year,
            'started', started, 'completed', completed)))::text,

@@ -87,6 +87,33 @@ fn a_pushed_dataset_pulls_back_as_the_same_sites_and_a_second_push_changes_nothi
 }
 
 #[test]
+fn unreadable_dates_go_to_the_server_as_written_and_come_back_unknown() {
+    use binzhou_core::model::{Severity, StatusClass, Timing, YearView};
+    let Some(t) = support::db("baddates") else { return };
+    let text = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","geometry":{"type":"Point","coordinates":[117.97,37.38]},
+       "properties":{"id":"bd-1","layer":"pocket_parks","name":"日期有误的口袋公园","plan_year":"二〇二一",
+                     "started":"2021年春","completed":"2021-13"}}]}"#;
+    let ds = binzhou_core::load::load_bytes("bad.geojson", text.as_bytes(), &Default::default());
+    assert_eq!(ds.sites.len(), 1);
+    let mut c = connect(&t).unwrap();
+    sites::push(&mut c, &ds, "测试").unwrap();
+    let stored = sites::get(&mut c, "bd-1").unwrap().unwrap();
+    assert_eq!(stored.row.started.as_deref(), Some("2021年春"), "the file's text, not nothing");
+    assert_eq!(stored.row.completed.as_deref(), Some("2021-13"));
+    let (back, _) = sites::pull(&mut c, "baddates").unwrap();
+    let s = &back.sites[back.find_by_id("bd-1").unwrap()];
+    for (t, raw) in [(Timing::PlanYear, "二〇二一"), (Timing::Started, "2021年春"), (Timing::Completed, "2021-13")]
+    {
+        assert!(s.unreadable(t), "{t:?} is still flagged after the round trip");
+        assert_eq!(s.timing_text(t).as_deref(), Some(raw), "{t:?} keeps the file's text");
+    }
+    assert_eq!(s.status(YearView::Latest).class(), StatusClass::Unknown);
+    let errors = back.problems.iter().filter(|p| p.severity == Severity::Error).count();
+    assert_eq!(errors, 3, "each unreadable date is named again: {:?}", back.problems);
+}
+
+#[test]
 fn hostile_names_and_values_are_stored_as_data() {
     let Some(t) = support::db("hostile") else { return };
     let mut c = connect(&t).unwrap();

@@ -542,12 +542,13 @@ fn flatten(parts: Vec<Geom>, out: &mut Vec<Geom>) {
 
 /// The style of each status class (and of sites without plan dates): id and
 /// KML colour (aabbggrr), as the map's palette has them.
-const STYLES: [(&str, &str); 5] = [
+const STYLES: [(&str, &str); 6] = [
     ("status-done", "ff739e00"),
     ("status-in_progress", "ff009fe6"),
     ("status-not_started", "ff8c8c8c"),
     ("status-overdue", "ff005ed5"),
     ("status-none", "ffafafaf"),
+    ("status-unknown", "ffa779cc"),
 ];
 
 fn style_of(s: &Site) -> &'static str {
@@ -559,6 +560,7 @@ fn style_of(s: &Site) -> &'static str {
         StatusClass::InProgress => STYLES[1].0,
         StatusClass::NotStarted => STYLES[2].0,
         StatusClass::Overdue => STYLES[3].0,
+        StatusClass::Unknown => STYLES[5].0,
     }
 }
 

@@ -259,6 +259,14 @@ impl Lang {
         }
     }
 
+    /// A plan year or date the file gives but that cannot be read.
+    pub fn unreadable_value(self, raw: &str) -> String {
+        match self {
+            Lang::Zh => format!("{raw}（无法识别，进度不明）"),
+            Lang::En => format!("{raw} (unreadable: status unknown)"),
+        }
+    }
+
     /// The started part of an overdue figure.
     pub fn overdue_started(self, amount: &str) -> String {
         match self {

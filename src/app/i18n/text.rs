@@ -270,6 +270,7 @@ pub struct Text {
     pub dash_hint_in_progress: &'static str,
     pub dash_hint_not_started: &'static str,
     pub dash_hint_overdue: &'static str,
+    pub dash_hint_unknown: &'static str,
     pub dash_percent_hint: &'static str,
     pub dash_axis_percent: &'static str,
     pub dash_figures_add_up: &'static str,
@@ -541,9 +542,10 @@ Install one and restart, e.g. `sudo apt install fonts-wqy-microhei` (Debian/Ubun
     dash_hint_in_progress: "已开工、未完成，且未过计划年份",
     dash_hint_not_started: "未开工，且未过计划年份",
     dash_hint_overdue: "计划年份已过仍未完成（含已开工和未开工）",
+    dash_hint_unknown: "日期无法识别或前后矛盾，到所选年份的进度无从判断",
     dash_percent_hint: "已完成 ÷ 目标（无目标数时 ÷ 计划）",
     dash_axis_percent: "完成率（已完成 ÷ 目标）",
-    dash_figures_add_up: "已完成 + 在建 + 未开工 + 逾期 = 计划；与地图图例的四类相同。",
+    dash_figures_add_up: "已完成 + 在建 + 未开工 + 逾期（+ 不明）= 计划；与地图图例的分类相同。“不明”只在日期无法识别或前后矛盾时出现。",
 };
 
 pub(super) const EN: Text = Text {
@@ -812,7 +814,8 @@ Install one and restart, e.g. `sudo apt install fonts-wqy-microhei` (Debian/Ubun
     dash_hint_in_progress: "Started, not completed, plan year not yet passed",
     dash_hint_not_started: "Not started, plan year not yet passed",
     dash_hint_overdue: "Plan year passed and still not completed (started or not)",
+    dash_hint_unknown: "A date is unreadable or contradicts another, so progress by the selected year cannot be told",
     dash_percent_hint: "Done ÷ target (÷ planned where the plan gives no figure)",
     dash_axis_percent: "Done as % of target",
-    dash_figures_add_up: "Done + in progress + not started + overdue = planned; the same four classes as the map legend.",
+    dash_figures_add_up: "Done + in progress + not started + overdue (+ unknown) = planned; the same classes as the map legend. \"Unknown\" appears only where a date is unreadable or contradicts another.",
 };

@@ -37,6 +37,12 @@ pub const CLUSTER_CELL_PX: f32 = 48.0;
 /// A cell with at least this many small sites becomes one cluster symbol.
 pub const CLUSTER_MIN: usize = 4;
 
+/// Colour slots per layer: one per status class, then the layer's own
+/// (features without a status).
+const SLOTS: usize = binzhou_core::stats::CLASSES + 1;
+/// The slot of features without a status.
+const NO_STATUS: usize = SLOTS - 1;
+
 /// Small sites drawn as one symbol: where, how many of each status, and how
 /// large on screen.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,7 +50,7 @@ pub struct Cluster {
     /// The mean screen position of its sites.
     pub at: Pos2,
     /// Sites per status class ([`StatusClass::ALL`] order), then those without a status.
-    pub counts: [usize; 5],
+    pub counts: [usize; SLOTS],
     /// Its radius, pixels.
     pub radius: f32,
 }
@@ -177,7 +183,7 @@ impl Colours {
 }
 
 /// Per layer: colours for each status class (in [`StatusClass::ALL`] order) and, last, the layer's own.
-fn palette(style: &DrawStyle) -> Vec<[Colours; 5]> {
+fn palette(style: &DrawStyle) -> Vec<[Colours; SLOTS]> {
     style
         .layers
         .iter()
@@ -194,7 +200,7 @@ fn palette(style: &DrawStyle) -> Vec<[Colours; 5]> {
                 };
                 Colours::new(base, edge, layer)
             };
-            [c(0), c(1), c(2), c(3), c(4)]
+            std::array::from_fn(c)
         })
         .collect()
 }
@@ -372,9 +378,9 @@ pub fn build_site_shapes(
             (ColourBy::Checks, _) if layer_is_plan(style, slot) => {
                 style.checks.get(i).copied().unwrap_or(super::style::NOT_CHECKED) as usize
             }
-            (ColourBy::Checks, _) => 4,
+            (ColourBy::Checks, _) => NO_STATUS,
             (_, Some(c)) => crate::app::data::class_slot(c),
-            (_, None) => 4,
+            (_, None) => NO_STATUS,
         };
         let pal = &colours[slot][key];
         let sbox = t.box_to_screen(&g.bbox);
@@ -541,10 +547,10 @@ pub fn build_site_shapes(
             }
             continue;
         }
-        let mut counts = [0usize; 5];
+        let mut counts = [0usize; SLOTS];
         let mut sum = egui::Vec2::ZERO;
         for p in &pending {
-            counts[p.status.min(4)] += 1;
+            counts[p.status.min(NO_STATUS)] += 1;
             sum += p.anchor.to_vec2();
         }
         let n = pending.len();
@@ -843,7 +849,8 @@ mod tests {
 
     #[test]
     fn clusters_whose_symbols_overlap_become_one_with_all_their_sites() {
-        let c = |x: f32, n: usize| Cluster { at: pos2(x, 100.0), counts: [n, 0, 0, 0, 0], radius: cluster_radius(n) };
+        let c =
+            |x: f32, n: usize| Cluster { at: pos2(x, 100.0), counts: [n, 0, 0, 0, 0, 0], radius: cluster_radius(n) };
         let merged = merge_overlapping(vec![c(100.0, 10), c(120.0, 30), c(400.0, 4)]);
         assert_eq!(merged.len(), 2, "{merged:?}");
         let big = merged.iter().find(|m| m.total() == 40).expect("the two near ones merged");

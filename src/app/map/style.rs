@@ -2,7 +2,8 @@
 //! layer's geometry is drawn.
 //!
 //! The status palette follows Okabe & Ito's colour-blind-safe set (bluish
-//! green, orange, grey, vermillion) so "done" and "overdue" stay apart for
+//! green, orange, grey, vermillion, and reddish purple for a status a broken
+//! date leaves unknown) so "done" and "overdue" stay apart for
 //! red-green colour blindness; sizes and outlines do not depend on colour.
 
 use egui::Color32;
@@ -16,6 +17,7 @@ pub fn status_colour(class: StatusClass) -> Color32 {
         StatusClass::InProgress => Color32::from_rgb(230, 159, 0),
         StatusClass::NotStarted => Color32::from_rgb(140, 140, 140),
         StatusClass::Overdue => Color32::from_rgb(213, 94, 0),
+        StatusClass::Unknown => Color32::from_rgb(204, 121, 167),
     }
 }
 
@@ -123,7 +125,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_four_status_colours_are_distinct() {
+    fn the_five_status_colours_are_distinct() {
         let c: Vec<Color32> = StatusClass::ALL.iter().map(|&s| status_colour(s)).collect();
         for i in 0..c.len() {
             for j in i + 1..c.len() {
@@ -138,6 +140,7 @@ mod tests {
         assert_eq!(status_colour(StatusClass::InProgress), Color32::from_rgb(230, 159, 0), "orange");
         assert_eq!(status_colour(StatusClass::NotStarted), Color32::from_rgb(140, 140, 140), "grey");
         assert_eq!(status_colour(StatusClass::Overdue), Color32::from_rgb(213, 94, 0), "vermillion");
+        assert_eq!(status_colour(StatusClass::Unknown), Color32::from_rgb(204, 121, 167), "reddish purple");
         // A selected or hovered site must not look like any status.
         for s in StatusClass::ALL {
             assert_ne!(status_colour(s), SELECTION_COLOUR, "{s:?}");

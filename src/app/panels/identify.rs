@@ -6,7 +6,7 @@ use crate::app::data::MapData;
 use crate::app::i18n::Lang;
 use crate::app::map::style::{darker, status_colour};
 use binzhou_core::checks::Check;
-use binzhou_core::model::{LayerKey, Site, YearView};
+use binzhou_core::model::{LayerKey, Site, Timing, YearView};
 
 use super::swatch;
 
@@ -90,7 +90,7 @@ fn value_text(lang: Lang, key: &str, v: &serde_json::Value) -> String {
 /// The properties a file gives beyond the model's fields, each under its
 /// readable name, with the key as written in the file as a tooltip.
 fn extra_rows(ui: &mut Ui, site: &Site, lang: Lang) {
-    for (k, v) in site.extras().iter() {
+    for (k, v) in site.extras().iter().filter(|(k, _)| !site.is_kept_timing(k)) {
         ui.label(RichText::new(lang.property(&k)).weak()).on_hover_text(&*k);
         ui.add(egui::Label::new(value_text(lang, &k, &v)).wrap());
         ui.end_row();
@@ -245,9 +245,18 @@ pub fn show(
                 row(ui, t.f_lead_unit, opt(lang, site.lead_unit()));
                 row(ui, t.f_district, opt(lang, site.district().map(|d| lang.district(d))));
                 row(ui, t.f_scope, opt(lang, site.scope.map(|s| lang.scope(s))));
-                row(ui, t.f_plan_year, opt(lang, site.plan_year));
-                row(ui, t.f_started, opt(lang, site.started));
-                row(ui, t.f_completed, opt(lang, site.completed));
+                for (name, timing) in [
+                    (t.f_plan_year, Timing::PlanYear),
+                    (t.f_started, Timing::Started),
+                    (t.f_completed, Timing::Completed),
+                ] {
+                    let text = site.timing_text(timing);
+                    let text = match text {
+                        Some(raw) if site.unreadable(timing) => lang.unreadable_value(&raw),
+                        other => opt(lang, other),
+                    };
+                    row(ui, name, text);
+                }
             }
             let len = site.length_km();
             if len > 0.0 || site.declared_length_km().is_some() {
@@ -295,7 +304,7 @@ pub fn show(
         if !reference && let Some(a) = check_history(ui, history, lang) {
             action = Some(a);
         }
-        if !reference && !site.extras().is_empty() {
+        if !reference && site.extras().iter().any(|(k, _)| !site.is_kept_timing(&k)) {
             ui.add_space(8.0);
             ui.label(RichText::new(t.other_properties).strong());
             Grid::new("identify-extra").num_columns(2).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {

@@ -10,6 +10,7 @@ use crate::app::map::style::{check_colour, darker, layer_colour, status_colour, 
 use crate::app::state::{ColourBy, ViewState};
 use binzhou_core::checks::CheckResult;
 use binzhou_core::model::{LayerKey, StatusClass};
+use binzhou_core::stats::CLASSES;
 
 use super::swatch;
 
@@ -19,7 +20,7 @@ pub fn status_row_text(lang: Lang, class: StatusClass, count: usize) -> String {
 }
 
 /// The counts the legend shows: per class and the two changes, over visible layers.
-pub fn visible_totals(data: &MapData, looks: &SiteLooks, state: &ViewState) -> ([usize; 4], [usize; 2]) {
+pub fn visible_totals(data: &MapData, looks: &SiteLooks, state: &ViewState) -> ([usize; CLASSES], [usize; 2]) {
     looks.totals(|slot| data.layers.get(slot).is_some_and(|l| state.layer(&l.key.key()).visible))
 }
 
@@ -73,6 +74,9 @@ pub fn show(
     match state.colour_by {
         ColourBy::Status => {
             for (k, class) in StatusClass::ALL.into_iter().enumerate() {
+                if class == StatusClass::Unknown && counts[k] == 0 {
+                    continue; // only broken dates make it; clean data need not show it
+                }
                 ui.horizontal(|ui| {
                     let c = status_colour(class);
                     swatch(ui, c, darker(c));

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use geo::{Centroid, Contains, Distance, Geometry, Haversine, Intersects, Point};
 
 use crate::index::SiteIndex;
-use crate::model::{Dataset, LayerKey, PlanLayer, Progress, Site, YearView, validity};
+use crate::model::{Dataset, LayerKey, PlanLayer, Progress, Site, StatusClass, Timing, YearView, validity};
 
 /// What kind of question an entry raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -16,6 +16,8 @@ pub enum AuditKind {
     Overdue,
     /// The completion date lies before the start date.
     CompletedBeforeStarted,
+    /// A plan year or date the file gives cannot be read: the status is unknown.
+    UnreadableDate,
     /// A pocket park inside an urban village that is not yet rebuilt.
     ParkInUnrebuiltVillage,
     /// The site lies outside the district it names (needs a boundary layer).
@@ -28,9 +30,10 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind, in the order findings are sorted and listed.
-    pub const ALL: [AuditKind; 6] = [
+    pub const ALL: [AuditKind; 7] = [
         AuditKind::Overdue,
         AuditKind::CompletedBeforeStarted,
+        AuditKind::UnreadableDate,
         AuditKind::ParkInUnrebuiltVillage,
         AuditKind::OutsideDistrict,
         AuditKind::Duplicate,
@@ -42,6 +45,7 @@ impl AuditKind {
         match self {
             AuditKind::Overdue => "逾期未完成",
             AuditKind::CompletedBeforeStarted => "完工早于开工",
+            AuditKind::UnreadableDate => "日期无法识别，进度不明",
             AuditKind::ParkInUnrebuiltVillage => "口袋公园位于未改造城中村内",
             AuditKind::OutsideDistrict => "不在所属区县范围内",
             AuditKind::Duplicate => "疑似重复项目",
@@ -54,6 +58,7 @@ impl AuditKind {
         match self {
             AuditKind::Overdue => "Overdue",
             AuditKind::CompletedBeforeStarted => "Completed before started",
+            AuditKind::UnreadableDate => "Unreadable date, status unknown",
             AuditKind::ParkInUnrebuiltVillage => "Pocket park inside an urban village not yet rebuilt",
             AuditKind::OutsideDistrict => "Outside its stated district",
             AuditKind::Duplicate => "Possible duplicate",
@@ -97,10 +102,10 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
         let st = s.status(view);
         if st.overdue {
             let py = s.plan_year.unwrap_or_default();
-            let (state_zh, state_en) = if st.progress == Progress::InProgress {
-                ("在建", "in progress")
-            } else {
-                ("未开工", "not started")
+            let (state_zh, state_en) = match st.progress {
+                Progress::InProgress => ("在建", "in progress"),
+                Progress::Unknown => ("未完成（是否开工不明）", "not done (whether started is unknown)"),
+                _ => ("未开工", "not started"),
             };
             out.push(entry(
                 AuditKind::Overdue,
@@ -119,6 +124,33 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
                 format!("{}: completed {c} before started {a}", s.name()),
             ));
         }
+        for t in Timing::ALL.into_iter().filter(|&t| s.unreadable(t)) {
+            let raw = s.extra(t.key()).map(|v| v.to_string()).unwrap_or_default();
+            let (what_zh, what_en) = match t {
+                Timing::PlanYear => ("计划年份", "plan year"),
+                Timing::Started => ("开工日期", "start date"),
+                Timing::Completed => ("完工日期", "completion date"),
+            };
+            let unknown = s.status(view).doubtful;
+            out.push(entry(
+                AuditKind::UnreadableDate,
+                vec![i],
+                format!(
+                    "{}：{what_zh} {raw} 无法识别，{}",
+                    s.name(),
+                    if unknown { "本年度进度不明" } else { "不影响本年度进度" }
+                ),
+                format!(
+                    "{}: {what_en} {raw} cannot be read; {}",
+                    s.name(),
+                    if unknown {
+                        "the status at this view is unknown"
+                    } else {
+                        "the status at this view is not affected"
+                    }
+                ),
+            ));
+        }
         if let Some(why) = validity::invalidity_in_both(&s.geometry) {
             out.push(entry(
                 AuditKind::InvalidGeometry,
@@ -133,7 +165,9 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
     for (i, s) in plan_sites().filter(|(_, s)| *s.layer() == LayerKey::Plan(PlanLayer::PocketPark)) {
         for j in index.in_rect(s.bbox) {
             let v = &ds.sites[j];
-            if *v.layer() != LayerKey::Plan(PlanLayer::UrbanVillage) || v.status(view).progress == Progress::Done {
+            // Only a village surely not rebuilt: done or unknown says nothing.
+            let rebuilt_or_unknown = matches!(v.status(view).class(), StatusClass::Done | StatusClass::Unknown);
+            if *v.layer() != LayerKey::Plan(PlanLayer::UrbanVillage) || rebuilt_or_unknown {
                 continue;
             }
             if v.geometry.intersects(&s.geometry) {
@@ -231,5 +265,15 @@ mod tests {
         let kinds = |y| audit(&ds, &idx, YearView::EndOf(y)).into_iter().map(|e| e.kind).collect::<Vec<_>>();
         assert!(kinds(2020).contains(&AuditKind::ParkInUnrebuiltVillage));
         assert!(!kinds(2021).contains(&AuditKind::ParkInUnrebuiltVillage));
+    }
+
+    #[test]
+    fn an_unreadable_date_is_named_with_what_the_file_says_and_never_called_overdue() {
+        let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"D-1","name":"某口袋公园","layer":"pocket_park","plan_year":2020,"started":"2020-04","completed":"2021-13-45"},"geometry":{"type":"Point","coordinates":[118.0,37.4]}}]}"#;
+        let ds = crate::load::load_bytes("d.geojson", text.as_bytes(), &Default::default());
+        let idx = SiteIndex::build(&ds.sites);
+        let found = audit(&ds, &idx, YearView::EndOf(2021));
+        assert_eq!(found.iter().map(|e| e.kind).collect::<Vec<_>>(), [AuditKind::UnreadableDate], "{found:#?}");
+        assert!(found[0].message_zh.contains("\"2021-13-45\"") && found[0].message_zh.contains("进度不明"));
     }
 }

@@ -1,5 +1,6 @@
 //! Turns a [`RawFeature`] into a [`Site`], collecting what is wrong with it.
-//! Errors drop the feature; warnings keep it.
+//! Most errors drop the feature; an unreadable date keeps it (its status
+//! unknown); warnings keep it.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use super::feature::{PropValue, Props, RawFeature};
 use super::geometry::GeomNote;
 use crate::model::validity;
 use crate::model::{
-    Bilingual, Code, Declared, LayerKey, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site, SiteTags,
+    Bilingual, Code, Declared, LayerKey, Origin, PlanDate, PlanLayer, Problem, Scope, Severity, Site, SiteTags, Timing,
 };
 
 /// Shared strings and tag records for a file: districts, lead units, kinds
@@ -88,6 +89,11 @@ fn as_text<'a>(v: &'a PropValue) -> Option<Cow<'a, str>> {
         PropValue::Number(n) => Some(Cow::Owned(n.to_string())),
         _ => None,
     }
+}
+
+/// Text of only spaces: a ledger's empty cell, the same as no value.
+fn is_blank(v: &PropValue) -> bool {
+    matches!(v, PropValue::Text(t) if t.trim().is_empty())
 }
 
 fn as_int(v: &PropValue) -> Option<i64> {
@@ -212,15 +218,67 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
     let district = text(&mut props, "district", rep);
     let source = text(&mut props, "source", rep);
     let tags = interner.tags(SiteTags { layer, kind, lead_unit, district, source });
+    // Timing: a value that cannot be read is an error of the file, yet the
+    // site stays, its status unknown where the value would matter, and the
+    // value is kept as written (among the extra properties) for saves.
+    let mut unreadable: Vec<(Timing, String)> = Vec::new();
+    let mut plan_year = None;
+    if let Some(v) = props.take("plan_year").filter(|v| !is_blank(v)) {
+        match as_int(&v) {
+            Some(y) if (1900..=2100).contains(&y) => {
+                plan_year = Some(y as i32);
+                if !(2020..=2022).contains(&y) {
+                    rep.push(Severity::Warning, Some("plan_year"), Code::PlanYearOutsidePlan { year: y });
+                }
+            }
+            _ => {
+                rep.push(Severity::Error, Some("plan_year"), Code::PlanYearNotAYear { value: v.to_string() });
+                unreadable.push((Timing::PlanYear, v.to_string()));
+            }
+        }
+    }
+    let mut date = |t: Timing, rep: &mut Report| -> Option<PlanDate> {
+        let v = props.take(t.key()).filter(|v| !is_blank(v))?;
+        let parsed = match &v {
+            PropValue::Text(s) => s.parse::<PlanDate>().map_err(|e| Code::BadDate { detail: e.msg() }),
+            PropValue::Number(n) => n.to_string().parse::<PlanDate>().map_err(|e| Code::BadDate { detail: e.msg() }),
+            other => Err(Code::DateNotADate { value: other.to_string() }),
+        };
+        match parsed {
+            Ok(d) => Some(d),
+            Err(e) => {
+                rep.push(Severity::Error, Some(t.key()), e);
+                unreadable.push((t, v.to_string()));
+                None
+            }
+        }
+    };
+    let started = date(Timing::Started, rep);
+    let completed = date(Timing::Completed, rep);
+    if let (Some(s), Some(c)) = (started, completed)
+        && c.surely_before(&s)
+    {
+        rep.push(
+            Severity::Error,
+            Some("completed"),
+            Code::CompletedBeforeStarted { completed: c.to_string(), started: s.to_string() },
+        );
+    }
     let mut site = Site::from_parts(
         &id,
         &name,
-        props.extra.iter().map(|(k, v)| (&**k, v.get())),
+        props.extra.iter().map(|(k, v)| (&**k, v.get())).chain(unreadable.iter().map(|(t, v)| (t.key(), v.as_str()))),
         tags,
         geometry,
         Origin { file: ctx.file_index, index: index as u32 },
     );
     site.set_made_up(made_up_id, made_up_name);
+    site.plan_year = plan_year;
+    site.started = started;
+    site.completed = completed;
+    for (t, _) in &unreadable {
+        site.mark_unreadable(*t);
+    }
 
     if let Some(v) = props.take("task") {
         match as_int(&v) {
@@ -233,43 +291,6 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
             Some(s) => site.scope = Some(s),
             None => rep.push(Severity::Warning, Some("scope"), Code::BadScope { value: v.to_string() }),
         }
-    }
-    if let Some(v) = props.take("plan_year") {
-        match as_int(&v) {
-            Some(y) if (1900..=2100).contains(&y) => {
-                site.plan_year = Some(y as i32);
-                if !(2020..=2022).contains(&y) {
-                    rep.push(Severity::Warning, Some("plan_year"), Code::PlanYearOutsidePlan { year: y });
-                }
-            }
-            _ => rep.push(Severity::Warning, Some("plan_year"), Code::PlanYearNotAYear { value: v.to_string() }),
-        }
-    }
-    let mut date = |key: &str, rep: &mut Report| -> Option<PlanDate> {
-        let v = props.take(key)?;
-        let parsed = match &v {
-            PropValue::Text(s) => s.parse::<PlanDate>().map_err(|e| Code::BadDate { detail: e.msg() }),
-            PropValue::Number(n) => n.to_string().parse::<PlanDate>().map_err(|e| Code::BadDate { detail: e.msg() }),
-            other => Err(Code::DateNotADate { value: other.to_string() }),
-        };
-        match parsed {
-            Ok(d) => Some(d),
-            Err(e) => {
-                rep.push(Severity::Warning, Some(key), e);
-                None
-            }
-        }
-    };
-    site.started = date("started", rep);
-    site.completed = date("completed", rep);
-    if let (Some(s), Some(c)) = (site.started, site.completed)
-        && c.surely_before(&s)
-    {
-        rep.push(
-            Severity::Warning,
-            Some("completed"),
-            Code::CompletedBeforeStarted { completed: c.to_string(), started: s.to_string() },
-        );
     }
     let mut declared = Declared::default();
     for (key, slot) in [("length_km", &mut declared.length_km), ("area_m2", &mut declared.area_m2)] {

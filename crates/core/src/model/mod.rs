@@ -20,6 +20,6 @@ pub use extras::Extras;
 pub use layer::{LayerKey, PlanLayer, Scope};
 pub use msg::{Bilingual, Msg};
 pub use problem::{Code, Problem, Severity};
-pub use site::{Declared, Origin, Site};
+pub use site::{Declared, Origin, Site, Timing};
 pub use status::{Change, Progress, Status, StatusClass, YearView};
 pub use tags::SiteTags;

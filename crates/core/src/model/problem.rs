@@ -459,16 +459,24 @@ impl Code {
                 format!("plan_year {year} 不在方案的 2020–2022 年之内"),
             ),
             Code::PlanYearNotAYear { value } => pick(
-                format!("plan_year {value} is not a year; ignored"),
-                format!("plan_year 的值 {value} 不是年份，已忽略"),
+                format!(
+                    "plan_year {value} is not a year; the site is kept, its status unknown where the plan year matters"
+                ),
+                format!("plan_year 的值 {value} 不是年份；项目保留，凡与计划年份有关处进度记为“不明”"),
             ),
-            Code::BadDate { detail } => pick(format!("{}; ignored", d(detail)), format!("{}，已忽略", d(detail))),
-            Code::DateNotADate { value } => {
-                pick(format!("{value} is not a date; ignored"), format!("{value} 不是日期，已忽略"))
-            }
+            Code::BadDate { detail } => pick(
+                format!("{}; the site is kept, its status unknown where the date matters", d(detail)),
+                format!("{}；项目保留，凡与该日期有关处进度记为“不明”", d(detail)),
+            ),
+            Code::DateNotADate { value } => pick(
+                format!("{value} is not a date; the site is kept, its status unknown where the date matters"),
+                format!("{value} 不是日期；项目保留，凡与该日期有关处进度记为“不明”"),
+            ),
             Code::CompletedBeforeStarted { completed, started } => pick(
-                format!("completed {completed} is before started {started}"),
-                format!("完成日期 {completed} 早于开工日期 {started}"),
+                format!(
+                    "completed {completed} is before started {started}; the status is unknown from the earlier year on"
+                ),
+                format!("完成日期 {completed} 早于开工日期 {started}；自较早年份起进度记为“不明”"),
             ),
             Code::NotNonNegative { key, value } => pick(
                 format!("{key} {value} is not a non-negative number; ignored"),

@@ -61,14 +61,55 @@ pub struct Site {
     pub task: Option<u8>,
     /// Main city or county, as the plan's targets are split (`scope`).
     pub scope: Option<Scope>,
-    /// Which of id and name the loader made up (see [`Site::has_own_id`]).
-    made_up: u8,
+    /// Which of id and name the loader made up (see [`Site::has_own_id`]),
+    /// and which timing fields the file gave but could not be read (see
+    /// [`Site::unreadable`]).
+    flags: u8,
 }
 
 /// The loader made the id up (`FILE#N`): the file gives none.
 const MADE_UP_ID: u8 = 1;
 /// The name is not the `name` property: a name-like key's, or the id.
 const MADE_UP_NAME: u8 = 2;
+
+/// A timing field of a site: the plan year and the two dates its status is
+/// derived from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Timing {
+    /// `plan_year`
+    PlanYear,
+    /// `started`
+    Started,
+    /// `completed`
+    Completed,
+}
+
+impl Timing {
+    /// All three, in the file's usual order.
+    pub const ALL: [Timing; 3] = [Timing::PlanYear, Timing::Started, Timing::Completed];
+
+    /// The property key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Timing::PlanYear => "plan_year",
+            Timing::Started => "started",
+            Timing::Completed => "completed",
+        }
+    }
+
+    /// The timing field of a property key.
+    pub fn from_key(key: &str) -> Option<Timing> {
+        Timing::ALL.into_iter().find(|t| t.key() == key)
+    }
+
+    fn flag(self) -> u8 {
+        match self {
+            Timing::PlanYear => 4,
+            Timing::Started => 8,
+            Timing::Completed => 16,
+        }
+    }
+}
 
 impl Site {
     /// Builds a site around a geometry, computing its box.
@@ -100,25 +141,80 @@ impl Site {
             origin,
             task: None,
             scope: None,
-            made_up: 0,
+            flags: 0,
         }
     }
 
     /// Whether the id is the file's own (`id` property or the feature's
     /// `id` member), not one the loader made up.
     pub fn has_own_id(&self) -> bool {
-        self.made_up & MADE_UP_ID == 0
+        self.flags & MADE_UP_ID == 0
     }
 
     /// Whether the name is the file's `name` property, not taken from a
     /// name-like key (`NAME`, `名称`…) or the id.
     pub fn has_own_name(&self) -> bool {
-        self.made_up & MADE_UP_NAME == 0
+        self.flags & MADE_UP_NAME == 0
+    }
+
+    /// Whether the file gave this timing field but its value could not be
+    /// read (`"2021-13-45"`, `"明年"`): the site's status is then unknown
+    /// wherever that value would matter. The value itself is kept among the
+    /// extra properties, so a save writes it back as it was.
+    ///
+    /// ```
+    /// use binzhou_core::model::{Site, Timing};
+    /// let mut s = Site::new_for_test("a", "某口袋公园");
+    /// assert!(!s.unreadable(Timing::Completed));
+    /// s.mark_unreadable(Timing::Completed);
+    /// assert!(s.unreadable(Timing::Completed));
+    /// ```
+    pub fn unreadable(&self, t: Timing) -> bool {
+        self.flags & t.flag() != 0
+    }
+
+    /// A timing field as text: the value read, or, when it could not be
+    /// read, the file's own text (`None` when the file gives none).
+    pub fn timing_text(&self, t: Timing) -> Option<String> {
+        if self.unreadable(t) {
+            return self.extra(t.key()).map(|v| match v {
+                serde_json::Value::String(s) => s,
+                v => v.to_string(),
+            });
+        }
+        match t {
+            Timing::PlanYear => self.plan_year.map(|y| y.to_string()),
+            Timing::Started => self.started.map(|d| d.to_string()),
+            Timing::Completed => self.completed.map(|d| d.to_string()),
+        }
+    }
+
+    /// Whether an extra property is really an unreadable timing field's
+    /// value, kept only to be written back (lists show it in its field).
+    pub fn is_kept_timing(&self, key: &str) -> bool {
+        Timing::from_key(key).is_some_and(|t| self.unreadable(t))
+    }
+
+    /// Marks a timing field as given but unreadable.
+    pub fn mark_unreadable(&mut self, t: Timing) {
+        self.flags |= t.flag();
+    }
+
+    /// Whether any timing field is unreadable, or `completed` comes before
+    /// `started`: the dates cannot all be true.
+    pub fn timing_in_doubt(&self) -> bool {
+        self.flags & (4 | 8 | 16) != 0 || self.dates_disordered()
+    }
+
+    /// `completed` surely before `started`.
+    pub fn dates_disordered(&self) -> bool {
+        matches!((self.started, self.completed), (Some(s), Some(c)) if c.surely_before(&s))
     }
 
     /// Marks the id and the name as made up by the loader (or not).
     pub fn set_made_up(&mut self, id: bool, name: bool) {
-        self.made_up = (if id { MADE_UP_ID } else { 0 }) | if name { MADE_UP_NAME } else { 0 };
+        self.flags &= !(MADE_UP_ID | MADE_UP_NAME);
+        self.flags |= (if id { MADE_UP_ID } else { 0 }) | if name { MADE_UP_NAME } else { 0 };
     }
 
     /// A point site for tests and doc examples.

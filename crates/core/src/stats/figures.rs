@@ -4,7 +4,7 @@
 
 use crate::model::{Dataset, PlanLayer, StatusClass, YearView};
 use crate::stats::StatRow;
-use crate::stats::looks::class_slot;
+use crate::stats::looks::{CLASSES, class_slot};
 
 /// One figure of a dashboard row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -19,16 +19,27 @@ pub enum Figure {
     NotStarted,
     /// Not done although the plan year has passed, started or not.
     Overdue,
+    /// The file's dates cannot tell (see [`StatusClass::Unknown`]).
+    Unknown,
 }
 
 impl Figure {
-    /// The figures shown as columns: what is planned, then the four parts
+    /// The figures shown as columns: what is planned, then the five parts
     /// it splits into (which add up to it).
-    pub const COLUMNS: [Figure; 5] =
-        [Figure::Planned, Figure::Done, Figure::InProgress, Figure::NotStarted, Figure::Overdue];
+    pub const COLUMNS: [Figure; 6] =
+        [Figure::Planned, Figure::Done, Figure::InProgress, Figure::NotStarted, Figure::Overdue, Figure::Unknown];
 
-    /// The four parts of [`Figure::Planned`], one per status class.
-    pub const PARTS: [Figure; 4] = [Figure::Done, Figure::InProgress, Figure::NotStarted, Figure::Overdue];
+    /// The five parts of [`Figure::Planned`], one per status class.
+    pub const PARTS: [Figure; 5] =
+        [Figure::Done, Figure::InProgress, Figure::NotStarted, Figure::Overdue, Figure::Unknown];
+
+    /// The columns worth showing for these rows: all of
+    /// [`Figure::COLUMNS`], except "unknown" when no row has any (only
+    /// broken dates make it, and clean data should not carry an empty column).
+    pub fn columns_for(rows: &[StatRow]) -> Vec<Figure> {
+        let any_unknown = rows.iter().any(|r| r.unknown > 0.0);
+        Figure::COLUMNS.into_iter().filter(|&f| f != Figure::Unknown || any_unknown).collect()
+    }
 
     /// This figure of a row.
     pub fn of(self, row: &StatRow) -> f64 {
@@ -38,13 +49,14 @@ impl Figure {
             Figure::InProgress => row.in_progress,
             Figure::NotStarted => row.not_started,
             Figure::Overdue => row.overdue,
+            Figure::Unknown => row.unknown,
         }
     }
 }
 
 /// The sites counted in one figure of a row, in dataset order. The same
-/// split as [`progress()`](crate::stats::progress): the four columns are the
-/// map's four status classes, so they never overlap.
+/// split as [`progress()`](crate::stats::progress): the five columns are the
+/// map's five status classes, so they never overlap.
 pub fn figure_sites(ds: &Dataset, view: YearView, row: &StatRow, figure: Figure) -> Vec<usize> {
     row.sites
         .iter()
@@ -57,6 +69,7 @@ pub fn figure_sites(ds: &Dataset, view: YearView, row: &StatRow, figure: Figure)
                 Figure::InProgress => class == StatusClass::InProgress,
                 Figure::NotStarted => class == StatusClass::NotStarted,
                 Figure::Overdue => class == StatusClass::Overdue,
+                Figure::Unknown => class == StatusClass::Unknown,
             }
         })
         .collect()
@@ -78,9 +91,9 @@ pub fn is_behind(row: &StatRow, view: YearView) -> bool {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct YearStack {
     /// `amounts[year][class]`, years 2020..=2022, classes in [`StatusClass::ALL`] order.
-    pub amounts: [[f64; 4]; 3],
+    pub amounts: [[f64; CLASSES]; 3],
     /// The sites behind each amount.
-    pub sites: [[Vec<usize>; 4]; 3],
+    pub sites: [[Vec<usize>; CLASSES]; 3],
 }
 
 /// The years of the stacked chart.
@@ -203,6 +216,7 @@ mod tests {
             in_progress: 0.0,
             not_started: planned - done,
             overdue: 0.0,
+            unknown: 0.0,
             overdue_started: 0.0,
             percent: None,
             sentence: String::new(),
@@ -235,8 +249,8 @@ mod tests {
         let ds = Dataset { sites: vec![a], ..Default::default() };
         let rows = progress(&ds, &PlanTargets::bundled(), YearView::Latest);
         let st = year_stack(&ds, &rows, PlanLayer::PocketPark);
-        assert_eq!(st.amounts[0], [0.0, 0.0, 0.0, 1.0], "2020: overdue");
-        assert_eq!(st.amounts[1], [1.0, 0.0, 0.0, 0.0], "2021: done");
+        assert_eq!(st.amounts[0], [0.0, 0.0, 0.0, 1.0, 0.0], "2020: overdue");
+        assert_eq!(st.amounts[1], [1.0, 0.0, 0.0, 0.0, 0.0], "2021: done");
         assert_eq!(st.sites[0][3], vec![0]);
     }
 }

@@ -43,7 +43,7 @@ pub struct SiteLooks {
     /// Each site's layer slot.
     pub layer: Vec<u16>,
     /// Per layer slot: sites in each class, in [`StatusClass::ALL`] order.
-    pub counts: Vec<[usize; 4]>,
+    pub counts: Vec<[usize; CLASSES]>,
     /// Per layer slot: newly done and newly overdue since the previous year.
     pub changes: Vec<[usize; 2]>,
 }
@@ -59,7 +59,7 @@ impl SiteLooks {
             class: Vec::with_capacity(n),
             change: Vec::with_capacity(n),
             layer: layer_of.to_vec(),
-            counts: vec![[0; 4]; layer_count],
+            counts: vec![[0; CLASSES]; layer_count],
             changes: vec![[0; 2]; layer_count],
         };
         for (i, s) in dataset.sites.iter().enumerate() {
@@ -88,12 +88,12 @@ impl SiteLooks {
     }
 
     /// Totals over the layers `include` accepts: per class, and the two kinds of change.
-    pub fn totals(&self, include: impl Fn(usize) -> bool) -> ([usize; 4], [usize; 2]) {
-        let mut c = [0; 4];
+    pub fn totals(&self, include: impl Fn(usize) -> bool) -> ([usize; CLASSES], [usize; 2]) {
+        let mut c = [0; CLASSES];
         let mut ch = [0; 2];
         for (slot, (counts, changes)) in self.counts.iter().zip(&self.changes).enumerate() {
             if include(slot) {
-                for k in 0..4 {
+                for k in 0..CLASSES {
                     c[k] += counts[k];
                 }
                 ch[0] += changes[0];
@@ -103,6 +103,9 @@ impl SiteLooks {
         (c, ch)
     }
 }
+
+/// How many status classes there are.
+pub const CLASSES: usize = StatusClass::ALL.len();
 
 /// Where a class sits in [`StatusClass::ALL`].
 pub fn class_slot(c: StatusClass) -> usize {
@@ -131,11 +134,11 @@ mod tests {
         let slots = LayerSlots::of(&ds);
         let slot = slots.slot_of(&LayerKey::Plan(PlanLayer::PocketPark)).unwrap();
         let at2021 = SiteLooks::compute(&ds, &slots.layer_of, slots.layers.len(), YearView::EndOf(2021));
-        assert_eq!(at2021.counts[slot], [0, 0, 0, 1]);
+        assert_eq!(at2021.counts[slot], [0, 0, 0, 1, 0]);
         assert_eq!(at2021.changes[slot], [0, 1]);
         let at2022 = SiteLooks::compute(&ds, &slots.layer_of, slots.layers.len(), YearView::EndOf(2022));
-        assert_eq!(at2022.counts[slot], [1, 0, 0, 0]);
+        assert_eq!(at2022.counts[slot], [1, 0, 0, 0, 0]);
         assert_eq!(at2022.class[1], None);
-        assert_eq!(at2022.totals(|_| true).0, [1, 0, 0, 0]);
+        assert_eq!(at2022.totals(|_| true).0, [1, 0, 0, 0, 0]);
     }
 }

@@ -10,6 +10,6 @@ pub use figures::{
     CountySummary, Figure, LayerSummary, STACK_YEARS, YearStack, county_summaries, figure_sites, goal, is_behind,
     layer_summaries, year_stack,
 };
-pub use looks::{LayerSlots, SiteLooks, class_slot};
+pub use looks::{CLASSES, LayerSlots, SiteLooks, class_slot};
 pub use progress::{StatRow, progress};
 pub use targets::{Period, PlanTargets, Target, TargetsError};

@@ -30,9 +30,13 @@ pub struct StatRow {
     /// Sites (or km) of `planned` not started and still within their plan year.
     pub not_started: f64,
     /// Sites (or km) of `planned` not completed although their plan year has
-    /// passed, started or not. `done + in_progress + not_started + overdue`
-    /// is always `planned`: the four are the map's four status classes.
+    /// passed, started or not.
     pub overdue: f64,
+    /// Sites (or km) of `planned` whose dates cannot tell their status at the
+    /// view (an unreadable date, or `completed` before `started`).
+    /// `done + in_progress + not_started + overdue + unknown` is always
+    /// `planned`: the five are the map's five status classes.
+    pub unknown: f64,
     /// The part of `overdue` that has at least started ("其中已开工").
     pub overdue_started: f64,
     /// done / target (or done / planned where there is no figure), in percent.
@@ -104,6 +108,7 @@ pub fn progress(ds: &Dataset, targets: &PlanTargets, view: YearView) -> Vec<Stat
                 in_progress: 0.0,
                 not_started: 0.0,
                 overdue: 0.0,
+                unknown: 0.0,
                 overdue_started: 0.0,
                 percent: None,
                 sentence: t.sentence.clone(),
@@ -127,6 +132,7 @@ pub fn progress(ds: &Dataset, targets: &PlanTargets, view: YearView) -> Vec<Stat
                             row.overdue_started += amount;
                         }
                     }
+                    StatusClass::Unknown => row.unknown += amount,
                 }
                 row.sites.push(i);
             }

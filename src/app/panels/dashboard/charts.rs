@@ -164,7 +164,7 @@ pub(super) fn stack_chart(ui: &mut Ui, stack: &YearStack, layer: PlanLayer, ctx:
     let p = clicked_point(&resp)?;
     let y = usize::try_from(p.x.round() as i64).ok().filter(|&y| y < STACK_YEARS.len())?;
     let mut base = 0.0;
-    for c in 0..4 {
+    for c in 0..stack.amounts[y].len() {
         let top = base + stack.amounts[y][c];
         if p.y >= base && p.y <= top && stack.amounts[y][c] > 0.0 {
             return Some(PanelAction::Select(stack.sites[y][c].clone()));

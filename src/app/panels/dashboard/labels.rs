@@ -13,6 +13,7 @@ pub fn figure_name(figure: Figure, lang: Lang) -> &'static str {
         Figure::InProgress => lang.status(StatusClass::InProgress),
         Figure::NotStarted => lang.status(StatusClass::NotStarted),
         Figure::Overdue => lang.status(StatusClass::Overdue),
+        Figure::Unknown => lang.status(StatusClass::Unknown),
     }
 }
 
@@ -25,6 +26,7 @@ pub fn figure_hint(figure: Figure, lang: Lang) -> &'static str {
         Figure::InProgress => t.dash_hint_in_progress,
         Figure::NotStarted => t.dash_hint_not_started,
         Figure::Overdue => t.dash_hint_overdue,
+        Figure::Unknown => t.dash_hint_unknown,
     }
 }
 
