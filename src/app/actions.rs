@@ -72,7 +72,11 @@ impl App {
                         ttl: Some(6.0),
                     });
                     // Show what was added.
-                    if let Some(b) = ds.sites[before..].iter().map(|s| s.bbox).reduce(binzhou_core::model::union) {
+                    if let Some(b) = ds.sites[before..]
+                        .iter()
+                        .filter_map(binzhou_core::model::Site::located_bbox)
+                        .reduce(binzhou_core::model::union)
+                    {
                         self.map.fit(b, 16.0, true);
                     }
                 }
@@ -103,11 +107,12 @@ impl App {
         if !self.is_presenting() {
             self.state.panels.identify = true;
         }
-        if fly && let Some(site) = self.data.dataset.sites.get(i) {
+        // A site without a location is selected where the map already is.
+        if fly && let Some(b) = self.data.dataset.sites.get(i).and_then(binzhou_core::model::Site::located_bbox) {
             // Close enough to see it, not closer than needed; once the
             // identify panel has taken its space when it is just opening.
             let max_zoom = self.camera().zoom.clamp(15.0, 17.0);
-            self.fit_later = Some((site.bbox, max_zoom, u8::from(opening)));
+            self.fit_later = Some((b, max_zoom, u8::from(opening)));
         }
     }
 

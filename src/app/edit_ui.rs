@@ -330,7 +330,9 @@ impl App {
         let site = &self.data.dataset.sites[i];
         let name = site.name().to_string();
         let moved = match &site.geometry {
+            // A site without a location gets one: the point clicked.
             geo::Geometry::Point(_) => geo::Geometry::Point(geo::Point::new(lon, lat)),
+            _ if !site.is_located() => geo::Geometry::Point(geo::Point::new(lon, lat)),
             g => {
                 let c = site.bbox.center();
                 g.translate(lon - c.x, lat - c.y)

@@ -729,7 +729,7 @@ impl App {
                 self.fit_later = sites
                     .iter()
                     .filter_map(|&i| data.dataset.sites.get(i))
-                    .map(|s| s.bbox)
+                    .filter_map(binzhou_core::model::Site::located_bbox)
                     .reduce(binzhou_core::model::union)
                     .map(|b| (b, 17.0, frames));
                 self.selected = if let [one] = sites[..] { Some(one) } else { None };

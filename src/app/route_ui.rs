@@ -28,7 +28,9 @@ impl App {
     /// Plans a route through sites `sites` from the GNSS fix (or the map's centre).
     pub fn plan_route(&mut self, sites: &[usize]) {
         let ds = &self.data.dataset;
-        let sites: Vec<usize> = sites.iter().copied().filter(|&i| i < ds.sites.len()).collect();
+        // A site without a location cannot be a stop.
+        let sites: Vec<usize> =
+            sites.iter().copied().filter(|&i| ds.sites.get(i).is_some_and(|s| s.is_located())).collect();
         if sites.is_empty() {
             return;
         }

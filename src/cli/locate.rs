@@ -19,9 +19,9 @@ pub fn run(out: &mut dyn std::io::Write, texts: &[String], data: &Path, lang: La
             Err(e) => {
                 let ds = sites
                     .get_or_insert_with(|| binzhou_formats::load_paths(&[data.to_path_buf()], &Default::default()).0);
-                match ds.find_by_id(text.trim()) {
-                    Some(i) => {
-                        let c = ds.sites[i].bbox.center();
+                match ds.find_by_id(text.trim()).and_then(|i| ds.sites[i].located_bbox()) {
+                    Some(b) => {
+                        let c = b.center();
                         Ok((c.x, c.y))
                     }
                     None => Err(e),

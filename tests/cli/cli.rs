@@ -24,28 +24,28 @@ fn fixture(p: &str) -> PathBuf {
 
 #[test]
 fn validate_prints_each_problem_with_file_feature_id_and_field_and_fails_on_errors() {
-    let f = fixture("bad/null_geometry.geojson");
+    let f = fixture("bad/empty_geometry.geojson");
     let (code, out, _) = run(&["validate", f.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("null_geometry.geojson:feature 1#NULL-2:geometry: error: geometry is null"), "{out}");
+    assert!(out.contains("empty_geometry.geojson:feature 1#EMPTY-2:geometry: error: geometry is empty"), "{out}");
     assert!(out.contains("pocket_park"), "per-layer summary: {out}");
     assert!(out.contains("1 sites loaded"), "{out}");
 }
 
 #[test]
 fn validate_speaks_chinese_with_lang_zh_or_a_chinese_locale() {
-    let f = fixture("bad/null_geometry.geojson");
+    let f = fixture("bad/empty_geometry.geojson");
     let (_, out, _) = run(&["validate", "--lang", "zh", f.to_str().unwrap()]);
-    assert!(out.contains("null_geometry.geojson:feature 1#NULL-2:geometry: 错误: geometry 为 null"), "{out}");
+    assert!(out.contains("empty_geometry.geojson:feature 1#EMPTY-2:geometry: 错误: geometry 为空"), "{out}");
     assert!(out.contains("载入 1 个项目"), "the summary too: {out}");
     let Output { stdout, .. } =
         bin().env("LANG", "zh_CN.UTF-8").args(["validate", f.to_str().unwrap()]).output().unwrap();
     let out = String::from_utf8(stdout).unwrap();
-    assert!(out.contains("错误: geometry 为 null"), "the locale decides: {out}");
+    assert!(out.contains("错误: geometry 为空"), "the locale decides: {out}");
     let Output { stdout, .. } =
         bin().env("LANG", "zh_CN.UTF-8").args(["validate", "--lang", "en", f.to_str().unwrap()]).output().unwrap();
     let out = String::from_utf8(stdout).unwrap();
-    assert!(out.contains("error: geometry is null"), "--lang outranks the locale: {out}");
+    assert!(out.contains("error: geometry is empty"), "--lang outranks the locale: {out}");
 }
 
 #[test]

@@ -64,7 +64,7 @@ pub fn write_feature_collection<'a, W: Write>(
             w.write_all(b",")?;
         }
         first = false;
-        let geometry = geojson::Geometry::from(&s.geometry);
+        let geometry = crate::edit::geometry_value(&s.geometry);
         let feature = serde_json::json!({
             "type": "Feature",
             "properties": site_properties(s),

@@ -258,11 +258,11 @@ fn layer_report(ds: &Dataset, key: &LayerKey, sites: &[usize]) -> LayerReport {
     let mut fields: Vec<(String, BTreeMap<FieldType, ()>, usize)> = Vec::new();
     for &i in sites {
         let s: &Site = &ds.sites[i];
-        *geometry_types.entry(geojson_type(&s.geometry).to_string()).or_default() += 1;
-        extent = Some(match extent {
-            None => s.bbox,
-            Some(b) => crate::model::union(b, s.bbox),
-        });
+        let ty = if s.is_located() { geojson_type(&s.geometry) } else { "null" };
+        *geometry_types.entry(ty.to_string()).or_default() += 1;
+        if let Some(sb) = s.located_bbox() {
+            extent = Some(extent.map_or(sb, |b| crate::model::union(b, sb)));
+        }
         for (k, v) in properties(ds, i) {
             let ty = model_field_type(&k).or_else(|| FieldType::of(&v));
             let pos = match fields.iter().position(|(n, _, _)| *n == k) {

@@ -49,7 +49,7 @@ use std::path::Path;
 use geo::Rect;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Bilingual, Dataset, Msg, YearView, union};
+use crate::model::{Bilingual, Dataset, Msg, Site, YearView, union};
 
 pub use bookmark::{Bookmark, BookmarkError, QgisError, import_qgis_bookmarks};
 
@@ -407,7 +407,7 @@ impl Stop {
             StopTarget::Extent(e) => Some(e.rect()),
             StopTarget::Sites(ids) => {
                 let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
-                ds.sites.iter().filter(|s| wanted.contains(s.id())).map(|s| s.bbox).reduce(union)
+                ds.sites.iter().filter(|s| wanted.contains(s.id())).filter_map(Site::located_bbox).reduce(union)
             }
         }
     }
@@ -447,7 +447,12 @@ impl Tour {
     /// with its status at `opts.year` and lead unit, in the order `opts` asks.
     pub fn from_sites(ds: &Dataset, sites: &[usize], opts: &BuildOptions) -> Tour {
         let mut seen = HashSet::new();
-        let mut picked: Vec<usize> = sites.iter().copied().filter(|&i| i < ds.sites.len() && seen.insert(i)).collect();
+        // A site without a place cannot be flown to: it is left out.
+        let mut picked: Vec<usize> = sites
+            .iter()
+            .copied()
+            .filter(|&i| i < ds.sites.len() && ds.sites[i].is_located() && seen.insert(i))
+            .collect();
         if let StopOrder::Route { start } = opts.order {
             let at: Vec<(f64, f64)> = picked.iter().map(|&i| Extent::from_rect(ds.sites[i].bbox).centre()).collect();
             let start = start.or_else(|| far_end(&at));

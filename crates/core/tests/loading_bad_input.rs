@@ -84,18 +84,48 @@ fn a_duplicate_id_drops_the_later_site() {
 }
 
 #[test]
-fn null_and_empty_geometries_drop_their_feature() {
+fn a_null_geometry_is_an_unlocated_site_counted_and_listed_but_never_placed() {
     let ds = load("null_geometry.geojson");
     assert_problem(
         only_problem(&ds),
-        Severity::Error,
+        Severity::Warning,
         Some(1),
         Some("NULL-2"),
         Some("geometry"),
         "null_geometry",
-        "null",
+        "no location yet",
     );
-    assert_eq!(ids(&ds), ["GOOD-1"]);
+    assert_eq!(ids(&ds), ["GOOD-1", "NULL-2"]);
+    let unlocated = &ds.sites[1];
+    assert!(!unlocated.is_located() && unlocated.located_bbox().is_none());
+    // Not in the index, not in any extent: the map's fit stays on the sites it has.
+    let index = binzhou_core::index::SiteIndex::build(&ds.sites);
+    assert_eq!(index.len(), 1);
+    assert_eq!(ds.bbox(), Some(ds.sites[0].bbox), "the extent is the located site's alone");
+    assert!(ds.layers().iter().all(|l| l.bbox == Some(ds.sites[0].bbox)));
+    // Counted in the figures (the file has two pocket parks).
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let targets = binzhou_core::stats::PlanTargets::for_data_dir(&data).unwrap();
+    let rows = binzhou_core::stats::progress(&ds, &targets, YearView::EndOf(2022));
+    let parks: f64 = rows
+        .iter()
+        .filter(|r| r.layer == binzhou_core::model::PlanLayer::PocketPark && r.sites.contains(&1))
+        .map(|r| r.done)
+        .sum();
+    assert!(parks >= 1.0, "the unlocated park counts as done where it is planned: {rows:#?}");
+    // Named in the audit.
+    let found = binzhou_core::audit::audit(&ds, &index, YearView::EndOf(2022));
+    assert!(found.iter().any(|e| e.kind == binzhou_core::audit::AuditKind::NoLocation && e.ids == ["NULL-2"]));
+    // Written back as null, so a round trip keeps it unlocated.
+    let mut out = Vec::new();
+    binzhou_core::export::write_feature_collection(&mut out, "x", &ds.sites).unwrap();
+    let back = binzhou_core::load::load_bytes("x.geojson", &out, &LoadOptions::default());
+    assert_eq!(back.sites.len(), 2);
+    assert!(!back.sites[1].is_located());
+}
+
+#[test]
+fn an_empty_geometry_drops_its_feature() {
     let ds = load("empty_geometry.geojson");
     assert_problem(
         only_problem(&ds),
@@ -360,4 +390,74 @@ fn every_problem_the_bad_fixtures_raise_also_reads_in_chinese() {
         }
     }
     assert!(seen >= 20, "only {seen} problems: the fixtures should raise more");
+}
+
+fn load_text(text: &str) -> Dataset {
+    binzhou_core::load::load_bytes("t.geojson", text.as_bytes(), &LoadOptions::default())
+}
+
+const PARK: &str = r#""properties":{"id":"P-1","name":"某口袋公园","layer":"pocket_park","plan_year":2021}"#;
+
+#[test]
+fn the_top_level_type_decides_what_a_file_is_even_with_a_stray_features_member() {
+    let feature = format!(
+        r#"{{"type":"Feature",{PARK},"features":[{{"type":"Feature","properties":{{"id":"X"}},"geometry":null}}],
+            "geometry":{{"type":"Point","coordinates":[118.0,37.4]}}}}"#
+    );
+    let ds = load_text(&feature);
+    assert_eq!(ids(&ds), ["P-1"], "the Feature is read, not the array: {:#?}", ds.problems);
+    assert_problem(only_problem(&ds), Severity::Warning, None, None, None, "stray_features", "stray");
+    let geometry = r#"{"features":[],"type":"Point","coordinates":[118.0,37.4]}"#;
+    let ds = load_text(geometry);
+    assert_eq!(ds.sites.len(), 1, "{:#?}", ds.problems);
+    assert!(ds.sites[0].is_located());
+}
+
+#[test]
+fn a_feature_collection_without_a_features_array_is_an_error_not_an_empty_layer() {
+    let ds = load_text(r#"{"type":"FeatureCollection"}"#);
+    assert_problem(only_problem(&ds), Severity::Error, None, None, None, "no_features_member", "no \"features\"");
+    let ds = load_text(r#"{"type":"FeatureCollection","features":{"type":"Feature"}}"#);
+    assert_problem(only_problem(&ds), Severity::Error, None, None, None, "features_not_array", "an object");
+    assert!(ds.error_count() == 1 && ds.sites.is_empty());
+    // An empty array is a valid, empty collection.
+    let ds = load_text(r#"{"type":"FeatureCollection","features":[]}"#);
+    assert!(ds.problems.iter().all(|p| p.severity == Severity::Notice), "{:#?}", ds.problems);
+}
+
+#[test]
+fn short_lines_and_rings_are_errors_of_their_feature_and_the_rest_loads() {
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[
+          {{"type":"Feature",{PARK},"geometry":{{"type":"Point","coordinates":[118.0,37.4]}}}},
+          {{"type":"Feature","properties":{{"id":"L-1","layer":"greenway","plan_year":2021}},
+            "geometry":{{"type":"LineString","coordinates":[[118.0,37.4]]}}}},
+          {{"type":"Feature","properties":{{"id":"R-1","layer":"pocket_park","plan_year":2021}},
+            "geometry":{{"type":"Polygon","coordinates":[[[118.0,37.4],[118.1,37.4],[118.0,37.4]]]}}}}]}}"#
+    );
+    let ds = load_text(&text);
+    assert_eq!(ids(&ds), ["P-1"]);
+    let errors: Vec<&Problem> = ds.problems.iter().filter(|p| p.severity == Severity::Error).collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(errors[0].feature_id.as_deref(), Some("L-1"));
+    assert!(errors[0].message().contains("at least 2"), "{}", errors[0]);
+    assert_eq!(errors[1].feature_id.as_deref(), Some("R-1"));
+    assert!(errors[1].message().contains("at least 4"), "{}", errors[1]);
+}
+
+#[test]
+fn a_malformed_bbox_is_a_warning_and_the_site_still_loads() {
+    let text = format!(
+        r#"{{"type":"FeatureCollection","bbox":[1,2,3],"features":[
+          {{"type":"Feature","bbox":["a","b","c","d"],{PARK},"geometry":{{"type":"Point","coordinates":[118.0,37.4]}}}},
+          {{"type":"Feature","bbox":[117.9,37.3,118.1,37.5],"properties":{{"id":"P-2"}},
+            "geometry":{{"type":"Point","coordinates":[118.0,37.4]}}}}]}}"#
+    );
+    let ds = load_text(&text);
+    assert_eq!(ids(&ds), ["P-1", "P-2"]);
+    let mut warned: Vec<(Option<usize>, Option<&str>)> =
+        ds.problems.iter().filter(|p| p.code.name() == "bad_bbox").map(|p| (p.feature, p.field.as_deref())).collect();
+    warned.sort();
+    assert_eq!(warned, [(None, None), (Some(0), Some("bbox"))], "{:#?}", ds.problems);
+    assert!(ds.problems.iter().all(|p| p.severity != Severity::Error));
 }

@@ -68,7 +68,8 @@ impl SiteRow {
             // server keeps what the department sent and every reader flags it.
             started: s.timing_text(Timing::Started),
             completed: s.timing_text(Timing::Completed),
-            wkb: Some(binzhou_formats::geo_to_wkb(&s.geometry)),
+            // An unlocated site has no geometry on the server either (NULL).
+            wkb: s.is_located().then(|| binzhou_formats::geo_to_wkb(&s.geometry)),
             props: Value::Object(binzhou_core::export::site_properties(s)),
         })
     }

@@ -114,6 +114,27 @@ fn unreadable_dates_go_to_the_server_as_written_and_come_back_unknown() {
 }
 
 #[test]
+fn a_site_without_a_location_is_stored_with_a_null_geometry_and_comes_back_unlocated() {
+    let Some(t) = support::db("unlocated") else { return };
+    let text = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","geometry":null,
+       "properties":{"id":"ul-1","layer":"pocket_park","name":"尚未选址的口袋公园","plan_year":2022}},
+      {"type":"Feature","geometry":{"type":"Point","coordinates":[117.97,37.38]},
+       "properties":{"id":"ul-2","layer":"pocket_park","name":"已选址的口袋公园","plan_year":2022}}]}"#;
+    let ds = binzhou_core::load::load_bytes("unlocated.geojson", text.as_bytes(), &Default::default());
+    assert_eq!(ds.sites.len(), 2, "{:?}", ds.problems);
+    let mut c = connect(&t).unwrap();
+    sites::push(&mut c, &ds, "测试").unwrap();
+    let stored = sites::get(&mut c, "ul-1").unwrap().unwrap();
+    assert!(stored.row.wkb.is_none(), "NULL on the server, not an empty collection");
+    let (back, _) = sites::pull(&mut c, "unlocated").unwrap();
+    assert_eq!(back.sites.len(), 2, "{:?}", back.problems);
+    let s = &back.sites[back.find_by_id("ul-1").unwrap()];
+    assert!(!s.is_located());
+    assert!(back.sites[back.find_by_id("ul-2").unwrap()].is_located());
+}
+
+#[test]
 fn hostile_names_and_values_are_stored_as_data() {
     let Some(t) = support::db("hostile") else { return };
     let mut c = connect(&t).unwrap();

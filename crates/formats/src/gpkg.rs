@@ -355,8 +355,9 @@ fn fill(tmp: &Path, table: &str, sites: &[&Site], report: &mut WriteReport) -> r
     let mut conn = Connection::open(tmp)?;
     conn.pragma_update(None, "application_id", APPLICATION_ID)?;
     conn.pragma_update(None, "user_version", USER_VERSION)?;
-    let items: Vec<(Geom, Map<String, Value>)> =
-        sites.iter().map(|s| (Geom::from_geo(&s.geometry), site_properties(s))).collect();
+    // A site without a location is a row with a NULL geometry, as GeoPackage allows.
+    let items: Vec<(Option<Geom>, Map<String, Value>)> =
+        sites.iter().map(|s| (s.is_located().then(|| Geom::from_geo(&s.geometry)), site_properties(s))).collect();
 
     // Properties: every key in first-seen order, typed by their values.
     let mut keys: Vec<String> = Vec::new();
@@ -393,14 +394,14 @@ fn fill(tmp: &Path, table: &str, sites: &[&Site], report: &mut WriteReport) -> r
         }
         columns.push((k.clone(), col, kind));
     }
-    let type_names: Vec<&str> = items.iter().map(|(g, _)| wkb::type_name(g)).collect();
+    let type_names: Vec<&str> = items.iter().filter_map(|(g, _)| g.as_ref().map(wkb::type_name)).collect();
     let geometry_type = match type_names.first() {
         Some(first) if type_names.iter().all(|t| t == first) => *first,
         _ => "GEOMETRY",
     };
     let mut extent: Option<[f64; 4]> = None;
     for (g, _) in &items {
-        if let Some(b) = g.bbox() {
+        if let Some(b) = g.as_ref().and_then(Geom::bbox) {
             let e = extent.get_or_insert(b);
             *e = [e[0].min(b[0]), e[1].min(b[1]), e[2].max(b[2]), e[3].max(b[3])];
         }
@@ -457,7 +458,11 @@ fn fill(tmp: &Path, table: &str, sites: &[&Site], report: &mut WriteReport) -> r
             .join(", ");
         let mut insert = tx.prepare(&format!("INSERT INTO {} ({names}) VALUES ({placeholders})", quote(table)))?;
         for (g, p) in &items {
-            let mut values: Vec<rusqlite::types::Value> = vec![rusqlite::types::Value::Blob(wkb::write_blob(g, 4326))];
+            let geometry = match g {
+                Some(g) => rusqlite::types::Value::Blob(wkb::write_blob(g, 4326)),
+                None => rusqlite::types::Value::Null,
+            };
+            let mut values: Vec<rusqlite::types::Value> = vec![geometry];
             for (k, _, kind) in &columns {
                 values.push(sql_value(p.get(k), *kind));
             }

@@ -516,6 +516,16 @@ pub fn write(path: &Path, sites: &[&Site]) -> Result<WriteReport, FormatError> {
     let mut report = WriteReport::default();
     let mut groups: Vec<(Group, Vec<Item>)> = Vec::new();
     for s in sites {
+        if !s.is_located() {
+            report.notes.push(Msg::new(
+                format!(
+                    "site {}: it has no location, and a Shapefile keeps none without a shape type; left out",
+                    s.id()
+                ),
+                format!("项目 {}：尚无位置，Shapefile 无法保存无位置的要素，已略去", s.id()),
+            ));
+            continue;
+        }
         let g = flatten(Geom::from_geo(&s.geometry));
         let Some(group) = Group::of(&g) else {
             report.notes.push(Msg::new(

@@ -169,8 +169,9 @@ fn a_handmade_geopackage_in_a_six_degree_zone_is_reprojected_and_a_broken_blob_i
     assert_eq!((bad.severity, bad.field.as_deref()), (Severity::Error, Some("shape")));
     assert!(bad.file.ends_with("zone20.gpkg/t"), "{}", bad.file);
     assert_eq!(v["features"].as_array().unwrap().len(), 3);
+    // Rows whose geometry is NULL or unreadable keep their attributes, unlocated.
     let ds = load(layer);
-    assert_eq!(ds.sites.len(), 1, "{:#?}", ds.problems);
+    assert_eq!(ds.sites.iter().filter(|s| s.is_located()).count(), 1, "{:#?}", ds.problems);
 }
 
 #[test]
@@ -247,4 +248,20 @@ fn a_file_that_is_not_a_geopackage_is_refused_plainly() {
     assert!(matches!(err, FormatError::Unreadable { .. }), "{err}");
     let missing = gpkg::read(&dir.path().join("missing.gpkg"), &ReadOptions::default()).unwrap_err();
     assert!(matches!(missing, FormatError::Io { .. }), "{missing}");
+}
+
+#[test]
+fn a_site_without_a_location_is_a_row_with_a_null_geometry_and_reads_back_unlocated() {
+    let text = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","geometry":null,"properties":{"id":"UL-1","layer":"pocket_park","name":"尚未选址","plan_year":2022}},
+      {"type":"Feature","geometry":{"type":"Point","coordinates":[117.97,37.38]},
+       "properties":{"id":"UL-2","layer":"pocket_park","name":"已选址","plan_year":2022}}]}"#;
+    let ds = load_bytes("u.geojson", text.as_bytes(), &LoadOptions::default());
+    assert_eq!(ds.sites.len(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("u.gpkg");
+    gpkg::write(&path, &ds.sites.iter().collect::<Vec<_>>()).unwrap();
+    let back = load(&read_layers(&path, None)[0]);
+    assert_eq!(back.sites.len(), 2, "{:#?}", back.problems);
+    assert!(!back.sites[0].is_located() && back.sites[1].is_located());
 }

@@ -262,7 +262,9 @@ fn a_record_that_cannot_be_decoded_is_a_problem_naming_feature_and_field_and_the
     assert_eq!(v["features"][2]["properties"]["name"], "丙");
     assert_eq!(v["features"][2]["geometry"], Value::Null);
     let ds = load(&layer);
-    assert_eq!(ds.sites.len(), 2, "the two sound records load: {:#?}", ds.problems);
+    // The record whose shape cannot be read keeps its attributes, unlocated.
+    assert_eq!(ds.sites.len(), 3, "the two sound records load, the third without a place: {:#?}", ds.problems);
+    assert_eq!(ds.sites.iter().filter(|s| !s.is_located()).count(), 1);
 }
 
 /// Reads every Shapefile written back into one dataset.

@@ -88,6 +88,8 @@ pub struct Text {
     pub other_properties: &'static str,
     pub none: &'static str,
     pub zoom_to: &'static str,
+    pub no_location: &'static str,
+    pub geometry_none: &'static str,
     pub clear_selection: &'static str,
 
     // Data problems.
@@ -359,6 +361,8 @@ pub(super) const ZH: Text = Text {
     other_properties: "其他属性",
     none: "—",
     zoom_to: "缩放至",
+    geometry_none: "无（尚无位置）",
+    no_location: "尚无位置：文件中 geometry 为 null，计入统计，地图上不显示；用“移动位置”在地图上点选即可定位",
     clear_selection: "取消选择",
 
     // Data problems.
@@ -631,6 +635,8 @@ pub(super) const EN: Text = Text {
     other_properties: "Other properties",
     none: "—",
     zoom_to: "Zoom to",
+    geometry_none: "None (no location yet)",
+    no_location: "No location yet: the file gives geometry null; counted, not on the map. Use Move to click its place",
     clear_selection: "Clear selection",
 
     // Data problems.

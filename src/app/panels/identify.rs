@@ -203,8 +203,15 @@ pub fn show(
             if ui.small_button("×").on_hover_text(t.clear_selection).clicked() {
                 action = Some(IdentifyAction::Close);
             }
-            if ui.small_button(t.zoom_to).clicked() {
-                action = Some(IdentifyAction::ZoomTo(site.bbox));
+            match site.located_bbox() {
+                Some(b) => {
+                    if ui.small_button(t.zoom_to).clicked() {
+                        action = Some(IdentifyAction::ZoomTo(b));
+                    }
+                }
+                None => {
+                    ui.add_enabled(false, egui::Button::new(t.zoom_to).small()).on_disabled_hover_text(t.no_location);
+                }
             }
         });
     });
@@ -268,7 +275,11 @@ pub fn show(
                 let declared = site.declared_area_m2().map(|d| lang.area(d));
                 measure_rows(ui, lang, t.f_area, lang.area(area), declared);
             }
-            row(ui, t.f_geometry, lang.geometry_type(&site.geometry));
+            if site.is_located() {
+                row(ui, t.f_geometry, lang.geometry_type(&site.geometry));
+            } else {
+                row(ui, t.f_geometry, t.geometry_none.to_string()).on_hover_text(t.no_location);
+            }
             if let Some(src) = site.source() {
                 row(ui, t.f_source, lang.source(src));
             } else if !reference {

@@ -134,7 +134,7 @@ pub fn default_pixels_per_point(height: u32) -> f32 {
 pub enum RenderError {
     #[error("image size {0}×{1} is not drawable (1 to {MAX_SIDE} pixels a side, at most {MAX_PIXELS} pixels)")]
     Size(u32, u32),
-    #[error("no site with id {0}")]
+    #[error("no site with id {0}, or it has no location")]
     NoSuchSite(String),
     #[error("{0} is not a tile package or folder (MBTiles, PMTiles, z/x/y)")]
     NotABasemap(PathBuf),
@@ -291,7 +291,8 @@ pub fn render_map(opts: &RenderOptions) -> Result<Rendered, RenderError> {
         Extent::Camera(c) => *c,
         Extent::Site(id) => {
             let site = app.data.dataset.sites.iter().find(|s| s.id() == id);
-            let b = site.map(|s| s.bbox).ok_or_else(|| RenderError::NoSuchSite(id.clone()))?;
+            // A site without a location has nothing to frame: as if absent.
+            let b = site.and_then(|s| s.located_bbox()).ok_or_else(|| RenderError::NoSuchSite(id.clone()))?;
             let c = b.center();
             Camera { lon: c.x, lat: c.y, zoom: zoom_to_fit(&b, size).min(17.0) }
         }

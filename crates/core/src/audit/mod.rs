@@ -18,6 +18,8 @@ pub enum AuditKind {
     CompletedBeforeStarted,
     /// A plan year or date the file gives cannot be read: the status is unknown.
     UnreadableDate,
+    /// A plan site with no location (`"geometry": null`): counted, not on the map.
+    NoLocation,
     /// A pocket park inside an urban village that is not yet rebuilt.
     ParkInUnrebuiltVillage,
     /// The site lies outside the district it names (needs a boundary layer).
@@ -30,10 +32,11 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind, in the order findings are sorted and listed.
-    pub const ALL: [AuditKind; 7] = [
+    pub const ALL: [AuditKind; 8] = [
         AuditKind::Overdue,
         AuditKind::CompletedBeforeStarted,
         AuditKind::UnreadableDate,
+        AuditKind::NoLocation,
         AuditKind::ParkInUnrebuiltVillage,
         AuditKind::OutsideDistrict,
         AuditKind::Duplicate,
@@ -46,6 +49,7 @@ impl AuditKind {
             AuditKind::Overdue => "逾期未完成",
             AuditKind::CompletedBeforeStarted => "完工早于开工",
             AuditKind::UnreadableDate => "日期无法识别，进度不明",
+            AuditKind::NoLocation => "尚无位置",
             AuditKind::ParkInUnrebuiltVillage => "口袋公园位于未改造城中村内",
             AuditKind::OutsideDistrict => "不在所属区县范围内",
             AuditKind::Duplicate => "疑似重复项目",
@@ -59,6 +63,7 @@ impl AuditKind {
             AuditKind::Overdue => "Overdue",
             AuditKind::CompletedBeforeStarted => "Completed before started",
             AuditKind::UnreadableDate => "Unreadable date, status unknown",
+            AuditKind::NoLocation => "No location",
             AuditKind::ParkInUnrebuiltVillage => "Pocket park inside an urban village not yet rebuilt",
             AuditKind::OutsideDistrict => "Outside its stated district",
             AuditKind::Duplicate => "Possible duplicate",
@@ -159,6 +164,15 @@ pub fn audit(ds: &Dataset, index: &SiteIndex, view: YearView) -> Vec<AuditEntry>
                 format!("{}: invalid geometry ({})", s.name(), why.en),
             ));
         }
+    }
+
+    for (i, s) in plan_sites().filter(|(_, s)| !s.is_located()) {
+        out.push(entry(
+            AuditKind::NoLocation,
+            vec![i],
+            format!("{}：文件中没有位置（geometry 为 null），计入统计，地图上不显示", s.name()),
+            format!("{}: the file gives no location (geometry null); counted, not on the map", s.name()),
+        ));
     }
 
     // Pocket parks inside urban villages not yet rebuilt at the view.

@@ -55,7 +55,8 @@ fn an_edit_that_would_drop_the_site_or_reuse_an_id_is_refused_and_changes_nothin
     let (_, mut ds) = load(&dir, "parks.geojson", TEXT);
     let mut ed = Editor::new("t");
     let mut no_geom = FeatureState::of(&ds, 0).unwrap();
-    no_geom.geometry = Value::Null;
+    // An empty geometry drops a feature (a null one would leave it unlocated).
+    no_geom.geometry = json!({"type": "LineString", "coordinates": []});
     let r = ed.apply(&mut ds, label(), vec![Target::Site(0, Some(no_geom))], 1);
     assert!(matches!(r, Err(EditError::Invalid(_))), "{r:?}");
     let t = vec![set(&ds, 0, "id", json!("P-2"))];

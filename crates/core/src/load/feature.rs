@@ -32,6 +32,8 @@ pub struct RawFeature<'de> {
     pub props_wrong_type: bool,
     /// The value of the `type` member, when it was not "Feature".
     pub wrong_type: Option<String>,
+    /// What is wrong with the feature's `bbox` member, when it is malformed.
+    pub bad_bbox: Option<crate::model::Code>,
 }
 
 /// Why a feature could not be read at all.
@@ -227,6 +229,7 @@ impl<'de> Visitor<'de> for FeatureSeed<'_, 'de> {
                         PropsMember::Other => f.props_wrong_type = true,
                     }
                 }
+                "bbox" => f.bad_bbox = crate::model::problem::bbox_problem(&map.next_value::<Value>()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }

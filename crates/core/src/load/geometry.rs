@@ -346,10 +346,17 @@ fn build(parts: GeomParts) -> Result<ParsedGeometry, String> {
     let geometry = match &*kind {
         "Point" => Geometry::Point(Point(pts[0])),
         // The buffer grew by doubling; a site keeps only what it uses.
-        "LineString" => Geometry::LineString(LineString(exact(pts))),
+        "LineString" => {
+            line_long_enough(pts.len(), None)?;
+            Geometry::LineString(LineString(exact(pts)))
+        }
         "MultiPoint" => Geometry::MultiPoint(MultiPoint(exact(pts.into_iter().map(Point).collect()))),
         "MultiLineString" => {
-            Geometry::MultiLineString(MultiLineString(split(&pts, &ends[0]).into_iter().map(LineString).collect()))
+            let parts = split(&pts, &ends[0]);
+            for (i, p) in parts.iter().enumerate() {
+                line_long_enough(p.len(), Some(i))?;
+            }
+            Geometry::MultiLineString(MultiLineString(parts.into_iter().map(LineString).collect()))
         }
         "Polygon" => {
             let rings = split(&pts, &ends[0]);
@@ -373,6 +380,24 @@ fn build(parts: GeomParts) -> Result<ParsedGeometry, String> {
         }
     };
     Ok(ParsedGeometry { geometry: Some(geometry), notes })
+}
+
+/// RFC 7946 §3.1.4: a LineString (or a part of a MultiLineString) has two or
+/// more positions.
+fn line_long_enough(n: usize, part: Option<usize>) -> Result<(), String> {
+    if n >= 2 {
+        return Ok(());
+    }
+    Err(match part {
+        None => both(
+            format!("LineString has {n} position; a line needs at least 2"),
+            format!("LineString 只有 {n} 个位置，线至少需要 2 个"),
+        ),
+        Some(i) => both(
+            format!("part {i} of the MultiLineString has {n} position; a line needs at least 2"),
+            format!("MultiLineString 的第 {i} 段只有 {n} 个位置，线至少需要 2 个"),
+        ),
+    })
 }
 
 fn polygon(rings: Vec<Vec<Coord<f64>>>, first_ring: usize, notes: &mut Vec<GeomNote>) -> Result<Polygon<f64>, String> {
@@ -462,6 +487,14 @@ mod tests {
         assert!(parse(r#"{"type":"Point","coordinates":[[[[[[1,2]]]]]]}"#).unwrap_err().contains("deeper"));
         assert!(parse(r#"{"type":"Blob","coordinates":[1,2]}"#).unwrap_err().contains("not a GeoJSON geometry type"));
         assert!(parse(r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0]]]}"#).unwrap_err().contains("at least 4"));
+    }
+
+    #[test]
+    fn a_line_of_one_position_is_an_error_of_its_feature() {
+        assert!(parse(r#"{"type":"LineString","coordinates":[[1,2]]}"#).unwrap_err().contains("at least 2"));
+        let e = parse(r#"{"type":"MultiLineString","coordinates":[[[1,2],[3,4]],[[5,6]]]}"#).unwrap_err();
+        assert!(e.contains("part 1"), "{e}");
+        assert!(parse(r#"{"type":"LineString","coordinates":[[1,2],[3,4]]}"#).is_ok());
     }
 
     #[test]

@@ -347,19 +347,41 @@ fn load_reader<R: Read>(
         }
     };
     debug_assert!(assembled.pending.is_empty());
-    let mut sites = assembled.sites;
-    problems.append(&mut assembled.problems);
     if let Some(fault) = &outcome.fault {
         problems.push(Problem::file_level(Severity::Error, &label, fault.clone()));
     }
+    let mut sites = Vec::new();
     let mut features_read = outcome.features;
     // The head: the collection's own members, or the whole of a lone feature
     // (empty for a file that is not JSON: its scan stops at the first byte).
     let mut head_crs = None;
-    if !outcome.head.is_empty() {
-        match head_members(&outcome.head, outcome.saw_features_member) {
-            Ok(Head::Collection { crs }) => head_crs = crs,
-            Ok(lone @ (Head::Lone | Head::LoneGeometry)) => {
+    let head =
+        if outcome.head.is_empty() { None } else { Some(head_members(&outcome.head, outcome.saw_features_member)) };
+    if matches!(head, Some(Ok((Head::Lone | Head::LoneGeometry, _)))) && outcome.saw_features_member {
+        // A Feature or geometry with a stray `features` array: what the
+        // array held is not part of the file.
+        let kind = serde_json::from_slice::<serde_json::Value>(&outcome.head)
+            .ok()
+            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+            .unwrap_or_default();
+        problems.push(Problem::file_level(
+            Severity::Warning,
+            &label,
+            Code::StrayFeatures { kind, count: outcome.features },
+        ));
+    } else {
+        sites = assembled.sites;
+        problems.append(&mut assembled.problems);
+    }
+    if let Some(head) = head {
+        match head {
+            Ok((Head::Collection { crs }, bbox)) => {
+                head_crs = crs;
+                if let Some(code) = bbox {
+                    problems.push(Problem::file_level(Severity::Warning, &label, code));
+                }
+            }
+            Ok((lone @ (Head::Lone | Head::LoneGeometry), _)) => {
                 features_read = 1;
                 let mut interner = validate::Interner::default();
                 let bytes = if matches!(lone, Head::LoneGeometry) {
@@ -541,12 +563,18 @@ pub(crate) enum CrsMember {
     Unreadable(String),
 }
 
-fn head_members(head: &[u8], saw_features: bool) -> Result<Head, Code> {
+/// What the top-level object is, as its `type` says (RFC 7946 §3: the type
+/// decides, whatever other members it has), with a warning about its
+/// `bbox` when that is malformed.
+fn head_members(head: &[u8], saw_features: bool) -> Result<(Head, Option<Code>), Code> {
     #[derive(serde::Deserialize)]
     struct Top {
         #[serde(rename = "type")]
         kind: Option<serde_json::Value>,
         crs: Option<serde_json::Value>,
+        /// Absent, or the emptied array when the scanner streamed it.
+        features: Option<serde_json::Value>,
+        bbox: Option<serde_json::Value>,
     }
     let top: Top = serde_json::from_slice(head).map_err(|e| Code::TopLevelInvalid { detail: e.to_string() })?;
     let kind = top.kind.as_ref().and_then(|k| k.as_str()).unwrap_or("");
@@ -554,19 +582,27 @@ fn head_members(head: &[u8], saw_features: bool) -> Result<Head, Code> {
         Some(n) => CrsMember::Named(n.to_string()),
         None => CrsMember::Unreadable(c.to_string()),
     });
-    match kind {
-        "FeatureCollection" => Ok(Head::Collection { crs }),
-        "Feature" if !saw_features => Ok(Head::Lone),
-        "Point" | "LineString" | "Polygon" | "MultiPoint" | "MultiLineString" | "MultiPolygon"
-        | "GeometryCollection"
-            if !saw_features =>
-        {
-            Ok(Head::LoneGeometry)
-        }
+    let collection = |crs| match &top.features {
         _ if saw_features => Ok(Head::Collection { crs }),
-        "" => Err(Code::NoTypeNoFeatures),
-        other => Err(Code::NotGeoJsonType { found: other.to_string() }),
-    }
+        None => Err(Code::NoFeaturesMember),
+        Some(v) => Err(Code::FeaturesNotArray { found: crate::model::problem::json_kind(v).to_string() }),
+    };
+    let head = match kind {
+        "FeatureCollection" => collection(crs)?,
+        "Feature" => Head::Lone,
+        "Point" | "LineString" | "Polygon" | "MultiPoint" | "MultiLineString" | "MultiPolygon"
+        | "GeometryCollection" => Head::LoneGeometry,
+        // No type but a features array: read as the collection it plainly is.
+        "" if saw_features => Head::Collection { crs },
+        "" => return Err(Code::NoTypeNoFeatures),
+        other => return Err(Code::NotGeoJsonType { found: other.to_string() }),
+    };
+    // A lone feature's own bbox is checked with the feature.
+    let bbox = match head {
+        Head::Collection { .. } => top.bbox.as_ref().and_then(crate::model::problem::bbox_problem),
+        _ => None,
+    };
+    Ok((head, bbox))
 }
 
 #[cfg(test)]

@@ -100,7 +100,8 @@ pub(crate) fn place_in_wgs84(ds: &mut Dataset, label: &str, head_crs: Option<Crs
     ds.problems.extend(dropped);
     // Problems point at their feature's place when it loaded.
     if ds.problems.iter().any(|p| p.location.is_none() && p.feature.is_some()) {
-        let at: HashMap<u32, geo::Rect<f64>> = ds.sites.iter().map(|s| (s.origin.index, s.bbox)).collect();
+        let at: HashMap<u32, geo::Rect<f64>> =
+            ds.sites.iter().filter_map(|s| s.located_bbox().map(|b| (s.origin.index, b))).collect();
         for p in &mut ds.problems {
             if p.location.is_none()
                 && let Some(i) = p.feature

@@ -114,8 +114,17 @@ fn as_num(v: &PropValue) -> Option<f64> {
 
 /// Builds the site for a parsed feature, or `None` when it must be dropped.
 pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep: &mut Report) -> Option<Site> {
-    let RawFeature { index, member_id, geometry, geometry_member, geom_notes, mut props, props_wrong_type, wrong_type } =
-        raw;
+    let RawFeature {
+        index,
+        member_id,
+        geometry,
+        geometry_member,
+        geom_notes,
+        mut props,
+        props_wrong_type,
+        wrong_type,
+        bad_bbox,
+    } = raw;
     // Identity first, so every later problem names the feature.
     let id_prop = props.take("id");
     let id: Option<Arc<str>> =
@@ -147,19 +156,24 @@ pub fn to_site(raw: RawFeature, ctx: &FileContext, interner: &mut Interner, rep:
         },
     };
 
-    // Geometry: null and empty drop the feature.
+    // Geometry: a missing member or an empty one drops the feature; `null`
+    // is RFC 7946's unlocated feature, kept without a place on the map.
     if !geometry_member {
         rep.push(Severity::Error, Some("geometry"), Code::NoGeometry);
         return None;
     }
-    let Some(geometry) = geometry else {
-        rep.push(Severity::Error, Some("geometry"), Code::NullGeometry);
-        return None;
-    };
+    let unlocated = geometry.is_none();
+    let geometry = geometry.unwrap_or_else(|| {
+        rep.push(Severity::Warning, Some("geometry"), Code::NullGeometry);
+        Site::unlocated_geometry()
+    });
     // geo's emptiness, which the index uses too (it looks at the vectors).
-    if geometry.is_empty() {
+    if geometry.is_empty() && !unlocated {
         rep.push(Severity::Error, Some("geometry"), Code::EmptyGeometry);
         return None;
+    }
+    if let Some(code) = bad_bbox {
+        rep.push(Severity::Warning, Some("bbox"), code);
     }
     for n in &geom_notes {
         match n {

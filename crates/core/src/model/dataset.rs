@@ -171,17 +171,17 @@ impl Dataset {
         for s in &self.sites {
             let e = map.entry(s.layer()).or_insert_with(|| LayerInfo { key: s.layer().clone(), count: 0, bbox: None });
             e.count += 1;
-            e.bbox = Some(match e.bbox {
-                None => s.bbox,
-                Some(b) => union(b, s.bbox),
-            });
+            if let Some(sb) = s.located_bbox() {
+                e.bbox = Some(e.bbox.map_or(sb, |b| union(b, sb)));
+            }
         }
         map.into_values().collect()
     }
 
-    /// The box around every site (WGS84 lon/lat degrees), or `None` when there are no sites.
+    /// The box around every located site (WGS84 lon/lat degrees), or `None`
+    /// when no site has a place.
     pub fn bbox(&self) -> Option<Rect<f64>> {
-        self.sites.iter().map(|s| s.bbox).reduce(union)
+        self.sites.iter().filter_map(Site::located_bbox).reduce(union)
     }
 
     /// How many of the problems are errors.

@@ -101,6 +101,26 @@ pub enum Code {
         /// The top-level `type` value found.
         found: String,
     },
+    /// A FeatureCollection without a `features` member.
+    NoFeaturesMember,
+    /// A FeatureCollection whose `features` is not an array.
+    FeaturesNotArray {
+        /// What it is instead (`an object`, `a string`…), in English.
+        found: String,
+    },
+    /// A lone Feature or geometry that also carries a `features` member:
+    /// read as what its `type` says, the member left out.
+    StrayFeatures {
+        /// The top-level `type`.
+        kind: String,
+        /// How many elements the stray `features` array had.
+        count: usize,
+    },
+    /// A `bbox` member that is not 4 or 6 numbers (ignored: the box is computed).
+    BadBbox {
+        /// What was found, in English.
+        found: String,
+    },
 
     // ---- Coordinate systems
     /// `--from` told how to read the coordinates.
@@ -179,7 +199,7 @@ pub enum Code {
     },
     /// No `geometry` member.
     NoGeometry,
-    /// `geometry` is null.
+    /// `geometry` is null: an unlocated feature, kept without a place.
     NullGeometry,
     /// `geometry` has no coordinates.
     EmptyGeometry,
@@ -357,6 +377,26 @@ impl Code {
                 format!("not GeoJSON: top-level type \"{found}\" is not a GeoJSON type"),
                 format!("不是 GeoJSON：顶层类型“{found}”不是 GeoJSON 类型"),
             ),
+            Code::NoFeaturesMember => pick(
+                "the FeatureCollection has no \"features\" member: nothing to load".into(),
+                "FeatureCollection 没有 \"features\" 成员：没有可读入的要素".into(),
+            ),
+            Code::FeaturesNotArray { found } => pick(
+                format!("\"features\" is {found}, not an array: nothing to load"),
+                format!("\"features\" 是{}，不是数组：没有可读入的要素", json_kind_zh(found)),
+            ),
+            Code::StrayFeatures { kind, count } => pick(
+                format!(
+                    "the file is a {kind} (its top-level type) with a stray \"features\" member of {count} elements; read as the {kind}, the member ignored"
+                ),
+                format!(
+                    "文件顶层类型为 {kind}，另带一个含 {count} 项的多余 \"features\" 成员；按 {kind} 读入，该成员已忽略"
+                ),
+            ),
+            Code::BadBbox { found } => pick(
+                format!("bbox is {found}, not 4 or 6 numbers; ignored (the box is computed from the coordinates)"),
+                format!("bbox 为 {found}，不是 4 个或 6 个数字；已忽略（范围按坐标计算）"),
+            ),
             Code::CrsForced { crs } => pick(
                 format!("coordinates read as {crs} as requested, and converted to WGS84"),
                 format!("坐标按要求读作 {crs}，已转换为 WGS84"),
@@ -423,9 +463,10 @@ impl Code {
                 format!("layer 的值 {value} 不是文本，作为附加图层显示"),
             ),
             Code::NoGeometry => pick("the feature has no geometry member".into(), "要素没有 geometry 成员".into()),
-            Code::NullGeometry => {
-                pick("geometry is null: the feature has no location".into(), "geometry 为 null：要素没有位置".into())
-            }
+            Code::NullGeometry => pick(
+                "geometry is null: no location yet; kept, counted and listed, not drawn".into(),
+                "geometry 为 null：尚无位置；项目保留，计入统计和列表，地图上不显示".into(),
+            ),
             Code::EmptyGeometry => {
                 pick("geometry is empty: it has no coordinates".into(), "geometry 为空：没有坐标".into())
             }
@@ -590,6 +631,51 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.line(false))
     }
+}
+
+/// The Chinese for the English JSON kinds [`json_kind`] names.
+fn json_kind_zh(en: &str) -> &'static str {
+    match en {
+        "an object" => "对象",
+        "a string" => "文本",
+        "a number" => "数字",
+        "true/false" => "true/false",
+        "null" => "null",
+        _ => "其他值",
+    }
+}
+
+/// What kind of JSON value `v` is, in English (`an object`, `a string`…).
+pub fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Object(_) => "an object",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::Bool(_) => "true/false",
+        serde_json::Value::Null => "null",
+    }
+}
+
+/// The problem with a `bbox` member, if any: RFC 7946 wants 2 × n numbers
+/// for n = 2 or 3 dimensions.
+///
+/// ```
+/// use binzhou_core::model::problem::bbox_problem;
+/// assert!(bbox_problem(&serde_json::json!([117.9, 37.3, 118.1, 37.5])).is_none());
+/// assert!(bbox_problem(&serde_json::json!([1, 2, 3])).is_some());
+/// assert!(bbox_problem(&serde_json::json!(["1", 2, 3, 4])).is_some());
+/// ```
+pub fn bbox_problem(v: &serde_json::Value) -> Option<Code> {
+    let ok = v.as_array().is_some_and(|a| (a.len() == 4 || a.len() == 6) && a.iter().all(|n| n.is_number()));
+    if ok {
+        return None;
+    }
+    let mut found = v.to_string();
+    if found.chars().count() > 60 {
+        found = found.chars().take(60).collect::<String>() + "…";
+    }
+    Some(Code::BadBbox { found })
 }
 
 #[cfg(test)]

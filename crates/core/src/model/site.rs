@@ -195,6 +195,33 @@ impl Site {
         Timing::from_key(key).is_some_and(|t| self.unreadable(t))
     }
 
+    /// Whether the site has a place on the map. A feature whose geometry is
+    /// `null` (RFC 7946 allows it: a plan site not yet surveyed) is kept
+    /// unlocated: it counts in the figures and lists, and is never drawn,
+    /// indexed or zoomed to. Its geometry is an empty collection and its box
+    /// a zero box at 0,0, which no extent may take in.
+    ///
+    /// ```
+    /// use binzhou_core::model::Site;
+    /// let mut s = Site::new_for_test("a", "某口袋公园");
+    /// assert!(s.is_located());
+    /// s.set_geometry(Site::unlocated_geometry());
+    /// assert!(!s.is_located());
+    /// ```
+    pub fn is_located(&self) -> bool {
+        !geo::HasDimensions::is_empty(&self.geometry)
+    }
+
+    /// The geometry of an unlocated site.
+    pub fn unlocated_geometry() -> Geometry<f64> {
+        Geometry::GeometryCollection(geo::GeometryCollection(Vec::new()))
+    }
+
+    /// The site's box, or `None` when it has no place on the map.
+    pub fn located_bbox(&self) -> Option<Rect<f64>> {
+        self.is_located().then_some(self.bbox)
+    }
+
     /// Marks a timing field as given but unreadable.
     pub fn mark_unreadable(&mut self, t: Timing) {
         self.flags |= t.flag();
