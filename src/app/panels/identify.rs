@@ -89,12 +89,18 @@ fn value_text(lang: Lang, key: &str, v: &serde_json::Value) -> String {
 
 /// The properties a file gives beyond the model's fields, each under its
 /// readable name, with the key as written in the file as a tooltip.
-fn extra_rows(ui: &mut Ui, site: &Site, lang: Lang) {
-    for (k, v) in site.extras().iter().filter(|(k, _)| !site.is_kept_timing(k)) {
-        ui.label(RichText::new(lang.property(&k)).weak()).on_hover_text(&*k);
-        ui.add(egui::Label::new(value_text(lang, &k, &v)).wrap());
+fn extra_rows(ui: &mut Ui, props: &[(String, serde_json::Value)], lang: Lang) {
+    for (k, v) in props {
+        ui.label(RichText::new(lang.property(k)).weak()).on_hover_text(k.as_str());
+        ui.add(egui::Label::new(value_text(lang, k, v)).wrap());
         ui.end_row();
     }
+}
+
+/// The extra properties listed as such: an unreadable date kept among them
+/// is shown in its own field instead.
+fn other_properties(site: &Site) -> Vec<(String, serde_json::Value)> {
+    site.extras().iter().filter(|(k, _)| !site.is_kept_timing(k)).collect()
 }
 
 /// A reference feature's title: its name, else a name-like property, else
@@ -290,7 +296,7 @@ pub fn show(
                     .on_hover_text(f.path.display().to_string());
             }
             if reference {
-                extra_rows(ui, site, lang);
+                extra_rows(ui, &other_properties(site), lang);
             }
         });
         if site.has_schedule() {
@@ -315,11 +321,12 @@ pub fn show(
         if !reference && let Some(a) = check_history(ui, history, lang) {
             action = Some(a);
         }
-        if !reference && site.extras().iter().any(|(k, _)| !site.is_kept_timing(&k)) {
+        let others = if reference { Vec::new() } else { other_properties(site) };
+        if !others.is_empty() {
             ui.add_space(8.0);
             ui.label(RichText::new(t.other_properties).strong());
             Grid::new("identify-extra").num_columns(2).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-                extra_rows(ui, site, lang);
+                extra_rows(ui, &others, lang);
             });
         }
     });

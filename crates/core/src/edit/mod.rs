@@ -84,7 +84,7 @@ impl FeatureState {
 /// A geometry as a GeoJSON geometry object; `null` for an unlocated site's
 /// (see [`crate::model::Site::is_located`]).
 pub fn geometry_value(g: &geo::Geometry<f64>) -> Value {
-    if matches!(g, geo::Geometry::GeometryCollection(c) if c.0.is_empty()) {
+    if geo::HasDimensions::is_empty(g) {
         return Value::Null;
     }
     serde_json::to_value(geojson::Geometry::from(g)).unwrap_or(Value::Null)

@@ -18,7 +18,7 @@ mod tests;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use geo::{Coord, HasDimensions, Point, Rect};
+use geo::{Coord, Point, Rect};
 use rstar::RTree;
 
 use crate::model::Site;
@@ -269,7 +269,7 @@ fn indexable(site: &Site) -> bool {
     let (lo, hi) = (site.bbox.min(), site.bbox.max());
     // `is_empty` looks at the geometry's vectors; a coordinate iterator was
     // 3 % of a million-site load.
-    finite(lo) && finite(hi) && !site.geometry.is_empty()
+    finite(lo) && finite(hi) && site.is_located()
 }
 
 fn finite(c: Coord<f64>) -> bool {

@@ -357,18 +357,13 @@ fn load_reader<R: Read>(
     let mut head_crs = None;
     let head =
         if outcome.head.is_empty() { None } else { Some(head_members(&outcome.head, outcome.saw_features_member)) };
-    if matches!(head, Some(Ok((Head::Lone | Head::LoneGeometry, _)))) && outcome.saw_features_member {
+    if let Some(Ok((Head::Lone { kind, .. }, _))) = &head
+        && outcome.saw_features_member
+    {
         // A Feature or geometry with a stray `features` array: what the
         // array held is not part of the file.
-        let kind = serde_json::from_slice::<serde_json::Value>(&outcome.head)
-            .ok()
-            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
-            .unwrap_or_default();
-        problems.push(Problem::file_level(
-            Severity::Warning,
-            &label,
-            Code::StrayFeatures { kind, count: outcome.features },
-        ));
+        let code = Code::StrayFeatures { kind: kind.clone(), count: outcome.features };
+        problems.push(Problem::file_level(Severity::Warning, &label, code));
     } else {
         sites = assembled.sites;
         problems.append(&mut assembled.problems);
@@ -381,10 +376,10 @@ fn load_reader<R: Read>(
                     problems.push(Problem::file_level(Severity::Warning, &label, code));
                 }
             }
-            Ok((lone @ (Head::Lone | Head::LoneGeometry), _)) => {
+            Ok((Head::Lone { geometry, .. }, _)) => {
                 features_read = 1;
                 let mut interner = validate::Interner::default();
-                let bytes = if matches!(lone, Head::LoneGeometry) {
+                let bytes = if geometry {
                     // A bare geometry is a feature without properties.
                     let mut b = br#"{"type":"Feature","properties":null,"geometry":"#.to_vec();
                     b.extend_from_slice(&outcome.head);
@@ -551,9 +546,14 @@ fn one_feature(
 }
 
 enum Head {
-    Collection { crs: Option<CrsMember> },
-    Lone,
-    LoneGeometry,
+    Collection {
+        crs: Option<CrsMember>,
+    },
+    /// A lone Feature, or (`geometry`) a bare geometry object; `kind` is its type.
+    Lone {
+        geometry: bool,
+        kind: String,
+    },
 }
 
 /// The legacy `crs` member as written.
@@ -589,9 +589,9 @@ fn head_members(head: &[u8], saw_features: bool) -> Result<(Head, Option<Code>),
     };
     let head = match kind {
         "FeatureCollection" => collection(crs)?,
-        "Feature" => Head::Lone,
+        "Feature" => Head::Lone { geometry: false, kind: kind.to_string() },
         "Point" | "LineString" | "Polygon" | "MultiPoint" | "MultiLineString" | "MultiPolygon"
-        | "GeometryCollection" => Head::LoneGeometry,
+        | "GeometryCollection" => Head::Lone { geometry: true, kind: kind.to_string() },
         // No type but a features array: read as the collection it plainly is.
         "" if saw_features => Head::Collection { crs },
         "" => return Err(Code::NoTypeNoFeatures),

@@ -102,7 +102,7 @@ impl Timing {
         Timing::ALL.into_iter().find(|t| t.key() == key)
     }
 
-    fn flag(self) -> u8 {
+    const fn flag(self) -> u8 {
         match self {
             Timing::PlanYear => 4,
             Timing::Started => 8,
@@ -110,6 +110,9 @@ impl Timing {
         }
     }
 }
+
+/// The flags of all three timing fields.
+const UNREADABLE_TIMING: u8 = Timing::PlanYear.flag() | Timing::Started.flag() | Timing::Completed.flag();
 
 impl Site {
     /// Builds a site around a geometry, computing its box.
@@ -230,7 +233,7 @@ impl Site {
     /// Whether any timing field is unreadable, or `completed` comes before
     /// `started`: the dates cannot all be true.
     pub fn timing_in_doubt(&self) -> bool {
-        self.flags & (4 | 8 | 16) != 0 || self.dates_disordered()
+        self.flags & UNREADABLE_TIMING != 0 || self.dates_disordered()
     }
 
     /// `completed` surely before `started`.

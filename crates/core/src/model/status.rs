@@ -204,27 +204,26 @@ impl Site {
             (!contradicted).then_some(completed)
         };
         let due_sure = (!self.unreadable(Timing::PlanYear)).then_some(due);
-        let mut seen: Option<Status> = None;
-        let mut classes = Vec::with_capacity(8);
+        // What every possibility agrees on; doubtful when their classes differ.
+        let mut seen: Option<(Status, StatusClass)> = None;
+        let mut doubtful = false;
         for &s in either(started_sure) {
             for &c in either(completed_sure) {
                 for &d in either(due_sure) {
                     let st = Status::plain(s, c, d);
-                    classes.push(st.class());
                     seen = Some(match seen {
-                        None => st,
-                        Some(prev) => Status {
-                            progress: if prev.progress == st.progress { st.progress } else { Progress::Unknown },
-                            overdue: prev.overdue && st.overdue,
-                            doubtful: false,
-                        },
+                        None => (st, st.class()),
+                        Some((prev, first)) => {
+                            doubtful |= st.class() != first;
+                            let progress = if prev.progress == st.progress { st.progress } else { Progress::Unknown };
+                            (Status { progress, overdue: prev.overdue && st.overdue, doubtful: false }, first)
+                        }
                     });
                 }
             }
         }
-        let mut st = seen.unwrap_or(Status::plain(started, completed, due));
-        st.doubtful = classes.iter().any(|&c| c != classes[0]);
-        st
+        let (st, _) = seen.unwrap_or((Status::plain(started, completed, due), StatusClass::Unknown));
+        Status { doubtful, ..st }
     }
 
     /// Whether this site has any plan timing at all (reference features do not).
