@@ -150,7 +150,12 @@ impl App {
                 self.editing.moving = None;
             }
             None => {
-                let m = Msg::new(Lang::En.edits().no_vertex_tool, Lang::Zh.edits().no_vertex_tool);
+                let (en, zh) = if s.is_located() {
+                    (Lang::En.edits().no_vertex_tool, Lang::Zh.edits().no_vertex_tool)
+                } else {
+                    (Lang::En.edits().no_vertices_yet, Lang::Zh.edits().no_vertices_yet)
+                };
+                let m = Msg::new(en, zh);
                 self.notices.push(Notice { text: self.state.lang.pick(&m).into(), ttl: Some(6.0) });
             }
         }
