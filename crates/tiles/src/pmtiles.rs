@@ -371,4 +371,15 @@ mod tests {
             }
         }
     }
+
+    /// Found by `fuzz/run.sh` (target `pmtiles`): a root directory whose
+    /// varint runs past 32 bits makes the `varint-rs` crate overflow a
+    /// shift, which panics in a build with overflow checks (this test's).
+    #[test]
+    fn an_archive_whose_directory_varint_overflows_is_damaged_not_a_crash() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/fuzz/pmtiles/varint_shift_overflow.pmtiles");
+        let Err(err) = PmTilesReader::open(&path) else { panic!("the archive should be refused") };
+        assert!(err.to_string().contains("varint_shift_overflow.pmtiles"), "{err}");
+    }
 }

@@ -1,0 +1,9 @@
+//! A GeoPackage (SQLite: gpkg_contents, gpkg_geometry_columns, the
+//! spatial reference table, geometry blobs), read into sites.
+#![no_main]
+use binzhou_fuzz::{load, write_files};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    load(&write_files(&[("fuzz.gpkg", data)]));
+});
