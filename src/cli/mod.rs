@@ -21,7 +21,7 @@ use clap::{Parser, Subcommand};
 
 pub use crate::app::i18n::Lang;
 
-use binzhou_core::synthetic::GenOptions;
+use binzhou_core::synthetic::{GenOptions, Shapes};
 
 /// binzhou-sites: map viewer of the sites of Binzhou's City Quality
 /// Improvement Three-Year Action Plan 2020-2022 (滨州市城市品质提升三年行动).
@@ -200,6 +200,11 @@ pub enum Command {
         seed: u64,
         #[arg(long)]
         out: PathBuf,
+        /// Vertex counts: `fixed` (16-vertex polygons, 6- and 14-vertex
+        /// lines) or `varied` (polygons of 5–40 vertices, lines of 2–60, as
+        /// surveyed data).
+        #[arg(long, value_enum, default_value_t = GenShapes::Fixed)]
+        shapes: GenShapes,
     },
     /// The map as presentation mode shows it (title, legend, scale bar,
     /// north arrow), drawn with no window into a PNG of any size, e.g.
@@ -402,13 +407,31 @@ pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Re
         }
         Command::EditSoak { file, count, journal: None } => edit::soak(out, &file, count),
         Command::EditSoak { file, count, journal: Some(j) } => edit::soak_journal(out, &file, &j, count),
-        Command::Gen { features, seed, out } => {
-            gen_data::run(&GenOptions { features, seed }, &out)?;
+        Command::Gen { features, seed, out, shapes } => {
+            gen_data::run(&GenOptions { features, seed, shapes: shapes.into() }, &out)?;
             Ok(0)
         }
         Command::Bench { file, threads } => bench::run(out, &file, threads),
         Command::Handout(args) => handout::run(out, &args, lang),
         Command::Render(args) => render::run(out, &args, lang),
+    }
+}
+
+/// `gen --shapes`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum GenShapes {
+    /// 16-vertex polygons, 6- and 14-vertex lines.
+    Fixed,
+    /// Polygons of 5–40 vertices, lines of 2–60.
+    Varied,
+}
+
+impl From<GenShapes> for Shapes {
+    fn from(s: GenShapes) -> Shapes {
+        match s {
+            GenShapes::Fixed => Shapes::Fixed,
+            GenShapes::Varied => Shapes::Varied,
+        }
     }
 }
 

@@ -302,7 +302,7 @@ fn a_large_plan_shows_the_sites_in_view_first_then_the_whole_plan() {
     let mut c = binzhou_db::connect(&t).unwrap();
     binzhou_db::schema::init(&mut c).unwrap();
     let mut bytes = Vec::new();
-    let opts = binzhou_core::synthetic::GenOptions { features: 25_000, seed: 7 };
+    let opts = binzhou_core::synthetic::GenOptions { features: 25_000, seed: 7, ..Default::default() };
     binzhou_core::synthetic::write_synthetic(&mut bytes, &opts).unwrap();
     let ds = binzhou_core::load::load_bytes("large.geojson", &bytes, &Default::default());
     sites::push(&mut c, &ds, "setup").unwrap();

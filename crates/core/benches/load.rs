@@ -12,7 +12,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn load(c: &mut Criterion) {
     let mut bytes = Vec::new();
-    write_synthetic(&mut bytes, &GenOptions { features: 20_000, seed: 7 }).unwrap();
+    write_synthetic(&mut bytes, &GenOptions { features: 20_000, seed: 7, ..Default::default() }).unwrap();
     let mut g = c.benchmark_group("load");
     g.throughput(Throughput::Bytes(bytes.len() as u64));
     g.sample_size(10);
