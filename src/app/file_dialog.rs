@@ -727,6 +727,28 @@ pub struct Files {
     browser: Option<(Browser, Purpose)>,
     /// The platform's dialog came back at once this run: it cannot open.
     native_failed: bool,
+    /// The platform's dialog while it is open. It blocks whoever calls it,
+    /// so it runs on its own thread and the window keeps drawing.
+    native: Option<NativeDialog>,
+    /// The table's export while it is written (on the `table-export` thread:
+    /// a million rows take seconds).
+    export: Option<TableExport>,
+}
+
+/// A table export being written.
+#[derive(Debug)]
+struct TableExport {
+    path: PathBuf,
+    rows: usize,
+    result: crossbeam_channel::Receiver<Result<Vec<String>, String>>,
+}
+
+/// A platform dialog open on the `file-dialog` thread.
+#[derive(Debug)]
+struct NativeDialog {
+    purpose: Purpose,
+    began: Instant,
+    answer: crossbeam_channel::Receiver<Option<Vec<PathBuf>>>,
 }
 
 impl Files {
@@ -735,9 +757,9 @@ impl Files {
         self.asked = Some(purpose);
     }
 
-    /// Whether the in-app browser is open.
+    /// Whether a file dialog (the in-app browser or the platform's) is open.
     pub fn is_open(&self) -> bool {
-        self.browser.is_some()
+        self.browser.is_some() || self.native.is_some()
     }
 
     /// The folder the in-app browser shows, while open.
@@ -953,19 +975,51 @@ impl App {
         let spec = self.file_spec(&purpose);
         let start = self.start_folder();
         if self.use_native() {
-            let began = Instant::now();
-            match native(&spec, &start) {
-                Some(paths) if !paths.is_empty() => return self.on_picked(ctx, purpose, paths),
-                _ if self.state.file_dialog == FileDialogChoice::Auto && began.elapsed() < NATIVE_GAVE_UP => {
-                    tracing::warn!("the platform's file dialog came back at once: using the in-app browser");
-                    self.files.native_failed = true;
-                    let text = self.state.lang.files().native_failed.to_owned();
-                    self.notices.push(Notice { text, ttl: Some(8.0) });
+            let (tx, answer) = crossbeam_channel::bounded(1);
+            let repaint = ctx.clone();
+            let dialog_spec = spec.clone();
+            let dialog_start = start.clone();
+            let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
+                tx.send(native(&dialog_spec, &dialog_start)).ok();
+                repaint.request_repaint();
+            });
+            match spawned {
+                Ok(_) => {
+                    self.files.native = Some(NativeDialog { purpose, began: Instant::now(), answer });
+                    return;
                 }
-                _ => return,
+                Err(e) => tracing::warn!("cannot start the file-dialog thread ({e}): using the in-app browser"),
             }
         }
-        let browser = Browser::new(spec, &start, self.data_folder(), self.state.lang);
+        self.open_browser(ctx, spec, &start, purpose);
+    }
+
+    /// The platform's dialog's answer, once it has closed.
+    fn poll_native(&mut self, ctx: &egui::Context) {
+        let Some(d) = &self.files.native else { return };
+        let answer = match d.answer.try_recv() {
+            Ok(answer) => answer,
+            Err(crossbeam_channel::TryRecvError::Empty) => return,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => None,
+        };
+        let Some(NativeDialog { purpose, began, .. }) = self.files.native.take() else { return };
+        match answer {
+            Some(paths) if !paths.is_empty() => self.on_picked(ctx, purpose, paths),
+            _ if self.state.file_dialog == FileDialogChoice::Auto && began.elapsed() < NATIVE_GAVE_UP => {
+                tracing::warn!("the platform's file dialog came back at once: using the in-app browser");
+                self.files.native_failed = true;
+                let text = self.state.lang.files().native_failed.to_owned();
+                self.notices.push(Notice { text, ttl: Some(8.0) });
+                let spec = self.file_spec(&purpose);
+                let start = self.start_folder();
+                self.open_browser(ctx, spec, &start, purpose);
+            }
+            _ => {}
+        }
+    }
+
+    fn open_browser(&mut self, ctx: &egui::Context, spec: Spec, start: &Path, purpose: Purpose) {
+        let browser = Browser::new(spec, start, self.data_folder(), self.state.lang);
         self.files.browser = Some((browser, purpose));
         ctx.request_repaint();
     }
@@ -982,8 +1036,14 @@ impl App {
         if let Some(req) = self.tiles.take_file_request() {
             self.files.ask(Purpose::Basemap(req));
         }
+        self.poll_native(ctx);
+        self.poll_table_export();
         if let Some(purpose) = self.files.asked.take() {
-            self.choose_file(ctx, purpose);
+            // While the platform's dialog is open it has the user's answer
+            // to give; a second one asked meanwhile is not opened over it.
+            if self.files.native.is_none() {
+                self.choose_file(ctx, purpose);
+            }
         }
         let lang = self.state.lang;
         let Some((browser, _)) = &mut self.files.browser else { return };
@@ -1020,7 +1080,7 @@ impl App {
             Purpose::SaveTour => self.save_tour(&first),
             Purpose::ExportChecks => self.export_checks(ctx, first.clone()),
             Purpose::SaveHandout => self.export_handout(&first),
-            Purpose::Table(req) => self.table_export(&first, &req),
+            Purpose::Table(req) => self.table_export(ctx, &first, &req),
             Purpose::Journals => {
                 for p in paths {
                     self.checks.read_other(p);
@@ -1080,13 +1140,53 @@ impl App {
     }
 
     /// The table's export, by the extension chosen.
-    fn table_export(&mut self, path: &Path, req: &ExportRequest) {
+    /// Writes the table's export on a worker; [`Self::poll_table_export`]
+    /// reports it.
+    fn table_export(&mut self, ctx: &egui::Context, path: &Path, req: &ExportRequest) {
         let lang = self.state.lang;
         let t = lang.text();
-        let result = panels::table::export_to(path, req, &self.data.dataset, lang);
+        if let Some(running) = &self.files.export {
+            let text = format!("{}{}", t.export_busy, running.path.display());
+            self.table.set_export_message(false, text);
+            return;
+        }
+        let (tx, result) = crossbeam_channel::bounded(1);
+        let (data, job, target, repaint) = (Arc::clone(&self.data), req.clone(), path.to_path_buf(), ctx.clone());
+        let spawned = std::thread::Builder::new().name("table-export".into()).spawn(move || {
+            tx.send(panels::table::export_to(&target, &job, &data.dataset, lang)).ok();
+            repaint.request_repaint();
+        });
+        match spawned {
+            Ok(_) => {
+                self.files.export = Some(TableExport { path: path.to_path_buf(), rows: req.rows.len(), result });
+                let text = format!("{}{} ({} {})", t.exporting, path.display(), req.rows.len(), t.table_rows_unit);
+                self.table.set_export_message(true, text);
+            }
+            Err(e) => {
+                tracing::warn!("cannot start the table-export thread ({e}); exporting in place");
+                let result = panels::table::export_to(path, req, &self.data.dataset, lang);
+                self.report_table_export(path, req.rows.len(), result);
+            }
+        }
+    }
+
+    /// The table's export, once written.
+    fn poll_table_export(&mut self) {
+        let Some(job) = &self.files.export else { return };
+        let result = match job.result.try_recv() {
+            Ok(r) => r,
+            Err(crossbeam_channel::TryRecvError::Empty) => return,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => Err(self.state.lang.text().export_stopped.to_owned()),
+        };
+        let Some(TableExport { path, rows, .. }) = self.files.export.take() else { return };
+        self.report_table_export(&path, rows, result);
+    }
+
+    fn report_table_export(&mut self, path: &Path, rows: usize, result: Result<Vec<String>, String>) {
+        let t = self.state.lang.text();
         let (ok, text) = match result {
             Ok(notes) => {
-                let mut text = format!("{}{} ({} {})", t.exported, path.display(), req.rows.len(), t.table_rows_unit);
+                let mut text = format!("{}{} ({} {})", t.exported, path.display(), rows, t.table_rows_unit);
                 for n in &notes {
                     text.push_str("; ");
                     text.push_str(n);

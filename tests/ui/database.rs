@@ -3,7 +3,7 @@
 //! server, another user's change shows up by itself, and a server that
 //! goes away and comes back is caught up with.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use binzhou_db::Target;
 use binzhou_db::sites::{self, Written};
@@ -13,7 +13,7 @@ use binzhou_sites::app::state::ViewState;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-use crate::support::{app_builder, data_dir};
+use crate::support::{app_builder, data_dir, until};
 
 /// A database with the bundled plan pushed.
 fn plan_db(server: &Server, stem: &str) -> Target {
@@ -23,16 +23,6 @@ fn plan_db(server: &Server, stem: &str) -> Target {
     let ds = binzhou_formats::load_paths(&[data_dir()], &binzhou_formats::ReadOptions::default()).0;
     sites::push(&mut c, &ds, "setup").unwrap();
     t
-}
-
-/// Frames until `cond` holds (the link's worker wakes the app), or 20 s.
-fn until(h: &mut Harness<'_, App>, what: &str, cond: impl Fn(&Harness<'_, App>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !cond(h) {
-        assert!(Instant::now() < deadline, "timed out waiting: {what}");
-        h.run();
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn app_on(t: &Target) -> Harness<'static, App> {

@@ -12,7 +12,7 @@ use binzhou_tiles::source::SourceSpec;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-use crate::support::{app_builder, data_dir};
+use crate::support::{app_builder, data_dir, until};
 
 const NEW_ID: &str = "PP-TEST-2022-01";
 const NEW_FILE: &str = "新增口袋公园.geojson";
@@ -178,9 +178,10 @@ fn the_tables_csv_and_shapefile_exports_go_through_the_same_browser() {
     go_to(&mut h, dir.path());
     h.get_by_label("保存").click();
     h.run();
+    // Written on a worker; the table says so until it is done.
+    until(&mut h, "the table says where the export went", |h| h.query_by_label_contains("已导出").is_some());
     let csv = std::fs::read(dir.path().join("项目属性表.csv")).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBF"), "the table's own CSV, ready for Excel");
-    assert!(h.query_by_label_contains("已导出").is_some(), "the table says where it went");
 
     // The GeoJSON button, with another type chosen: any format the writers know.
     h.get_by_label("导出 GeoJSON…").click();
@@ -192,6 +193,7 @@ fn the_tables_csv_and_shapefile_exports_go_through_the_same_browser() {
     h.run();
     h.get_by_label("保存").click();
     h.run();
+    until(&mut h, "the Shapefile export finishes", |h| h.query_by_label_contains(".shp (").is_some());
     let shp = std::fs::read_dir(dir.path()).unwrap().any(|e| e.unwrap().path().extension().is_some_and(|x| x == "shp"));
     assert!(shp, "a Shapefile is written");
 }

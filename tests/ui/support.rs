@@ -89,3 +89,13 @@ pub fn sign_and_save(h: &mut Harness<'_, App>, inspector: &str) {
     h.state_mut().field_checks().settle(Duration::from_secs(10));
     h.run();
 }
+
+/// Frames until `cond` holds (a worker wakes the app when done), or 20 s.
+pub fn until(h: &mut Harness<'_, App>, what: &str, cond: impl Fn(&Harness<'_, App>) -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !cond(h) {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting: {what}");
+        h.run();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -218,6 +218,9 @@ pub struct Text {
     // Exporting (the attribute table and the dashboard).
     pub exported: &'static str,
     pub export_failed: &'static str,
+    pub exporting: &'static str,
+    pub export_busy: &'static str,
+    pub export_stopped: &'static str,
 
     // The attribute table.
     pub table_filter_all: &'static str,
@@ -492,6 +495,9 @@ Install one and restart, e.g. `sudo apt install fonts-wqy-microhei` (Debian/Ubun
     // Exporting (the attribute table and the dashboard).
     exported: "已导出：",
     export_failed: "导出失败：",
+    exporting: "正在导出：",
+    export_busy: "上一次导出尚未完成，请稍候：",
+    export_stopped: "导出线程意外中止",
 
     // The attribute table.
     table_filter_all: "全部",
@@ -766,6 +772,9 @@ Install one and restart, e.g. `sudo apt install fonts-wqy-microhei` (Debian/Ubun
     // Exporting (the attribute table and the dashboard).
     exported: "Exported: ",
     export_failed: "Export failed: ",
+    exporting: "Exporting: ",
+    export_busy: "The previous export has not finished yet, please wait: ",
+    export_stopped: "the export thread stopped unexpectedly",
 
     // The attribute table.
     table_filter_all: "All",
