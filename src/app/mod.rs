@@ -92,6 +92,9 @@ pub struct App {
     generation: u64,
     looks: SiteLooks,
     looks_for: Option<(YearView, u64)>,
+    /// The looks of the other year views seen for this data generation, so
+    /// that switching or playing the years counts each view once.
+    looks_seen: Vec<(YearView, SiteLooks)>,
     map: MapView,
     loader: Loader,
     /// Paths to load on the first frame (the loader needs the context).
@@ -202,6 +205,7 @@ impl App {
             generation: 0,
             looks: SiteLooks::default(),
             looks_for: None,
+            looks_seen: Vec::new(),
             loader: Loader::default(),
             initial: Some(paths),
             search: SearchState::default(),
@@ -405,10 +409,22 @@ impl App {
 
     fn refresh_looks(&mut self) {
         let key = (self.state.year, self.generation);
-        if self.looks_for != Some(key) {
-            self.looks = self.data.looks(self.state.year);
-            self.looks_for = Some(key);
+        if self.looks_for == Some(key) {
+            return;
         }
+        let previous = self.looks_for.filter(|&(_, g)| g == self.generation);
+        if previous.is_none() {
+            self.looks_seen.clear();
+        }
+        let fresh = match self.looks_seen.iter().position(|(y, _)| *y == self.state.year) {
+            Some(i) => self.looks_seen.swap_remove(i).1,
+            None => self.data.looks(self.state.year),
+        };
+        let old = std::mem::replace(&mut self.looks, fresh);
+        if let Some((year, _)) = previous {
+            self.looks_seen.push((year, old));
+        }
+        self.looks_for = Some(key);
     }
 
     fn layer_looks(&self) -> Vec<LayerLook> {

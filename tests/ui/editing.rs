@@ -494,3 +494,42 @@ fn ctrl_clicked_rows_of_the_table_are_selected_together_for_a_batch_edit() {
     h.run();
     assert!(h.query_by_label("批量设置 2 个项目").is_some());
 }
+
+/// The map's colours of each year view are counted once per state of the
+/// data: going back to a year seen before an edit shows the edit.
+#[test]
+fn a_year_seen_before_an_edit_is_coloured_by_the_edited_data_when_shown_again() {
+    use binzhou_core::model::{StatusClass, YearView};
+    let (dir, data) = workspace();
+    let mut h = app_on(dir.path(), &data);
+    let id = "PP-MC-2020-10";
+    let i = h.state().data().dataset.find_by_id(id).unwrap();
+    let class_at = |h: &mut Harness<'_, App>, year: YearView| {
+        h.state_mut().state_mut().year = year;
+        h.run();
+        assert_eq!(h.state().looks().year, Some(year));
+        h.state().looks().class[i]
+    };
+    let before = class_at(&mut h, YearView::EndOf(2021));
+    assert_ne!(before, Some(StatusClass::Done), "the bundled site is not done by the end of 2021");
+    class_at(&mut h, YearView::EndOf(2022));
+    assert_eq!(class_at(&mut h, YearView::EndOf(2021)), before, "a year seen again looks the same");
+
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("编辑属性").click();
+    h.run();
+    h.get_by_label("完工").click();
+    h.run();
+    h.get_by_label("完工").type_text("2020-11");
+    h.run();
+    h.get_by_label("应用").click();
+    h.run();
+    assert_eq!(completed(&h, id).as_deref(), Some("2020-11"));
+    assert_eq!(class_at(&mut h, YearView::EndOf(2022)), Some(StatusClass::Done));
+    assert_eq!(
+        class_at(&mut h, YearView::EndOf(2021)),
+        Some(StatusClass::Done),
+        "not the colours counted before the edit"
+    );
+}
