@@ -135,6 +135,7 @@ pub struct Text {
 
     // Tile basemap status lines.
     pub basemap_gcj02_shifted: &'static str,
+    pub basemap_opening: &'static str,
 
     // The basemap menu.
     pub online_tiles: &'static str,
@@ -412,6 +413,7 @@ Install one and restart, e.g. `sudo apt install fonts-wqy-microhei` (Debian/Ubun
 
     // Tile basemap status lines.
     basemap_gcj02_shifted: "底图为 GCJ-02：项目位置和光标已偏移对齐",
+    basemap_opening: "正在打开离线底图…",
 
     // The basemap menu.
     online_tiles: "在线瓦片",
@@ -689,6 +691,7 @@ Install one and restart, e.g. `sudo apt install fonts-wqy-microhei` (Debian/Ubun
 
     // Tile basemap status lines.
     basemap_gcj02_shifted: "GCJ-02 basemap: sites and cursor shifted to line up",
+    basemap_opening: "Opening the offline basemap…",
 
     // The basemap menu.
     online_tiles: "Online tiles",

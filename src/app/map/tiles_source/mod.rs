@@ -44,7 +44,7 @@ use binzhou_tiles::health::SourceHealth;
 use binzhou_tiles::http::{REQUEST_TIMEOUT, stable_hash};
 use binzhou_tiles::settings::TileSettings;
 use binzhou_tiles::source::{Credit, LayerRole, RemoteLayer, SourceSpec, TiandituKey, redact};
-use binzhou_tiles::store::open_store;
+use binzhou_tiles::store::{TileStore, open_store};
 
 mod layer;
 pub use layer::{HTTP_WORKERS, TILE_SIZE, TileLayer};
@@ -64,10 +64,22 @@ struct Drawn {
     overlay: bool,
 }
 
+/// Opened offline stores: the base, and the label overlay if one was asked for.
+type OpenedStores = (Result<Box<dyn TileStore>, Msg>, Option<Result<Box<dyn TileStore>, Msg>>);
+
+/// An offline source being opened on the `basemap-open` thread (a package
+/// on a slow or network disk must not hold up a frame).
+struct Opening {
+    spec: SourceSpec,
+    overlay: Option<PathBuf>,
+    stores: crossbeam_channel::Receiver<OpenedStores>,
+}
+
 /// The tile basemap: the layers of the chosen source, drawn by walkers over
 /// the built-in vector basemap.
 pub struct TileBasemap {
     opened: Option<Opened>,
+    opening: Option<Opening>,
     layers: Vec<Drawn>,
     /// Why the source could not be opened (redacted), if it could not.
     error: Option<Msg>,
@@ -107,6 +119,7 @@ impl TileBasemap {
     pub fn new(cache_root: Option<PathBuf>) -> TileBasemap {
         TileBasemap {
             opened: None,
+            opening: None,
             layers: Vec::new(),
             error: None,
             credit: None,
@@ -161,11 +174,19 @@ impl TileBasemap {
             self.open(ctx, &wanted, key.as_ref());
             self.opened = Some(wanted);
         }
+        self.poll_opening(ctx);
+    }
+
+    /// Whether an offline source is still being opened.
+    pub fn is_opening(&self) -> bool {
+        self.opening.is_some()
     }
 
     /// Closes the source (its loaders stop, its textures are freed).
     pub fn close(&mut self) {
         self.opened = None;
+        // A store still being opened is let go: its thread's answer goes unheard.
+        self.opening = None;
         self.layers.clear();
         self.healths.clear();
         self.error = None;
@@ -186,14 +207,19 @@ impl TileBasemap {
             self.open_offline(ctx, spec, what.overlay.as_deref())
         };
         if let Err(e) = result {
-            let hide = |t: &str| match key {
-                Some(k) => binzhou_tiles::source::redact_key(t, Some(k)),
-                None => redact(t),
-            };
-            let e = Msg::new(hide(&e.en), hide(&e.zh));
-            tracing::warn!("basemap {}: {}", self.name, e.en);
-            self.error = Some(e);
+            self.failed(e, key);
         }
+    }
+
+    /// Records why the source could not be opened, redacted.
+    fn failed(&mut self, e: Msg, key: Option<&TiandituKey>) {
+        let hide = |t: &str| match key {
+            Some(k) => binzhou_tiles::source::redact_key(t, Some(k)),
+            None => redact(t),
+        };
+        let e = Msg::new(hide(&e.en), hide(&e.zh));
+        tracing::warn!("basemap {}: {}", self.name, e.en);
+        self.error = Some(e);
     }
 
     fn open_remote(&mut self, ctx: &egui::Context, spec: &SourceSpec, key: Option<&TiandituKey>) -> Result<(), Msg> {
@@ -216,24 +242,69 @@ impl TileBasemap {
         Ok(())
     }
 
+    /// Starts opening an offline source (and its label package) on a
+    /// worker; [`Self::poll_opening`] adds the layers once it has.
     fn open_offline(&mut self, ctx: &egui::Context, spec: &SourceSpec, overlay: Option<&Path>) -> Result<(), Msg> {
-        let add = |spec: &SourceSpec, overlay: bool, this: &mut TileBasemap| -> Result<(), Msg> {
-            let store = open_store(spec).map_err(|e| e.msg())?;
-            let health = Arc::new(SourceHealth::new(&spec.display_name()));
-            this.healths.push(health.clone());
-            let tiles =
-                TileLayer::from_store(ctx, &spec.display_name(), store, health, &spec.credit()).map_err(|e| {
-                    let name = spec.display_name();
-                    bilingual(|l| l.tiles_cannot_read(&name, &e.to_string()))
-                })?;
-            this.layers.push(Drawn { tiles, overlay });
-            Ok(())
+        let (tx, stores) = crossbeam_channel::bounded(1);
+        let (job, labels, repaint) = (spec.clone(), overlay.map(Path::to_path_buf), ctx.clone());
+        let open = move || -> OpenedStores {
+            let base = open_store(&job).map_err(|e| e.msg());
+            let labels = labels.map(|p| open_store(&SourceSpec::MbTiles(p)).map_err(|e| e.msg()));
+            (base, labels)
         };
-        add(spec, false, self)?;
-        if let Some(path) = overlay {
-            let labels = SourceSpec::MbTiles(path.to_path_buf());
-            // A missing label package costs the labels only.
-            if let Err(e) = add(&labels, true, self) {
+        match std::thread::Builder::new().name("basemap-open".into()).spawn(move || {
+            tx.send(open()).ok();
+            repaint.request_repaint();
+        }) {
+            Ok(_) => {
+                self.opening = Some(Opening { spec: spec.clone(), overlay: overlay.map(Path::to_path_buf), stores })
+            }
+            Err(e) => {
+                tracing::warn!("cannot start the basemap-open thread ({e}); opening in place");
+                let base = open_store(spec).map_err(|e| e.msg());
+                let labels = overlay.map(|p| open_store(&SourceSpec::MbTiles(p.to_path_buf())).map_err(|e| e.msg()));
+                self.add_stores(ctx, spec, overlay, (base, labels))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The offline stores, once opened.
+    fn poll_opening(&mut self, ctx: &egui::Context) {
+        let Some(o) = &self.opening else { return };
+        let stores = match o.stores.try_recv() {
+            Ok(stores) => stores,
+            Err(crossbeam_channel::TryRecvError::Empty) => return,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                (Err(bilingual(|l| l.tiles_cannot_start("the basemap-open thread stopped"))), None)
+            }
+        };
+        let Some(Opening { spec, overlay, .. }) = self.opening.take() else { return };
+        if let Err(e) = self.add_stores(ctx, &spec, overlay.as_deref(), stores) {
+            self.failed(e, None);
+        }
+    }
+
+    fn add_stores(
+        &mut self,
+        ctx: &egui::Context,
+        spec: &SourceSpec,
+        overlay: Option<&Path>,
+        (base, labels): OpenedStores,
+    ) -> Result<(), Msg> {
+        let add = |store: Box<dyn TileStore>, name: String, credit: Credit, overlay: bool, this: &mut TileBasemap| {
+            let health = Arc::new(SourceHealth::new(&name));
+            this.healths.push(health.clone());
+            let tiles = TileLayer::from_store(ctx, &name, store, health, &credit)
+                .map_err(|e| bilingual(|l| l.tiles_cannot_read(&name, &e.to_string())))?;
+            this.layers.push(Drawn { tiles, overlay });
+            Ok::<(), Msg>(())
+        };
+        add(base?, spec.display_name(), spec.credit(), false, self)?;
+        // A missing label package costs the labels only.
+        if let (Some(labels), Some(path)) = (labels, overlay) {
+            let ls = SourceSpec::MbTiles(path.to_path_buf());
+            if let Err(e) = labels.and_then(|store| add(store, ls.display_name(), ls.credit(), true, self)) {
                 tracing::warn!("basemap labels: {}", e.en);
             }
         }
@@ -293,6 +364,9 @@ impl TileBasemap {
             self.problems_in(lang).into_iter().map(|p| (lang.basemap_problem(&p), true)).collect();
         if self.gcj02 {
             out.push((lang.text().basemap_gcj02_shifted.to_owned(), false));
+        }
+        if self.is_opening() {
+            out.push((lang.text().basemap_opening.to_owned(), false));
         }
         let loading = self.loading();
         if loading > 0 {

@@ -70,6 +70,18 @@ fn wait_for_texture(layer: &mut TileLayer, want: TileCoord) -> Option<egui::Text
     }
 }
 
+/// [`TileBasemap::sync`], then frames until an offline source has opened
+/// (it opens on a worker).
+fn synced(basemap: &mut TileBasemap, ctx: &egui::Context, settings: &TileSettings) {
+    basemap.sync(ctx, settings);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while basemap.is_opening() {
+        assert!(Instant::now() < deadline, "the offline source never opened");
+        std::thread::sleep(Duration::from_millis(5));
+        basemap.sync(ctx, settings);
+    }
+}
+
 fn write_mbtiles(path: &Path, tiles: &[TileCoord]) {
     let mut w = MbTilesWriter::create(path, MbTilesMeta { name: "test".into(), ..Default::default() }).unwrap();
     for &tile in tiles {
@@ -171,7 +183,7 @@ fn an_mbtiles_file_made_in_the_test_opens_and_shows_tiles() {
     let ctx = egui::Context::default();
     let mut basemap = TileBasemap::new(None);
     let settings = TileSettings { source: SourceSpec::MbTiles(path), ..Default::default() };
-    basemap.sync(&ctx, &settings);
+    synced(&mut basemap, &ctx, &settings);
     assert_eq!(basemap.error(), None);
     let layer = basemap.layers_mut().next().unwrap();
     assert_eq!(layer.zooms(), (11, 12));
@@ -191,7 +203,7 @@ fn a_pmtiles_file_made_in_the_test_opens_and_shows_tiles() {
     assert_eq!(export_mbtiles(&MbTilesReader::open(&mb).unwrap(), &pm).unwrap(), 2);
     let ctx = egui::Context::default();
     let mut basemap = TileBasemap::new(None);
-    basemap.sync(&ctx, &TileSettings { source: SourceSpec::PmTiles(pm), ..Default::default() });
+    synced(&mut basemap, &ctx, &TileSettings { source: SourceSpec::PmTiles(pm), ..Default::default() });
     assert_eq!(basemap.error(), None);
     let layer = basemap.layers_mut().next().unwrap();
     for tile in tiles {
@@ -207,7 +219,7 @@ fn webp_tiles_in_a_tile_folder_are_decoded_and_shown() {
     fs::write(root.join("12/3390/1588.webp"), webp_tile(city_tile())).unwrap();
     let ctx = egui::Context::default();
     let mut basemap = TileBasemap::new(None);
-    basemap.sync(&ctx, &TileSettings { source: SourceSpec::Folder(root), ..Default::default() });
+    synced(&mut basemap, &ctx, &TileSettings { source: SourceSpec::Folder(root), ..Default::default() });
     let layer = basemap.layers_mut().next().unwrap();
     assert_eq!(wait_for_texture(layer, city_tile()).expect("the WebP tile shows").size(), [4, 4]);
     assert!(layer.health().summary().is_none(), "{:?}", layer.health().summary());
@@ -223,7 +235,7 @@ fn a_tile_folder_opens_and_a_damaged_tile_in_it_is_reported_not_drawn() {
     assert_eq!(offline_spec_for(&root), Some(SourceSpec::Folder(root.clone())));
     let ctx = egui::Context::default();
     let mut basemap = TileBasemap::new(None);
-    basemap.sync(&ctx, &TileSettings { source: SourceSpec::Folder(root), ..Default::default() });
+    synced(&mut basemap, &ctx, &TileSettings { source: SourceSpec::Folder(root), ..Default::default() });
     let layer = basemap.layers_mut().next().unwrap();
     assert_eq!(wait_for_texture(layer, city_tile()).expect("the good tile shows").size(), [4, 4]);
     let bad = t(12, 3390, 1589);
@@ -243,7 +255,11 @@ fn a_damaged_offline_file_gives_a_clear_message_and_the_vector_map_stays() {
     let path = dir.path().join("broken.mbtiles");
     fs::write(&path, b"this is not an sqlite file at all, just text").unwrap();
     let mut basemap = TileBasemap::new(None);
-    basemap.sync(&egui::Context::default(), &TileSettings { source: SourceSpec::MbTiles(path), ..Default::default() });
+    synced(
+        &mut basemap,
+        &egui::Context::default(),
+        &TileSettings { source: SourceSpec::MbTiles(path), ..Default::default() },
+    );
     let error = basemap.error().expect("an error").to_owned();
     assert!(error.contains("broken.mbtiles"), "{error}");
     assert_eq!(basemap.layers().count(), 0);
@@ -273,7 +289,7 @@ fn prefetch_of_a_small_area_writes_exactly_the_expected_tiles_and_the_package_op
     let mut settings = TileSettings::default();
     settings.use_offline(SourceSpec::MbTiles(output));
     let mut basemap = TileBasemap::new(None);
-    basemap.sync(&egui::Context::default(), &settings);
+    synced(&mut basemap, &egui::Context::default(), &settings);
     let layer = basemap.layers_mut().next().unwrap();
     assert_eq!(layer.zooms(), (10, 13));
     for tile in expected {
@@ -293,7 +309,7 @@ fn a_label_package_beside_an_offline_file_is_stacked_over_it() {
     assert_eq!(settings.overlay_file, Some(dir.path().join("tdt-labels.mbtiles")));
     assert_eq!(settings.recent, vec![SourceSpec::MbTiles(base)]);
     let mut basemap = TileBasemap::new(None);
-    basemap.sync(&egui::Context::default(), &settings);
+    synced(&mut basemap, &egui::Context::default(), &settings);
     let opacities: Vec<f32> = basemap.tile_layers().layers.iter().map(|(_, o)| *o).collect();
     assert_eq!(opacities, vec![0.9, 0.6]);
 }
