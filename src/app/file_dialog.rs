@@ -730,17 +730,28 @@ pub struct Files {
     /// The platform's dialog while it is open. It blocks whoever calls it,
     /// so it runs on its own thread and the window keeps drawing.
     native: Option<NativeDialog>,
-    /// The table's export while it is written (on the `table-export` thread:
+    /// A table export or a save-as while it is written (on a named thread:
     /// a million rows take seconds).
-    export: Option<TableExport>,
+    export: Option<Export>,
 }
 
-/// A table export being written.
+/// A file being written off the UI thread.
 #[derive(Debug)]
-struct TableExport {
+struct Export {
     path: PathBuf,
     rows: usize,
-    result: crossbeam_channel::Receiver<Result<Vec<String>, String>>,
+    result: crossbeam_channel::Receiver<Written>,
+}
+
+/// What an [`Export`]'s worker did.
+#[derive(Debug)]
+enum Written {
+    /// The table's export: the writer's notes, or why it failed.
+    Table(Result<Vec<String>, String>),
+    /// Save as: every site written.
+    All(Result<binzhou_formats::WriteReport, binzhou_formats::FormatError>),
+    /// The worker could not start, or died before answering.
+    Stopped(String),
 }
 
 /// A platform dialog open on the `file-dialog` thread.
@@ -1037,7 +1048,7 @@ impl App {
             self.files.ask(Purpose::Basemap(req));
         }
         self.poll_native(ctx);
-        self.poll_table_export();
+        self.poll_export();
         if let Some(purpose) = self.files.asked.take() {
             // While the platform's dialog is open it has the user's answer
             // to give; a second one asked meanwhile is not opened over it.
@@ -1072,7 +1083,7 @@ impl App {
         }
         match purpose {
             Purpose::Open | Purpose::OpenFolder => self.open_paths(ctx, paths),
-            Purpose::SaveAll => self.save_all_as(&first),
+            Purpose::SaveAll => self.save_all_as(ctx, &first),
             Purpose::MapImage(size) => self.export_map_image(ctx, &first, size),
             Purpose::SaveSourceAs(file) => self.save_source_as(file, &first),
             Purpose::OpenTour => self.open_tour(&first),
@@ -1111,36 +1122,30 @@ impl App {
         self.files.browsing()
     }
 
-    /// Writes every site to `path`, in the format its extension names, and
-    /// says what the writer had to change.
-    fn save_all_as(&mut self, path: &Path) {
-        let lang = self.state.lang;
-        let ds = &self.data.dataset;
-        let rows: Vec<usize> = (0..ds.sites.len()).collect();
-        let (text, ttl) = match binzhou_formats::write(path, ds, &rows, lang == Lang::Zh) {
-            Ok(report) => {
-                let mut lines = vec![lang.saved_as(&path.display().to_string(), rows.len())];
-                if report.files.len() > 1 {
-                    let names: Vec<String> = report
-                        .files
-                        .iter()
-                        .map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
-                        .collect();
-                    lines.push(lang.files_written(&names.join(", ")));
-                }
-                lines.extend(report.notes.iter().map(|m| lang.pick(m).to_owned()));
-                // Notes are kept until read.
-                let ttl = if report.notes.is_empty() { Some(8.0) } else { None };
-                (lines.join("\n"), ttl)
-            }
-            Err(e) => (lang.save_as_failed(&write_error(&e, lang)), None),
-        };
-        tracing::info!("save as {}: {}", path.display(), if ttl.is_some() { "ok" } else { "with notes or failed" });
-        self.notices.push(Notice { text, ttl });
+    /// Whether a table export or a save-as is being written.
+    pub fn is_exporting(&self) -> bool {
+        self.files.export.is_some()
     }
 
-    /// The table's export, by the extension chosen.
-    /// Writes the table's export on a worker; [`Self::poll_table_export`]
+    /// Writes every site to `path` on a worker, in the format its
+    /// extension names; [`Self::poll_export`] says what the writer had to
+    /// change.
+    fn save_all_as(&mut self, ctx: &egui::Context, path: &Path) {
+        let lang = self.state.lang;
+        let rows = self.data.dataset.sites.len();
+        if let Some(running) = &self.files.export {
+            let text = format!("{}{}", lang.text().export_busy, running.path.display());
+            self.notices.push(Notice { text, ttl: Some(8.0) });
+            return;
+        }
+        let (data, target) = (Arc::clone(&self.data), path.to_path_buf());
+        self.start_export(ctx, "save-as", path, rows, move || {
+            let all: Vec<usize> = (0..data.dataset.sites.len()).collect();
+            Written::All(binzhou_formats::write(&target, &data.dataset, &all, lang == Lang::Zh))
+        });
+    }
+
+    /// Writes the table's export on a worker; [`Self::poll_export`]
     /// reports it.
     fn table_export(&mut self, ctx: &egui::Context, path: &Path, req: &ExportRequest) {
         let lang = self.state.lang;
@@ -1150,55 +1155,105 @@ impl App {
             self.table.set_export_message(false, text);
             return;
         }
+        let text = format!("{}{} ({} {})", t.exporting, path.display(), req.rows.len(), t.table_rows_unit);
+        self.table.set_export_message(true, text);
+        let (data, job, target) = (Arc::clone(&self.data), req.clone(), path.to_path_buf());
+        self.start_export(ctx, "table-export", path, req.rows.len(), move || {
+            Written::Table(panels::table::export_to(&target, &job, &data.dataset, lang))
+        });
+    }
+
+    /// Runs `work` on a thread called `name` (in place if none can start).
+    fn start_export(
+        &mut self,
+        ctx: &egui::Context,
+        name: &str,
+        path: &Path,
+        rows: usize,
+        work: impl FnOnce() -> Written + Send + 'static,
+    ) {
         let (tx, result) = crossbeam_channel::bounded(1);
-        let (data, job, target, repaint) = (Arc::clone(&self.data), req.clone(), path.to_path_buf(), ctx.clone());
-        let spawned = std::thread::Builder::new().name("table-export".into()).spawn(move || {
-            tx.send(panels::table::export_to(&target, &job, &data.dataset, lang)).ok();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new().name(name.to_owned()).spawn(move || {
+            tx.send(work()).ok();
             repaint.request_repaint();
         });
         match spawned {
-            Ok(_) => {
-                self.files.export = Some(TableExport { path: path.to_path_buf(), rows: req.rows.len(), result });
-                let text = format!("{}{} ({} {})", t.exporting, path.display(), req.rows.len(), t.table_rows_unit);
-                self.table.set_export_message(true, text);
-            }
+            Ok(_) => self.files.export = Some(Export { path: path.to_path_buf(), rows, result }),
             Err(e) => {
-                tracing::warn!("cannot start the table-export thread ({e}); exporting in place");
-                let result = panels::table::export_to(path, req, &self.data.dataset, lang);
-                self.report_table_export(path, req.rows.len(), result);
+                tracing::warn!("cannot start the {name} thread ({e})");
+                self.report_export(path, rows, Written::Stopped(e.to_string()));
             }
         }
     }
 
-    /// The table's export, once written.
-    fn poll_table_export(&mut self) {
+    /// The export or save-as, once written.
+    fn poll_export(&mut self) {
         let Some(job) = &self.files.export else { return };
-        let result = match job.result.try_recv() {
-            Ok(r) => r,
+        let written = match job.result.try_recv() {
+            Ok(w) => w,
             Err(crossbeam_channel::TryRecvError::Empty) => return,
-            Err(crossbeam_channel::TryRecvError::Disconnected) => Err(self.state.lang.text().export_stopped.to_owned()),
+            Err(crossbeam_channel::TryRecvError::Disconnected) => Written::Stopped(String::new()),
         };
-        let Some(TableExport { path, rows, .. }) = self.files.export.take() else { return };
-        self.report_table_export(&path, rows, result);
+        let Some(Export { path, rows, .. }) = self.files.export.take() else { return };
+        self.report_export(&path, rows, written);
     }
 
-    fn report_table_export(&mut self, path: &Path, rows: usize, result: Result<Vec<String>, String>) {
-        let t = self.state.lang.text();
-        let (ok, text) = match result {
-            Ok(notes) => {
-                let mut text = format!("{}{} ({} {})", t.exported, path.display(), rows, t.table_rows_unit);
-                for n in &notes {
-                    text.push_str("; ");
-                    text.push_str(n);
-                }
-                if !notes.is_empty() {
-                    self.notices.push(Notice { text: notes.join("\n"), ttl: None });
-                }
-                (true, text)
+    fn report_export(&mut self, path: &Path, rows: usize, written: Written) {
+        let lang = self.state.lang;
+        let t = lang.text();
+        match written {
+            Written::Table(result) => {
+                let (ok, text) = match result {
+                    Ok(notes) => {
+                        let mut text = format!("{}{} ({} {})", t.exported, path.display(), rows, t.table_rows_unit);
+                        for n in &notes {
+                            text.push_str("; ");
+                            text.push_str(n);
+                        }
+                        if !notes.is_empty() {
+                            self.notices.push(Notice { text: notes.join("\n"), ttl: None });
+                        }
+                        (true, text)
+                    }
+                    Err(e) => (false, format!("{}{}: {e}", t.export_failed, path.display())),
+                };
+                self.table.set_export_message(ok, text);
             }
-            Err(e) => (false, format!("{}{}: {e}", t.export_failed, path.display())),
-        };
-        self.table.set_export_message(ok, text);
+            Written::All(result) => {
+                let (text, ttl) = match result {
+                    Ok(report) => {
+                        let mut lines = vec![lang.saved_as(&path.display().to_string(), rows)];
+                        if report.files.len() > 1 {
+                            let names: Vec<String> = report
+                                .files
+                                .iter()
+                                .map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+                                .collect();
+                            lines.push(lang.files_written(&names.join(", ")));
+                        }
+                        lines.extend(report.notes.iter().map(|m| lang.pick(m).to_owned()));
+                        // Notes are kept until read.
+                        let ttl = if report.notes.is_empty() { Some(8.0) } else { None };
+                        (lines.join("\n"), ttl)
+                    }
+                    Err(e) => (lang.save_as_failed(&write_error(&e, lang)), None),
+                };
+                tracing::info!(
+                    "save as {}: {}",
+                    path.display(),
+                    if ttl.is_some() { "ok" } else { "with notes or failed" }
+                );
+                self.notices.push(Notice { text, ttl });
+            }
+            Written::Stopped(why) => {
+                let why =
+                    if why.is_empty() { t.export_stopped.to_owned() } else { format!("{}: {why}", t.export_stopped) };
+                let text = format!("{}{}: {why}", t.export_failed, path.display());
+                self.table.set_export_message(false, text.clone());
+                self.notices.push(Notice { text, ttl: None });
+            }
+        }
     }
 }
 

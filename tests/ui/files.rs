@@ -111,9 +111,10 @@ fn save_as_gpkg_through_the_in_app_browser_writes_a_file_gdal_reads_and_asks_bef
     set_field(&mut h, "文件名", "滨州项目.gpkg");
     h.get_by_label("保存").click();
     h.run();
+    // Written on a worker, then a notice says where it went.
+    until(&mut h, "a notice says where it went", |h| h.query_by_label_contains("已另存为").is_some());
     let path = dir.path().join("滨州项目.gpkg");
     assert!(path.is_file(), "written where the browser was, by the name typed");
-    assert!(h.query_by_label_contains("已另存为").is_some(), "a notice says where it went");
 
     let out = std::process::Command::new("ogrinfo").arg("-ro").arg("-so").arg(&path).output().expect("ogrinfo runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -143,6 +144,7 @@ fn save_as_gpkg_through_the_in_app_browser_writes_a_file_gdal_reads_and_asks_bef
     h.get_by_label("覆盖").click();
     h.run();
     assert!(h.state().file_browser_folder().is_none());
+    until(&mut h, "the second save is written", |h| !h.state().is_exporting());
     assert!(std::fs::metadata(&path).unwrap().modified().unwrap() >= written);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "the same file, replaced");
 }
@@ -179,7 +181,8 @@ fn the_tables_csv_and_shapefile_exports_go_through_the_same_browser() {
     h.get_by_label("保存").click();
     h.run();
     // Written on a worker; the table says so until it is done.
-    until(&mut h, "the table says where the export went", |h| h.query_by_label_contains("已导出").is_some());
+    until(&mut h, "the CSV export finishes", |h| !h.state().is_exporting());
+    assert!(h.query_by_label_contains("已导出").is_some(), "the table says where it went");
     let csv = std::fs::read(dir.path().join("项目属性表.csv")).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBF"), "the table's own CSV, ready for Excel");
 
@@ -193,7 +196,7 @@ fn the_tables_csv_and_shapefile_exports_go_through_the_same_browser() {
     h.run();
     h.get_by_label("保存").click();
     h.run();
-    until(&mut h, "the Shapefile export finishes", |h| h.query_by_label_contains(".shp (").is_some());
+    until(&mut h, "the Shapefile export finishes", |h| !h.state().is_exporting());
     let shp = std::fs::read_dir(dir.path()).unwrap().any(|e| e.unwrap().path().extension().is_some_and(|x| x == "shp"));
     assert!(shp, "a Shapefile is written");
 }
