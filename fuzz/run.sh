@@ -73,7 +73,8 @@ for t in "${targets[@]}"; do
     result="FAILED (exit $rc): $(ls -t "artifacts/$t" | head -1)"
     failed=1
     # Lines only: cargo-fuzz also prints the whole input, which can be huge.
-    grep -v 'Output of `std::fmt::Debug`' <<<"$stats" | cut -c1-300 | grep -E 'panicked|binzhou-fuzz|ERROR|SUMMARY|Reproduce|cargo fuzz run|timeout' | head -20
+    (grep -v 'Output of `std::fmt::Debug`' <<<"$stats" | cut -c1-300 |
+      grep -E 'panicked|binzhou-fuzz|ERROR|SUMMARY|Reproduce|cargo fuzz run|timeout' | head -20) || true
   fi
   rm -f "$log"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%F)" "$t" "$seconds" "$execs" "$units" "$result" | tee -a counts.tsv

@@ -76,7 +76,7 @@ impl PmTilesReader {
         }
         check_header(&header, len).map_err(not_pmtiles)?;
 
-        let backend = FileBackend { file: Mutex::new(file), len };
+        let backend = FileBackend { file: Mutex::new(file), len, dirs: Directories::of(&header) };
         let reader = guarded(|| pollster::block_on(AsyncPmTilesReader::try_from_source(backend)))
             .map_err(|reason| not_pmtiles(&reason))?;
         let h = reader.get_header();
@@ -169,11 +169,97 @@ fn describe(e: &PmtError) -> String {
     }
 }
 
-/// Reads byte ranges of a file for the `pmtiles` reader. Every read is done
-/// at once, so the futures are always ready.
+/// Where an archive's directories are, and how they are compressed.
+#[derive(Clone, Copy, Debug)]
+struct Directories {
+    root: (u64, u64),
+    leaves: (u64, u64),
+    /// The header's internal compression: 1 none, 2 gzip (3 brotli and
+    /// 4 zstd are refused by the `pmtiles` crate without these features).
+    compression: u8,
+}
+
+/// The most a directory may hold once decompressed. Real leaf directories
+/// are well under a few MiB; a file claiming more is damaged (or a bomb).
+const MAX_DIRECTORY_BYTES: u64 = 64 << 20;
+
+impl Directories {
+    fn of(h: &[u8; HEADER_SIZE as usize]) -> Directories {
+        let field = |i: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&h[8 + 8 * i..16 + 8 * i]);
+            u64::from_le_bytes(b)
+        };
+        Directories { root: (field(0), field(1)), leaves: (field(4), field(5)), compression: h[97] }
+    }
+
+    /// Checks the directories within bytes read at `offset`: the root if the
+    /// read holds it, or the read itself if it starts among the leaves.
+    fn check(&self, offset: u64, bytes: &[u8]) -> Result<(), &'static str> {
+        let end = offset + bytes.len() as u64;
+        let (root_offset, root_length) = self.root;
+        if root_length > 0 && offset <= root_offset && root_offset + root_length <= end {
+            let at = (root_offset - offset) as usize;
+            return directory_is_sound(&bytes[at..at + root_length as usize], self.compression);
+        }
+        let (leaf_offset, leaf_length) = self.leaves;
+        // A leaf is read from its offset in the leaf section; a damaged entry
+        // may make it run past the section's end, which is checked too.
+        if leaf_length > 0 && offset >= leaf_offset && offset < leaf_offset.saturating_add(leaf_length) {
+            return directory_is_sound(bytes, self.compression);
+        }
+        Ok(())
+    }
+}
+
+/// Whether a directory's entry count fits its bytes: the `pmtiles` crate
+/// allocates its entry table by the count the file claims, so a damaged
+/// count would ask for terabytes (and allocation failure aborts the program,
+/// past any `catch_unwind`). Each entry takes at least four varint bytes.
+fn directory_is_sound(bytes: &[u8], compression: u8) -> Result<(), &'static str> {
+    let decompressed;
+    let data = match compression {
+        1 => bytes,
+        2 => {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(bytes)
+                .take(MAX_DIRECTORY_BYTES + 1)
+                .read_to_end(&mut out)
+                .map_err(|_| "a directory cannot be decompressed")?;
+            if out.len() as u64 > MAX_DIRECTORY_BYTES {
+                return Err("a directory decompresses to more than 64 MiB");
+            }
+            decompressed = out;
+            &decompressed[..]
+        }
+        // Other compressions: the `pmtiles` crate refuses them itself.
+        _ => return Ok(()),
+    };
+    let mut count = 0u64;
+    let mut used = 0;
+    for (i, b) in data.iter().enumerate().take(10) {
+        count |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            used = i + 1;
+            break;
+        }
+    }
+    if used == 0 {
+        return Err("a directory's entry count cannot be read");
+    }
+    if count.saturating_mul(4) > (data.len() - used) as u64 {
+        return Err("a directory claims more entries than it holds");
+    }
+    Ok(())
+}
+
+/// Reads byte ranges of a file for the `pmtiles` reader, checking each
+/// directory before the crate parses it. Every read is done at once, so the
+/// futures are always ready.
 struct FileBackend {
     file: Mutex<File>,
     len: u64,
+    dirs: Directories,
 }
 
 impl FileBackend {
@@ -187,6 +273,7 @@ impl FileBackend {
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
         file.seek(SeekFrom::Start(offset))?;
         file.read_exact(&mut buf)?;
+        self.dirs.check(offset, &buf).map_err(|why| PmtError::Reading(std::io::Error::other(why)))?;
         Ok(BackendResponse::new(buf.into()))
     }
 }
@@ -381,5 +468,29 @@ mod tests {
             .join("../../tests/fixtures/fuzz/pmtiles/varint_shift_overflow.pmtiles");
         let Err(err) = PmTilesReader::open(&path) else { panic!("the archive should be refused") };
         assert!(err.to_string().contains("varint_shift_overflow.pmtiles"), "{err}");
+    }
+
+    /// Found by `fuzz/run.sh` (target `pmtiles`, caught by the fuzz
+    /// allocator): a root directory claiming billions of entries, for which
+    /// the `pmtiles` crate asked for a 500 TB table (in a real run, an abort).
+    #[test]
+    fn an_archive_whose_directory_claims_billions_of_entries_is_refused_before_any_allocation() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/fuzz/pmtiles/huge_entry_count.pmtiles");
+        let Err(err) = PmTilesReader::open(&path) else { panic!("the archive should be refused") };
+        let text = err.to_string();
+        assert!(text.contains("huge_entry_count.pmtiles") && text.contains("more entries than it holds"), "{text}");
+    }
+
+    #[test]
+    fn a_directory_is_sound_only_when_its_count_fits_its_bytes() {
+        // Two entries: count, then four columns of one-byte varints.
+        assert_eq!(directory_is_sound(&[2, 1, 1, 1, 1, 1, 1, 1, 1], 1), Ok(()));
+        assert!(directory_is_sound(&[3, 1, 1, 1, 1, 1, 1, 1, 1], 1).is_err());
+        // A count that runs past ten varint bytes, and an empty directory.
+        assert!(directory_is_sound(&[0xff; 12], 1).is_err());
+        assert!(directory_is_sound(&[], 1).is_err());
+        // Gzip that is not gzip.
+        assert!(directory_is_sound(b"not gzip", 2).is_err());
     }
 }
