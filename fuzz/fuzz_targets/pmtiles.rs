@@ -6,19 +6,15 @@ use binzhou_tiles::pmtiles::PmTilesReader;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(
-    init: {
-        // The reader catches a panic inside the `pmtiles` crate (a damaged
-        // archive can cause one) and reports the file as damaged, as the app
-        // needs. libFuzzer's hook would abort on that caught panic; with the
-        // default hook back, only a panic that escapes the reader is a crash.
-        let _ = std::panic::take_hook();
-    },
+    // The reader catches a panic inside the `pmtiles` crate (a damaged
+    // archive can cause one) and reports the file as damaged.
+    init: binzhou_fuzz::let_caught_panics_through(),
     |data: &[u8]| {
-    let path = write_files(&[("fuzz.pmtiles", data)]);
-    let Ok(r) = PmTilesReader::open(&path) else { return };
-    std::hint::black_box(r.metadata());
-    for (z, x, y) in [(0, 0, 0), (1, 1, 0), (5, 26, 12), (12, 3390, 1550), (14, 13562, 6201)] {
-        let _ = r.get(z, x, y);
-    }
+        let path = write_files(&[("fuzz.pmtiles", data)]);
+        let Ok(r) = PmTilesReader::open(&path) else { return };
+        std::hint::black_box(r.metadata());
+        for (z, x, y) in [(0, 0, 0), (1, 1, 0), (5, 26, 12), (12, 3390, 1550), (14, 13562, 6201)] {
+            let _ = r.get(z, x, y);
+        }
     }
 );

@@ -92,6 +92,19 @@ unsafe impl GlobalAlloc for Bounded {
 #[global_allocator]
 static ALLOCATOR: Bounded = Bounded;
 
+/// For a target whose reader catches a panic inside a third-party crate
+/// (the product turns it into the file's error): libFuzzer's hook aborts on
+/// any panic, caught or not; this one lets a caught panic through, quietly,
+/// so only a panic that escapes the reader is a crash (libfuzzer-sys aborts
+/// on that one). Set `BINZHOU_FUZZ_PANICS=1` to see each panic's message.
+pub fn let_caught_panics_through() {
+    if std::env::var_os("BINZHOU_FUZZ_PANICS").is_some() {
+        let _ = std::panic::take_hook();
+    } else {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
+}
+
 /// A folder of this process's own, emptied before each input is written.
 pub fn scratch() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();

@@ -461,8 +461,15 @@ fn grids_of(path: &Path) -> Result<(Vec<Grid>, Vec<Detected>), FormatError> {
     })
 }
 
-/// Every sheet of a workbook.
+/// Every sheet of a workbook. A panic inside calamine (a damaged workbook
+/// can cause one: an overflowing cell reference, found by fuzzing) is the
+/// workbook's error, not the program's end.
 fn read_workbook(path: &Path) -> Result<Vec<Grid>, FormatError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook_unguarded(path)))
+        .unwrap_or_else(|_| Err(unreadable(path, "the workbook is damaged (its reader stopped on it)".to_owned())))
+}
+
+fn read_workbook_unguarded(path: &Path) -> Result<Vec<Grid>, FormatError> {
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| match e {
         calamine::Error::Io(source) => FormatError::Io { path: path.to_path_buf(), source },
         e => unreadable(path, format!("not a readable workbook: {e}")),
@@ -1524,6 +1531,18 @@ fn extra_value(c: &Cell) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `fuzz/run.sh` (target `ledger_xlsx`): a cell reference of
+    /// many letters overflows calamine's column arithmetic, which panics in a
+    /// build with overflow checks (this test's).
+    #[test]
+    fn a_workbook_whose_cell_reference_overflows_is_an_error_of_that_file() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/fuzz/ledger_xlsx/cell_reference_overflow.xlsx");
+        let err = read(&path, &ReadOptions::default()).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("cell_reference_overflow.xlsx"), "an error naming the file: {err:?}");
+        assert!(preview(&path, &ReadOptions::default()).is_err());
+    }
 
     #[test]
     fn angles_are_read_as_people_write_them() {
