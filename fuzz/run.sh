@@ -10,7 +10,7 @@
 # (over 10 s for one input) or an allocation past the limits in src/lib.rs
 # stops that target, leaves the input in fuzz/artifacts/TARGET, and makes
 # the script exit non-zero once all targets have run. The counts of every
-# run are appended to fuzz/counts.tsv: date, target, seconds, executions,
+# run are appended to fuzz/counts.tsv: date, target, time limit (s), executions,
 # corpus size, result.
 #
 # RUNS=N also stops each target after N executions (whichever comes first).
