@@ -239,3 +239,25 @@ fn a_gnss_device_that_is_not_there_is_said_in_the_status_bar() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A plan site whose geometry is null (RFC 7946: not located yet) is listed
+/// and counted, and its panel says it has no place rather than offering to
+/// zoom to one.
+#[test]
+fn a_site_without_a_location_says_so_in_its_panel_and_cannot_be_zoomed_to() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad/null_geometry.geojson");
+    let app = App::new(vec![file], binzhou_sites::app::state::ViewState::default(), false);
+    let mut h = app_builder(1400.0, 900.0).build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(30)));
+    h.run();
+    let ds = &h.state().data().dataset;
+    assert_eq!(ds.sites.len(), 2, "the unlocated site is kept");
+    let i = ds.find_by_id("NULL-2").expect("NULL-2 is loaded");
+    assert!(!ds.sites[i].is_located());
+    h.state_mut().select_site(i);
+    h.run();
+    assert!(h.query_by_label_contains("测试口袋公园NULL-2").is_some(), "the identify panel shows it");
+    assert!(h.query_by_label("无（尚无位置）").is_some(), "its geometry row says it has no location");
+    assert!(h.get_by_label("缩放至").accesskit_node().is_disabled(), "there is nowhere to zoom to");
+}
