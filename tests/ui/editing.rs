@@ -42,6 +42,20 @@ fn completed(h: &Harness<'_, App>, id: &str) -> Option<String> {
     ds.sites[ds.find_by_id(id).unwrap()].completed.map(|d| d.to_string())
 }
 
+/// Site `i`'s completion typed in the attribute form, as a planner does, and applied.
+fn type_completion(h: &mut Harness<'_, App>, i: usize, text: &str) {
+    h.state_mut().select_site(i);
+    h.run();
+    h.get_by_label("编辑属性").click();
+    h.run();
+    h.get_by_label("完工").click();
+    h.run();
+    h.get_by_label("完工").type_text(text);
+    h.run();
+    h.get_by_label("应用").click();
+    h.run();
+}
+
 fn key(h: &mut Harness<'_, App>, key: egui::Key, modifiers: egui::Modifiers) {
     h.event(egui::Event::Key { key, physical_key: None, pressed: true, repeat: false, modifiers });
     h.event(egui::Event::Key { key, physical_key: None, pressed: false, repeat: false, modifiers });
@@ -65,16 +79,7 @@ fn a_completion_date_typed_in_the_form_is_applied_undone_redone_and_saved_to_the
     let id = "PP-MC-2020-10";
     assert_eq!(completed(&h, id), None, "the bundled site is not done yet");
     let i = h.state().data().dataset.find_by_id(id).unwrap();
-    h.state_mut().select_site(i);
-    h.run();
-    h.get_by_label("编辑属性").click();
-    h.run();
-    h.get_by_label("完工").click();
-    h.run();
-    h.get_by_label("完工").type_text("2020年11月");
-    h.run();
-    h.get_by_label("应用").click();
-    h.run();
+    type_completion(&mut h, i, "2020年11月");
     assert_eq!(completed(&h, id).as_deref(), Some("2020-11"));
     assert!(h.state().window_title().is_some_and(|t| t.contains("未保存")), "{:?}", h.state().window_title());
     assert!(h.query_by_label_contains("1 处编辑未保存").is_some(), "the layer panel says so");
@@ -515,16 +520,7 @@ fn a_year_seen_before_an_edit_is_coloured_by_the_edited_data_when_shown_again() 
     class_at(&mut h, YearView::EndOf(2022));
     assert_eq!(class_at(&mut h, YearView::EndOf(2021)), before, "a year seen again looks the same");
 
-    h.state_mut().select_site(i);
-    h.run();
-    h.get_by_label("编辑属性").click();
-    h.run();
-    h.get_by_label("完工").click();
-    h.run();
-    h.get_by_label("完工").type_text("2020-11");
-    h.run();
-    h.get_by_label("应用").click();
-    h.run();
+    type_completion(&mut h, i, "2020-11");
     assert_eq!(completed(&h, id).as_deref(), Some("2020-11"));
     assert_eq!(class_at(&mut h, YearView::EndOf(2022)), Some(StatusClass::Done));
     assert_eq!(

@@ -121,6 +121,15 @@ impl PmTilesReader {
     }
 }
 
+/// The header's `i`-th little-endian u64 after the magic and version:
+/// (offset, length) pairs of the root directory, metadata, leaf directories
+/// and tile data, then the tile counts.
+fn header_field(h: &[u8; HEADER_SIZE as usize], i: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h[8 + 8 * i..16 + 8 * i]);
+    u64::from_le_bytes(b)
+}
+
 /// Checks the fixed header so that the reader never slices outside the
 /// file: magic, version, and every section within the file.
 fn check_header(h: &[u8; HEADER_SIZE as usize], len: u64) -> Result<(), &'static str> {
@@ -130,11 +139,7 @@ fn check_header(h: &[u8; HEADER_SIZE as usize], len: u64) -> Result<(), &'static
     if h[7] != 3 {
         return Err("only PMTiles version 3 is supported");
     }
-    let field = |i: usize| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&h[8 + 8 * i..16 + 8 * i]);
-        u64::from_le_bytes(b)
-    };
+    let field = |i| header_field(h, i);
     let (root_offset, root_length) = (field(0), field(1));
     if root_offset < HEADER_SIZE || root_offset.saturating_add(root_length) > MAX_INITIAL_BYTES.min(len) {
         return Err("its header is damaged (root directory out of place)");
@@ -185,11 +190,7 @@ const MAX_DIRECTORY_BYTES: u64 = 64 << 20;
 
 impl Directories {
     fn of(h: &[u8; HEADER_SIZE as usize]) -> Directories {
-        let field = |i: usize| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&h[8 + 8 * i..16 + 8 * i]);
-            u64::from_le_bytes(b)
-        };
+        let field = |i| header_field(h, i);
         Directories { root: (field(0), field(1)), leaves: (field(4), field(5)), compression: h[97] }
     }
 
