@@ -6,6 +6,7 @@
 //! drawn by [`App::ui_root`] into any `egui::Ui` (the window, or a test
 //! harness).
 
+pub mod bench;
 pub mod checks;
 pub mod data;
 pub mod editing;

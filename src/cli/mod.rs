@@ -2,7 +2,7 @@
 //! subcommand the binary opens the desktop app.
 
 mod audit;
-mod bench;
+pub(crate) mod bench;
 mod checks;
 mod convert;
 mod db;
@@ -215,9 +215,14 @@ pub enum Command {
     /// `--sites ID,ID…` as an atlas, one page per site, e.g.
     /// `handout inspection.tour.json --out handout.pdf`.
     Handout(handout::HandoutArgs),
-    /// Time load + validate + index of a file and report peak memory.
+    /// Time load + validate + index of a file and report peak memory; with
+    /// `--app`, open the real window on the file and time its frames through
+    /// a fixed script (fit, zoom, pan, search, table, years).
     Bench {
         file: PathBuf,
+        /// Measure the app (a window; under Xvfb on a server) instead of the loader.
+        #[arg(long)]
+        app: bool,
         /// Parser threads (0 = one per core).
         #[arg(long, default_value_t = 0)]
         threads: usize,
@@ -411,7 +416,12 @@ pub fn run(cmd: Command, lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Re
             gen_data::run(&GenOptions { features, seed, shapes: shapes.into() }, &out)?;
             Ok(0)
         }
-        Command::Bench { file, threads } => bench::run(out, &file, threads),
+        Command::Bench { file, threads, app: false } => bench::run(out, &file, threads),
+        Command::Bench { file, app: true, .. } => {
+            let report = crate::app::bench::run(&file)?;
+            report.write(out)?;
+            Ok(if report.failed.is_some() { 1 } else { 0 })
+        }
         Command::Handout(args) => handout::run(out, &args, lang),
         Command::Render(args) => render::run(out, &args, lang),
     }
