@@ -180,7 +180,9 @@ impl eframe::App for BenchApp {
                 } else if drawn && !self.app.is_loading() {
                     self.drawn_shown = true;
                 } else if !self.app.is_loading() && self.app.data.dataset.sites.is_empty() {
-                    self.finish(&ctx, Some("no sites were loaded".into()));
+                    // The loader's own words for why (a missing or broken file).
+                    let why = self.app.data.dataset.problems.first().map(|p| format!(": {p}")).unwrap_or_default();
+                    self.finish(&ctx, Some(format!("no sites were loaded{why}")));
                 } else if self.started.elapsed() > LOAD_LIMIT {
                     self.finish(&ctx, Some(format!("not drawn within {} s", LOAD_LIMIT.as_secs())));
                 }
@@ -236,14 +238,11 @@ fn bytes_under(path: &Path) -> u64 {
     }
 }
 
-/// The `q`-quantile of `v` (sorted in place).
-fn quantile(v: &mut [f32], q: f64) -> f32 {
-    if v.is_empty() {
-        return 0.0;
-    }
+/// The median, 99th percentile and maximum of `v` (sorted in place).
+fn quantiles(v: &mut [f32]) -> [f32; 3] {
     v.sort_by(f32::total_cmp);
-    let i = ((v.len() - 1) as f64 * q).round() as usize;
-    v[i]
+    let at = |q: f64| v.get(((v.len().max(1) - 1) as f64 * q).round() as usize).copied().unwrap_or(0.0);
+    [at(0.5), at(0.99), at(1.0)]
 }
 
 impl Report {
@@ -261,6 +260,9 @@ impl Report {
         writeln!(out, "{:<16} {:>6}   {:>26}   {:>26}", "step", "frames", "frame p50 p99 max", "app p50 p99 max")?;
         let (mut over, mut app_over, mut total) = (0, 0, 0);
         for (name, frames) in &self.steps {
+            if frames.is_empty() {
+                continue;
+            }
             let mut f: Vec<f32> = frames.iter().map(|t| t.frame * 1000.0).collect();
             let mut a: Vec<f32> = frames.iter().map(|t| t.app * 1000.0).collect();
             if *name != "loading" {
@@ -268,8 +270,8 @@ impl Report {
                 app_over += a.iter().filter(|&&ms| ms > 16.0).count();
                 total += f.len();
             }
-            let (f50, f99, fmax) = (quantile(&mut f, 0.5), quantile(&mut f, 0.99), quantile(&mut f, 1.0));
-            let (a50, a99, amax) = (quantile(&mut a, 0.5), quantile(&mut a, 0.99), quantile(&mut a, 1.0));
+            let [f50, f99, fmax] = quantiles(&mut f);
+            let [a50, a99, amax] = quantiles(&mut a);
             writeln!(
                 out,
                 "{name:<16} {:>6}   {f50:>8.1} {f99:>8.1} {fmax:>8.1}   {a50:>8.1} {a99:>8.1} {amax:>8.1}",
@@ -281,12 +283,12 @@ impl Report {
             "over 16 ms        {over} of {total} frames; the app's part alone in {app_over} (after loading)"
         )?;
         if let Some(rss) = self.peak_rss {
-            writeln!(
-                out,
-                "peak RSS          {:.0} MiB ({:.2}× the file)",
-                mib(rss),
-                rss as f64 / self.file_bytes.max(1) as f64
-            )?;
+            write!(out, "peak RSS          {:.0} MiB", mib(rss))?;
+            // Beside a file of a few kilobytes the ratio says nothing.
+            if self.file_bytes >= 1 << 20 {
+                write!(out, " ({:.2}× the file)", rss as f64 / self.file_bytes as f64)?;
+            }
+            writeln!(out)?;
         }
         if let Some(why) = &self.failed {
             writeln!(out, "stopped early     {why}")?;
@@ -301,11 +303,27 @@ mod tests {
 
     #[test]
     fn quantiles_pick_from_the_sorted_times() {
-        let mut v = vec![5.0, 1.0, 3.0, 2.0, 4.0];
-        assert_eq!(quantile(&mut v, 0.5), 3.0);
-        assert_eq!(quantile(&mut v, 1.0), 5.0);
-        assert_eq!(quantile(&mut v, 0.0), 1.0);
-        assert_eq!(quantile(&mut [], 0.5), 0.0);
+        assert_eq!(quantiles(&mut [5.0, 1.0, 3.0, 2.0, 4.0]), [3.0, 5.0, 5.0]);
+        assert_eq!(quantiles(&mut []), [0.0; 3]);
+    }
+
+    #[test]
+    fn a_run_that_loaded_nothing_prints_only_what_it_measured_and_why_it_stopped() {
+        let mut r = Report {
+            file_bytes: 28,
+            failed: Some("no sites were loaded: file.geojson: not found".into()),
+            peak_rss: Some(140 << 20),
+            ..Default::default()
+        };
+        r.steps.push(("loading", vec![FrameTime { frame: 0.009, app: 0.004 }]));
+        r.steps.push(("fit to data", Vec::new()));
+        let mut out = Vec::new();
+        r.write(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("loading"), "{text}");
+        assert!(!text.contains("fit to data"), "{text}");
+        assert!(text.contains("peak RSS          140 MiB\n"), "{text}");
+        assert!(text.contains("stopped early     no sites were loaded: file.geojson: not found"), "{text}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use binzhou_sites::app::state::ViewState;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
-use crate::support::{app_builder, click_at, data_dir};
+use crate::support::{app_builder, click_at, data_dir, type_into};
 
 /// A copy of the bundled data to edit, and a journal folder.
 fn workspace() -> (tempfile::TempDir, PathBuf) {
@@ -48,10 +48,7 @@ fn type_completion(h: &mut Harness<'_, App>, i: usize, text: &str) {
     h.run();
     h.get_by_label("编辑属性").click();
     h.run();
-    h.get_by_label("完工").click();
-    h.run();
-    h.get_by_label("完工").type_text(text);
-    h.run();
+    type_into(h, "完工", text);
     h.get_by_label("应用").click();
     h.run();
 }

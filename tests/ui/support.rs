@@ -78,12 +78,17 @@ pub fn open_form(h: &mut Harness<'_, App>, id: &str) {
     h.run();
 }
 
+/// Clicks into the field labelled `label` and types `text` into it.
+pub fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
 /// Signs the open form as `inspector`, saves it and waits for the journal.
 pub fn sign_and_save(h: &mut Harness<'_, App>, inspector: &str) {
-    h.get_by_label("核查人").click();
-    h.run();
-    h.get_by_label("核查人").type_text(inspector);
-    h.run();
+    type_into(h, "核查人", inspector);
     h.get_by_label("保存核查").click();
     h.run();
     h.state_mut().field_checks().settle(Duration::from_secs(10));
