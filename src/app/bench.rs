@@ -93,6 +93,20 @@ struct FrameTime {
     app: f32,
 }
 
+/// One step's frames, and the peak RSS when it ended.
+#[derive(Debug, Default)]
+struct StepTimes {
+    name: &'static str,
+    frames: Vec<FrameTime>,
+    peak_rss_after: Option<u64>,
+}
+
+impl StepTimes {
+    fn new(name: &'static str) -> Self {
+        StepTimes { name, ..Default::default() }
+    }
+}
+
 /// What the bench measured.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -103,7 +117,7 @@ pub struct Report {
     /// From the call to [`run`] until the first frame with sites drawn was shown.
     pub to_drawn: Option<Duration>,
     /// The loading frames, then each step's.
-    steps: Vec<(&'static str, Vec<FrameTime>)>,
+    steps: Vec<StepTimes>,
     pub peak_rss: Option<u64>,
     /// Why the bench stopped early, if it did.
     pub failed: Option<String>,
@@ -131,7 +145,9 @@ impl BenchApp {
         if let (Some(frame), Ok(mut r)) = (frame, self.report.lock())
             && let Some(s) = r.steps.get_mut(slot)
         {
-            s.1.push(FrameTime { frame: frame.max(app), app });
+            s.frames.push(FrameTime { frame: frame.max(app), app });
+            // Where memory grows: the high-water mark as each frame ends.
+            s.peak_rss_after = crate::cli::bench::peak_rss_bytes();
         }
     }
 
@@ -199,8 +215,8 @@ pub fn run(file: &Path) -> anyhow::Result<Report> {
     let started = Instant::now();
     let script = script();
     let mut report = Report { file: file.to_path_buf(), file_bytes: bytes_under(file), ..Default::default() };
-    report.steps.push(("loading", Vec::new()));
-    report.steps.extend(script.iter().map(|s| (s.name, Vec::new())));
+    report.steps.push(StepTimes::new("loading"));
+    report.steps.extend(script.iter().map(|s| StepTimes::new(s.name)));
     let report = Arc::new(Mutex::new(report));
     let font = fonts::find_cjk_font();
     // The user's saved view and window are neither read nor written.
@@ -257,9 +273,13 @@ impl Report {
         }
         writeln!(out)?;
         writeln!(out, "UI thread per frame (ms): the whole frame, and the app's part of it")?;
-        writeln!(out, "{:<16} {:>6}   {:>26}   {:>26}", "step", "frames", "frame p50 p99 max", "app p50 p99 max")?;
+        writeln!(
+            out,
+            "{:<16} {:>6}   {:>26}   {:>26}   {:>9}",
+            "step", "frames", "frame p50 p99 max", "app p50 p99 max", "peak MiB"
+        )?;
         let (mut over, mut app_over, mut total) = (0, 0, 0);
-        for (name, frames) in &self.steps {
+        for StepTimes { name, frames, peak_rss_after } in &self.steps {
             if frames.is_empty() {
                 continue;
             }
@@ -272,9 +292,10 @@ impl Report {
             }
             let [f50, f99, fmax] = quantiles(&mut f);
             let [a50, a99, amax] = quantiles(&mut a);
+            let peak = peak_rss_after.map(|b| format!("{:.0}", mib(b))).unwrap_or_default();
             writeln!(
                 out,
-                "{name:<16} {:>6}   {f50:>8.1} {f99:>8.1} {fmax:>8.1}   {a50:>8.1} {a99:>8.1} {amax:>8.1}",
+                "{name:<16} {:>6}   {f50:>8.1} {f99:>8.1} {fmax:>8.1}   {a50:>8.1} {a99:>8.1} {amax:>8.1}   {peak:>9}",
                 frames.len()
             )?;
         }
@@ -315,12 +336,17 @@ mod tests {
             peak_rss: Some(140 << 20),
             ..Default::default()
         };
-        r.steps.push(("loading", vec![FrameTime { frame: 0.009, app: 0.004 }]));
-        r.steps.push(("fit to data", Vec::new()));
+        r.steps.push(StepTimes {
+            name: "loading",
+            frames: vec![FrameTime { frame: 0.009, app: 0.004 }],
+            peak_rss_after: Some(120 << 20),
+        });
+        r.steps.push(StepTimes::new("fit to data"));
         let mut out = Vec::new();
         r.write(&mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("loading"), "{text}");
+        let loading = text.lines().find(|l| l.starts_with("loading")).expect("the loading row");
+        assert!(loading.ends_with(" 120"), "the peak as loading ended: {loading}");
         assert!(!text.contains("fit to data"), "{text}");
         assert!(text.contains("peak RSS          140 MiB\n"), "{text}");
         assert!(text.contains("stopped early     no sites were loaded: file.geojson: not found"), "{text}");

@@ -29,6 +29,10 @@ pub const PICK_TOLERANCE_PX: f32 = 6.0;
 /// (six indices each) instead of anti-aliased circles (hundreds each): a
 /// 100k-site overview otherwise needs more than the GPU's largest buffer.
 pub const DENSE_SITES: usize = 20_000;
+/// In a dense view, line and outline vertices closer than this (pixels) to
+/// the last one kept are skipped: at that density a stroke's wiggles below
+/// two pixels are not seen, and they were most of the frame's vertices.
+pub const DENSE_SPACING_PX: f32 = 2.0;
 /// Below this zoom, small sites that pile up (a county seat's parks at city
 /// scale) are drawn as one symbol with their count, split by status.
 pub const CLUSTER_BELOW_ZOOM: f64 = 13.0;
@@ -246,21 +250,50 @@ impl Layers {
     }
 }
 
-/// Adds a polyline of `width` pixels to `mesh` as one quad per segment, with
-/// no anti-aliasing: 6 indices a segment instead of about 18.
+/// Adds a polyline of `width` pixels to `mesh` as a strip without
+/// anti-aliasing: two vertices a point, shared by the segments that meet
+/// there (mitred, the mitre capped at twice the width), and 6 indices a
+/// segment. Egui's feathered stroke needs about three times as much.
 fn thin_line(mesh: &mut Mesh, pts: &[Pos2], width: f32, colour: Color32) {
-    for w in pts.windows(2) {
-        let d = w[1] - w[0];
-        let len = d.length();
-        if len < 1e-3 {
-            continue;
+    let half = width / 2.0;
+    // Unit normals of the segments, skipping those of no length.
+    let mut kept: Vec<Pos2> = Vec::with_capacity(pts.len());
+    for &p in pts {
+        if kept.last().is_none_or(|q| q.distance_sq(p) > 1e-6) {
+            kept.push(p);
         }
-        let n = egui::vec2(-d.y, d.x) * (width / 2.0 / len);
-        let i = mesh.vertices.len() as u32;
-        for p in [w[0] + n, w[0] - n, w[1] - n, w[1] + n] {
-            mesh.vertices.push(Vertex { pos: p, uv: WHITE_UV, color: colour });
-        }
-        mesh.indices.extend([i, i + 1, i + 2, i, i + 2, i + 3]);
+    }
+    if kept.len() < 2 {
+        return;
+    }
+    let normal = |a: Pos2, b: Pos2| {
+        let d = (b - a).normalized();
+        egui::vec2(-d.y, d.x)
+    };
+    let first = mesh.vertices.len() as u32;
+    for k in 0..kept.len() {
+        let before = (k > 0).then(|| normal(kept[k - 1], kept[k]));
+        let after = (k + 1 < kept.len()).then(|| normal(kept[k], kept[k + 1]));
+        let n = match (before, after) {
+            (Some(a), Some(b)) => {
+                let m = a + b;
+                if m.length_sq() < 1e-6 {
+                    a * half // a full turn back: no mitre exists
+                } else {
+                    let m = m.normalized();
+                    m * (half / m.dot(a).max(0.5))
+                }
+            }
+            (Some(a), None) | (None, Some(a)) => a * half,
+            (None, None) => unreachable!("at least two points"),
+        };
+        let p = kept[k];
+        mesh.vertices.push(Vertex { pos: p + n, uv: WHITE_UV, color: colour });
+        mesh.vertices.push(Vertex { pos: p - n, uv: WHITE_UV, color: colour });
+    }
+    for k in 0..kept.len() as u32 - 1 {
+        let i = first + 2 * k;
+        mesh.indices.extend([i, i + 1, i + 3, i, i + 3, i + 2]);
     }
 }
 
@@ -273,15 +306,17 @@ fn square(mesh: &mut Mesh, at: Pos2, r: f32, colour: Color32) {
     mesh.add_colored_rect(egui::Rect::from_center_size(at, egui::vec2(2.0 * r, 2.0 * r)), colour);
 }
 
-/// Screen points of a run of vertices, skipping those within a pixel of the last kept.
-fn screen_run(t: &ScreenTransform, geom: &SiteGeom, r: &std::ops::Range<u32>, closed: bool) -> Vec<Pos2> {
+/// Screen points of a run of vertices, skipping those within `spacing`
+/// pixels of the last kept (the last vertex is always kept).
+fn screen_run(t: &ScreenTransform, geom: &SiteGeom, r: &std::ops::Range<u32>, closed: bool, spacing: f32) -> Vec<Pos2> {
+    let min_sq = spacing * spacing;
     let run = &geom.coords[r.start as usize..r.end as usize];
     let mut out: Vec<Pos2> = Vec::with_capacity(run.len() + closed as usize);
     for (k, &c) in run.iter().enumerate() {
         let p = t.to_screen(c);
         let last = k + 1 == run.len();
         match out.last() {
-            Some(q) if !last && q.distance_sq(p) < 1.0 => {}
+            Some(q) if !last && q.distance_sq(p) < min_sq => {}
             _ => out.push(p),
         }
     }
@@ -309,9 +344,9 @@ fn stroke_path(into: &mut Vec<Shape>, pts: Vec<Pos2>, stroke: Stroke, dashed: bo
 
 /// Outlines and lines of a site as screen paths (closed rings end where they start).
 fn paths(t: &ScreenTransform, g: &SiteGeom) -> Vec<Vec<Pos2>> {
-    let mut v: Vec<Vec<Pos2>> = g.lines.iter().map(|r| screen_run(t, g, r, false)).collect();
+    let mut v: Vec<Vec<Pos2>> = g.lines.iter().map(|r| screen_run(t, g, r, false, 1.0)).collect();
     for p in &g.polygons {
-        v.extend(p.rings.iter().map(|r| screen_run(t, g, r, true)));
+        v.extend(p.rings.iter().map(|r| screen_run(t, g, r, true, 1.0)));
     }
     v
 }
@@ -335,6 +370,7 @@ pub fn build_site_shapes(
     let zoom = t.zoom();
     let few = visible.len() < 4000;
     let dense = visible.len() > DENSE_SITES;
+    let spacing = if dense { DENSE_SPACING_PX } else { 1.0 };
     let clustering = zoom < CLUSTER_BELOW_ZOOM;
     let mut cells: std::collections::HashMap<(i32, i32), Vec<Pending>> = std::collections::HashMap::new();
 
@@ -424,7 +460,7 @@ pub fn build_site_shapes(
                 }
             }
             for r in &g.lines {
-                let pts = screen_run(t, g, r, false);
+                let pts = screen_run(t, g, r, false, spacing);
                 if pts.len() < 2 {
                     continue;
                 }
@@ -451,7 +487,7 @@ pub fn build_site_shapes(
             }
             for p in &g.polygons {
                 for r in &p.rings {
-                    let pts = screen_run(t, g, r, true);
+                    let pts = screen_run(t, g, r, true, spacing);
                     if dense {
                         if let Some(c) = change {
                             thin_line(&mut l.dot_halos, &pts, sym.width + 4.0, halo_colour(c));
@@ -845,6 +881,50 @@ mod tests {
         // 6; anti-aliased circles and strokes cost hundreds a site, which at
         // 100k sites overflows the GPU's largest buffer.
         assert!(indices <= 20 * 30_000, "{indices} indices for 30 000 sites");
+    }
+
+    #[test]
+    fn a_thin_line_shares_its_joints_and_keeps_its_width_round_a_corner() {
+        let mut m = Mesh::default();
+        // Straight on, then a right angle, then straight back on itself.
+        let pts = [pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(10.0, 10.0), pos2(10.0, 0.0)];
+        thin_line(&mut m, &pts, 2.0, Color32::RED);
+        assert_eq!(m.vertices.len(), 2 * pts.len(), "two vertices a point");
+        assert_eq!(m.indices.len(), 6 * (pts.len() - 1), "two triangles a segment");
+        assert!(m.vertices.iter().all(|v| v.pos.x.is_finite() && v.pos.y.is_finite()));
+        // The ends are a half width from the line, across it.
+        assert_eq!(m.vertices[0].pos, pos2(0.0, 1.0));
+        assert_eq!(m.vertices[1].pos, pos2(0.0, -1.0));
+        // The corner's mitre: a half width from both legs, √2 from the corner.
+        let corner = m.vertices[2].pos.distance(pos2(10.0, 0.0));
+        assert!((corner - 2f32.sqrt()).abs() < 1e-4, "{corner}");
+        // A repeated point is dropped, not turned into a zero-length segment.
+        let mut m = Mesh::default();
+        thin_line(&mut m, &[pos2(0.0, 0.0), pos2(0.0, 0.0), pos2(5.0, 0.0)], 1.0, Color32::RED);
+        assert_eq!((m.vertices.len(), m.indices.len()), (4, 6));
+        let mut m = Mesh::default();
+        thin_line(&mut m, &[pos2(3.0, 3.0)], 1.0, Color32::RED);
+        assert!(m.is_empty(), "one point draws nothing");
+    }
+
+    #[test]
+    fn a_dense_view_skips_the_wiggles_a_sparse_view_keeps() {
+        // A road of 2 001 vertices a metre or so apart, zigzagging.
+        let road: Vec<(f64, f64)> =
+            (0..=2000).map(|k| (118.0 + k as f64 * 1e-5, 37.4 + if k % 2 == 0 { 0.0 } else { 1e-5 })).collect();
+        let sites = vec![site("road", Geometry::LineString(road.into()), 2021)];
+        let d = MapData::build(Dataset { sites, ..Default::default() });
+        let g = d.geoms.get(0).expect("drawn");
+        let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(1200.0, 800.0)), 118.01, 37.4, 16.0);
+        let run = 0..g.coords.len() as u32;
+        let sparse = screen_run(&t, g, &run, false, 1.0).len();
+        let dense = screen_run(&t, g, &run, false, DENSE_SPACING_PX).len();
+        // 0.02° of longitude is about 950 px at zoom 16, a vertex every half
+        // pixel: the sparse view keeps one every pixel or so (with the
+        // zigzag), the dense one one every two.
+        assert!(sparse > 600 && dense < sparse * 2 / 3, "sparse {sparse}, dense {dense}");
+        let both = screen_run(&t, g, &run, false, DENSE_SPACING_PX);
+        assert_eq!(both.last(), Some(&t.to_screen(g.coords[2000])), "the end is kept");
     }
 
     #[test]
