@@ -142,12 +142,15 @@ struct BenchApp {
 impl BenchApp {
     fn record(&mut self, frame: Option<f32>) {
         let Some((slot, app)) = self.pending.take() else { return };
-        if let (Some(frame), Ok(mut r)) = (frame, self.report.lock())
+        let Some(frame) = frame else { return };
+        // Where memory grows: the high-water mark as each frame ends, read
+        // before the lock so the file read never holds it.
+        let peak = crate::cli::bench::peak_rss_bytes();
+        if let Ok(mut r) = self.report.lock()
             && let Some(s) = r.steps.get_mut(slot)
         {
             s.frames.push(FrameTime { frame: frame.max(app), app });
-            // Where memory grows: the high-water mark as each frame ends.
-            s.peak_rss_after = crate::cli::bench::peak_rss_bytes();
+            s.peak_rss_after = peak;
         }
     }
 
