@@ -261,3 +261,19 @@ fn a_site_without_a_location_says_so_in_its_panel_and_cannot_be_zoomed_to() {
     assert!(h.query_by_label("无（尚无位置）").is_some(), "its geometry row says it has no location");
     assert!(h.get_by_label("缩放至").accesskit_node().is_disabled(), "there is nowhere to zoom to");
 }
+
+/// The status bar is drawn before the map, so it used to keep the zoom and
+/// scale of the view before a jump until the mouse moved.
+#[test]
+fn after_a_jump_the_status_bar_shows_the_zoom_the_map_shows() {
+    let mut h = app_harness();
+    let before = h.state().camera().zoom;
+    // A park-sized box in the main city: a zoom well above the start's.
+    let b = geo::Rect::new(geo::coord! { x: 117.97, y: 37.38 }, geo::coord! { x: 117.972, y: 37.382 });
+    h.state_mut().fit_to(b);
+    h.run();
+    let after = h.state().camera().zoom;
+    assert!(after > before + 1.0, "the map jumped in: {before} → {after}");
+    let shown = format!("缩放级别 {after:.1}");
+    assert!(h.query_by_label(&shown).is_some(), "the status bar says \"{shown}\"");
+}

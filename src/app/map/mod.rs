@@ -258,6 +258,11 @@ impl MapView {
                 .response
         };
         let clicked = frame.clicked.take();
+        // Panels drawn before the map this frame (the status bar's zoom and
+        // scale bar) showed the old view: one more frame shows them the new.
+        if frame.transform != self.transform {
+            ui.ctx().request_repaint();
+        }
         self.transform = frame.transform;
         // A click on a cluster of sites zooms in on it.
         if let (Some(at), Some(t)) = (frame.cluster_clicked, self.transform) {
