@@ -65,11 +65,17 @@ fn bench_data(c: &mut Criterion, name: &str, data: &MapData) {
         show_changes: true,
         labels: true,
         checks: &[],
+        gpu: false,
     };
     let visible = data.index.in_rect(t.visible_lon_lat(16.0));
     println!("{name}: {} of {} sites in view", visible.len(), data.dataset.sites.len());
     c.bench_function(&format!("{name}: build shapes"), |b| {
         b.iter(|| black_box(build_site_shapes(&data.dataset.sites, &data.geoms, &visible, &t, &style)))
+    });
+    // With a GPU that keeps the geometry, a frame only decides how each site shows.
+    let on_gpu = DrawStyle { gpu: true, ..style };
+    c.bench_function(&format!("{name}: decide for the GPU"), |b| {
+        b.iter(|| black_box(build_site_shapes(&data.dataset.sites, &data.geoms, &visible, &t, &on_gpu)))
     });
     c.bench_function(&format!("{name}: cull through the index"), |b| {
         b.iter(|| black_box(data.index.in_rect(t.visible_lon_lat(16.0))))

@@ -239,7 +239,7 @@ pub fn run(file: &Path) -> anyhow::Result<Report> {
             let font_missing = font.as_deref().is_none_or(|p| fonts::install_font_file(&cc.egui_ctx, p).is_err());
             fonts::apply_text_sizes(&cc.egui_ctx);
             cc.egui_ctx.set_theme(egui::Theme::Light);
-            let app = App::new(vec![file], ViewState::default(), font_missing);
+            let app = App::new(vec![file], ViewState::default(), font_missing).with_gpu(cc.wgpu_render_state.as_ref());
             Ok(Box::new(BenchApp { app, script, at: None, started, pending: None, drawn_shown: false, report: shared }))
         }),
     )

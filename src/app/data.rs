@@ -8,6 +8,9 @@ use binzhou_core::search::SearchIndex;
 use binzhou_core::stats::LayerSlots;
 pub use binzhou_core::stats::{SiteLooks, class_slot};
 
+use std::sync::Arc;
+
+use super::map::gpu_sites::DenseScene;
 use super::map::project::GeomCache;
 
 /// A dataset ready to show.
@@ -18,6 +21,8 @@ pub struct MapData {
     /// Search keys, built once per dataset.
     pub search: SearchIndex,
     pub geoms: GeomCache,
+    /// The same geometry for the GPU, for dense views (uploaded at its first use).
+    pub dense: Arc<DenseScene>,
     /// The dataset's layers, in the panel's order.
     pub layers: Vec<LayerInfo>,
     /// Each site's position in `layers`.
@@ -33,8 +38,9 @@ impl MapData {
         let index = SiteIndex::build(&dataset.sites);
         let search = SearchIndex::build(&dataset.sites);
         let geoms = GeomCache::build(&dataset.sites);
+        let dense = Arc::new(DenseScene::build(&geoms));
         let bbox = dataset.bbox();
-        MapData { bbox, dataset, index, search, geoms, layers, layer_of }
+        MapData { bbox, dataset, index, search, geoms, dense, layers, layer_of }
     }
 
     /// A site's layer slot.

@@ -265,6 +265,18 @@ impl App {
         self
     }
 
+    /// Draws dense views on the GPU of `render_state` where it can (see
+    /// [`map::gpu_sites`]); without one they are drawn as meshes.
+    pub fn with_gpu(mut self, render_state: Option<&eframe::egui_wgpu::RenderState>) -> Self {
+        self.map.gpu = render_state.is_some_and(map::gpu_sites::install);
+        self
+    }
+
+    /// Whether dense views are drawn on the GPU (see [`App::with_gpu`]).
+    pub fn draws_dense_views_on_the_gpu(&self) -> bool {
+        self.map.gpu
+    }
+
     /// Opens the tour file at `path` once the data has loaded (`--tour`).
     pub fn with_tour(mut self, path: PathBuf) -> Self {
         self.pending_tour = Some(path);
@@ -613,6 +625,7 @@ impl App {
                 show_changes: self.state.show_changes,
                 labels: self.state.show_labels,
                 checks: &check_slots.slots,
+                gpu: self.map.gpu,
             };
             let data = self.data.clone();
             let basemap: &mut dyn BasemapSource = match self.state.basemap {

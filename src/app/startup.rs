@@ -77,8 +77,10 @@ pub fn run(args: AppArgs) -> anyhow::Result<()> {
             fonts::apply_text_sizes(&cc.egui_ctx);
             cc.egui_ctx.set_theme(egui::Theme::Light);
             let state = ViewState::load(cc.storage);
-            let mut app =
-                App::new(paths, state, font_missing).with_report_state(cc.storage).with_journal(journal.clone());
+            let mut app = App::new(paths, state, font_missing)
+                .with_report_state(cc.storage)
+                .with_journal(journal.clone())
+                .with_gpu(cc.wgpu_render_state.as_ref());
             if let Some(g) = &gnss {
                 app.connect_gnss(g, &cc.egui_ctx);
             }

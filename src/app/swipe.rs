@@ -78,6 +78,7 @@ impl App {
             show_changes: false,
             labels: false,
             checks: &[],
+            gpu: false,
         };
         let view = t.visible_lon_lat(16.0);
         let visible = self.data.index.in_rect(view);

@@ -5,6 +5,7 @@
 mod app;
 mod dashboard_table;
 mod database;
+mod dense_gpu;
 mod editing;
 mod field_checks;
 mod files;

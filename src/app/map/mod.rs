@@ -8,6 +8,7 @@
 
 pub mod basemap;
 pub mod clear;
+pub mod gpu_sites;
 pub mod labels;
 pub mod project;
 pub mod sites_plugin;
@@ -56,6 +57,8 @@ pub struct MapView {
     pub gcj02: bool,
     /// While true, dragging on the map does not pan it (a box is being drawn).
     pub drag_pan_off: bool,
+    /// Dense views are drawn on the GPU (its renderer has [`gpu_sites`] installed).
+    pub gpu: bool,
 }
 
 /// What the map did this frame.
@@ -96,6 +99,7 @@ impl MapView {
             cursor: None,
             gcj02: false,
             drag_pan_off: false,
+            gpu: false,
         }
     }
 

@@ -147,6 +147,11 @@ impl ScreenTransform {
         self.zoom
     }
 
+    /// The linear part and the offset of unit → screen (see [`ScreenTransform::to_screen`]).
+    pub fn affine(&self) -> ([f64; 4], [f64; 2]) {
+        (self.lin, self.off)
+    }
+
     /// Pixels per unit.
     pub fn scale(&self) -> f64 {
         self.scale

@@ -5,11 +5,14 @@
 //! Polygons are filled through one shared mesh (triangulated once, see
 //! [`super::project`]) and outlined; lines are stroked with vertices closer
 //! than a pixel skipped; points get a symbol. A feature smaller than a few
-//! pixels is drawn as a marker so it stays visible and clickable.
+//! pixels is drawn as a marker so it stays visible and clickable. Dense
+//! views, where a GPU can, are drawn from geometry kept on it
+//! ([`super::gpu_sites`]); this code then only decides what each site shows.
 
 use egui::epaint::{Vertex, WHITE_UV};
 use egui::{Color32, Mesh, Pos2, Shape, Stroke};
 
+use super::gpu_sites::{GpuFrame, MODE_DOT, MODE_FULL, SitesCallback, pack, rgba};
 use super::labels::{LabelCandidate, LabelKind};
 use super::project::{GeomCache, ScreenTransform, SiteGeom};
 use super::style::{HOVER_COLOUR, SELECTION_COLOUR, SYMBOL_OUTLINE, Symbol, darker, status_colour, with_alpha};
@@ -29,6 +32,10 @@ pub const PICK_TOLERANCE_PX: f32 = 6.0;
 /// (six indices each) instead of anti-aliased circles (hundreds each): a
 /// 100k-site overview otherwise needs more than the GPU's largest buffer.
 pub const DENSE_SITES: usize = 20_000;
+/// With more sites in view than this, and a GPU that can, sites are drawn
+/// from geometry kept on it ([`super::gpu_sites`]): egui's anti-aliased
+/// shapes for thousands of sites cost more memory than the whole dataset.
+pub const GPU_SITES: usize = 4_000;
 /// In a dense view, line and outline vertices closer than this (pixels) to
 /// the last one kept are skipped: at that density a stroke's wiggles below
 /// two pixels are not seen, and they were most of the frame's vertices.
@@ -141,6 +148,8 @@ pub struct DrawStyle<'a> {
     /// Per site, its newest check's slot in [`super::style::check_colour`]
     /// (for colouring by checks; empty otherwise).
     pub checks: &'a [u8],
+    /// Dense views go to the GPU ([`super::gpu_sites`]) instead of meshes.
+    pub gpu: bool,
 }
 
 /// One frame's site drawing.
@@ -153,6 +162,9 @@ pub struct FrameShapes {
     pub drawn_per_layer: Vec<u32>,
     /// Clusters of small sites, drawn by the caller (they carry text).
     pub clusters: Vec<Cluster>,
+    /// A dense view's sites for the GPU, painted before `shapes[gpu_at]`.
+    pub gpu: Option<GpuFrame>,
+    pub gpu_at: usize,
 }
 
 impl FrameShapes {
@@ -380,6 +392,8 @@ pub fn build_site_shapes(
     let dense = visible.len() > DENSE_SITES;
     let spacing = if dense { DENSE_SPACING_PX } else { 1.0 };
     let clustering = zoom < CLUSTER_BELOW_ZOOM;
+    let gpu = style.gpu && visible.len() > GPU_SITES;
+    let mut states = if gpu { vec![0u32; geoms.len()] } else { Vec::new() };
     let mut cells: std::collections::HashMap<(i32, i32), Vec<Pending>> = std::collections::HashMap::new();
 
     // Visible sites in drawing order, through a bitset over the global order.
@@ -413,7 +427,7 @@ pub fn build_site_shapes(
         if !layer.visible || g.coords.is_empty() {
             continue;
         }
-        if dense && l.dense_vertices() > MAX_DENSE_VERTICES {
+        if dense && !gpu && l.dense_vertices() > MAX_DENSE_VERTICES {
             break; // the rest would not fit the GPU; they appear as the user zooms in
         }
         out.drawn_per_layer[slot] += 1;
@@ -444,6 +458,8 @@ pub fn build_site_shapes(
                 change,
                 status: key,
             });
+        } else if tiny && gpu {
+            states[i] = pack(MODE_DOT, change, slot * SLOTS + key);
         } else if tiny && dense {
             if let Some(c) = change {
                 square(&mut l.dot_halos, anchor, MARKER_RADIUS + 1.5, halo_colour(c));
@@ -454,6 +470,8 @@ pub fn build_site_shapes(
                 l.halos.push(Shape::circle_stroke(anchor, MARKER_RADIUS + 5.0, Stroke::new(3.0, halo_colour(c))));
             }
             l.points.push(circle(anchor, MARKER_RADIUS, pal.main, Stroke::new(1.0, pal.marker_edge)));
+        } else if gpu {
+            states[i] = pack(MODE_FULL, change, slot * SLOTS + key);
         } else {
             // Polygon fills, into the shared mesh.
             if !g.polygons.is_empty() {
@@ -606,6 +624,10 @@ pub fn build_site_shapes(
     // Painting order: marks under fills, fills under strokes, points on top.
     let Layers { halos, dot_halos, fill, outlines, lines, thin, dots, points, hover, selection } = l;
     let mesh = |m: Mesh| (!m.is_empty()).then(|| Shape::mesh(m));
+    if gpu {
+        out.gpu_at = halos.len();
+        out.gpu = Some(gpu_frame(style, &colours, states));
+    }
     out.shapes = halos
         .into_iter()
         .chain(mesh(dot_halos))
@@ -619,6 +641,31 @@ pub fn build_site_shapes(
         .chain(selection)
         .collect();
     out
+}
+
+/// The palette and states of a dense view drawn on the GPU: entry
+/// `slot * SLOTS + key` holds the colours the mesh path takes from `colours[slot][key]`.
+fn gpu_frame(style: &DrawStyle, colours: &[[Colours; SLOTS]], states: Vec<u32>) -> GpuFrame {
+    let mut palette = Vec::with_capacity(colours.len() * SLOTS * 4);
+    for (layer, by_key) in style.layers.iter().zip(colours) {
+        let sym = layer.symbol;
+        for c in by_key {
+            palette.extend([
+                rgba(c.main),
+                rgba(c.outline),
+                rgba(c.fill),
+                [sym.width, sym.width.min(1.5), sym.point_radius, 0.0],
+            ]);
+        }
+    }
+    GpuFrame {
+        states,
+        palette,
+        halo_done: rgba(halo_colour(Change::NewlyDone)),
+        halo_overdue: rgba(halo_colour(Change::NewlyOverdue)),
+        marker: [MARKER_RADIUS * 0.8, MARKER_RADIUS + 1.5, 4.0],
+        halos: style.show_changes,
+    }
 }
 
 fn halo_colour(c: Change) -> Color32 {
@@ -733,9 +780,19 @@ impl walkers::Plugin for SitesPlugin<'_> {
         });
         let visible: Vec<usize> =
             if all_in_view { (0..self.data.dataset.sites.len()).collect() } else { self.data.index.in_rect(view) };
-        let frame = build_site_shapes(&self.data.dataset.sites, &self.data.geoms, &visible, &t, &style);
+        let mut frame = build_site_shapes(&self.data.dataset.sites, &self.data.geoms, &visible, &t, &style);
         let painter = ui.painter().with_clip_rect(t.rect);
-        painter.extend(frame.shapes);
+        match frame.gpu.take() {
+            Some(gpu) => {
+                let mut shapes = std::mem::take(&mut frame.shapes);
+                let after = shapes.split_off(frame.gpu_at.min(shapes.len()));
+                painter.extend(shapes);
+                let callback = SitesCallback { scene: self.data.dense.clone(), frame: gpu, transform: t };
+                painter.add(eframe::egui_wgpu::Callback::new_paint_callback(t.rect, callback));
+                painter.extend(after);
+            }
+            None => painter.extend(std::mem::take(&mut frame.shapes)),
+        }
         for c in &frame.clusters {
             paint_cluster(&painter, c);
         }
@@ -805,6 +862,7 @@ mod tests {
             show_changes: true,
             labels: true,
             checks: &[],
+            gpu: false,
         };
         let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(800.0, 600.0)), 118.01, 37.385, 14.0);
         let f = build_site_shapes(&d.dataset.sites, &d.geoms, &[0, 1, 2], &t, &style);
@@ -828,6 +886,7 @@ mod tests {
             show_changes: false,
             labels: false,
             checks: &[],
+            gpu: false,
         };
         let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(800.0, 600.0)), 118.01, 37.385, 14.0);
         let f = build_site_shapes(&d.dataset.sites, &d.geoms, &[0, 1, 2], &t, &style);
@@ -872,6 +931,7 @@ mod tests {
             show_changes: true,
             labels: false,
             checks: &[],
+            gpu: false,
         };
         let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(1200.0, 800.0)), 118.0, 37.375, 11.0);
         let visible: Vec<usize> = (0..d.dataset.sites.len()).collect();
@@ -889,6 +949,59 @@ mod tests {
         // 6; anti-aliased circles and strokes cost hundreds a site, which at
         // 100k sites overflows the GPU's largest buffer.
         assert!(indices <= 20 * 30_000, "{indices} indices for 30 000 sites");
+    }
+
+    #[test]
+    fn a_dense_view_for_the_gpu_says_how_each_site_shows_and_builds_no_meshes() {
+        // 24 000 sites at zoom 15 (no clusters): big parks drawn whole, tiny ones as markers.
+        let sites: Vec<Site> = (0..24_000)
+            .map(|k| {
+                let (x, y) = (117.95 + (k % 200) as f64 * 0.0005, 37.35 + (k / 200) as f64 * 0.0005);
+                let s = if k % 2 == 0 { 0.0004 } else { 0.00001 };
+                site(
+                    &format!("s{k}"),
+                    Geometry::Polygon(polygon![(x: x, y: y), (x: x + s, y: y), (x: x + s, y: y + s)]),
+                    2021,
+                )
+            })
+            .collect();
+        let d = MapData::build(Dataset { sites, ..Default::default() });
+        let looks = d.looks(binzhou_core::model::YearView::EndOf(2021));
+        let layers = layers(&d, true);
+        let mut style = DrawStyle {
+            looks: &looks,
+            layers: &layers,
+            colour_by: ColourBy::Status,
+            selected: None,
+            hovered: None,
+            show_changes: false,
+            labels: false,
+            checks: &[],
+            gpu: true,
+        };
+        let t = ScreenTransform::new(Rect::from_min_size(pos2(0.0, 0.0), vec2(4000.0, 4000.0)), 118.0, 37.38, 15.0);
+        let visible: Vec<usize> = (0..d.dataset.sites.len()).collect();
+        let f = build_site_shapes(&d.dataset.sites, &d.geoms, &visible, &t, &style);
+        assert_eq!(f.drawn(), 24_000);
+        assert!(f.shapes.iter().all(|s| !matches!(s, Shape::Mesh(_))), "no meshes beside the GPU's drawing");
+        let gpu = f.gpu.expect("a dense view goes to the GPU");
+        assert_eq!(gpu.states.len(), 24_000);
+        for (k, &s) in gpu.states.iter().enumerate() {
+            assert_eq!(s & 3, if k % 2 == 0 { MODE_FULL } else { MODE_DOT }, "site {k}");
+        }
+        // Each state's palette entry holds the colours the meshes would use.
+        let entry = (gpu.states[0] >> 16) as usize;
+        let slot = d.looks_layer(0).expect("a layer");
+        assert_eq!(entry / SLOTS, slot);
+        assert_eq!(gpu.palette[entry * 4], rgba(site_colour(&style, 0)));
+        // A hidden layer's sites are not drawn; a sparse view draws meshes.
+        let hidden = self::layers(&d, false);
+        style.layers = &hidden;
+        let f = build_site_shapes(&d.dataset.sites, &d.geoms, &visible, &t, &style);
+        assert!(f.gpu.expect("still dense").states.iter().all(|&s| s & 3 == 0));
+        style.layers = &layers;
+        let f = build_site_shapes(&d.dataset.sites, &d.geoms, &visible[..100], &t, &style);
+        assert!(f.gpu.is_none() && f.shapes.iter().any(|s| matches!(s, Shape::Mesh(_))));
     }
 
     #[test]
