@@ -33,6 +33,10 @@ use super::project::{GeomCache, ScreenTransform};
 /// The most points in one chunk: each buffer stays far below the 128 MiB a
 /// storage binding may hold by default.
 pub const CHUNK_POINTS: usize = 1 << 22;
+/// The most sites in one chunk. Chunks are made of sites near each other,
+/// so a frame skips those out of view or with nothing to draw (the GPU
+/// would otherwise run its vertex shader over every site of the dataset).
+pub const CHUNK_SITES: usize = 4096;
 
 /// A site not drawn by this path (hidden, in a cluster, or drawn by the CPU).
 pub const MODE_HIDDEN: u32 = 0;
@@ -77,6 +81,10 @@ pub struct Dot {
 pub struct Chunk {
     /// Unit coordinates the points are relative to.
     pub origin: Unit,
+    /// The box of its sites (unit: min x, min y, max x, max y).
+    pub bbox: [f64; 4],
+    /// Its sites, in drawing order.
+    pub sites: Vec<u32>,
     pub pts: Vec<[f32; 2]>,
     /// The site of each point.
     pub pt_site: Vec<u32>,
@@ -87,24 +95,63 @@ pub struct Chunk {
     pub dots: Vec<Dot>,
 }
 
-/// Splits every site's drawing data into chunks, in drawing order (large
-/// polygons first), so painting a pass chunk by chunk keeps the CPU path's order.
+/// Splits every site's drawing data into chunks of sites near each other
+/// (the sites' anchors split at the median of the longer side until a part
+/// is small enough), each in drawing order (large polygons first). A pass
+/// is painted chunk by chunk, so sites of different chunks that overlap may
+/// swap places; within a chunk, and between passes (fills under lines under
+/// markers), the order is the mesh path's.
 pub fn build_chunks(geoms: &GeomCache) -> Vec<Chunk> {
+    let mut items: Vec<(Unit, u32)> = (0..geoms.by_rank.len() as u32)
+        .filter(|&r| !geoms.by_rank[r as usize].coords.is_empty())
+        .map(|r| (geoms.by_rank[r as usize].anchor, r))
+        .collect();
     let mut chunks = Vec::new();
-    let mut c = Chunk::default();
-    for (rank, g) in geoms.by_rank.iter().enumerate() {
-        if g.coords.is_empty() {
-            continue;
-        }
-        if !c.pts.is_empty() && c.pts.len() + g.coords.len() > CHUNK_POINTS {
-            chunks.push(std::mem::take(&mut c));
-        }
+    split(geoms, &mut items, &mut chunks);
+    chunks
+}
+
+fn split(geoms: &GeomCache, items: &mut [(Unit, u32)], out: &mut Vec<Chunk>) {
+    if items.is_empty() {
+        return;
+    }
+    let points: usize = items.iter().map(|&(_, r)| geoms.by_rank[r as usize].coords.len()).sum();
+    if items.len() == 1 || (items.len() <= CHUNK_SITES && points <= CHUNK_POINTS) {
+        let mut ranks: Vec<u32> = items.iter().map(|&(_, r)| r).collect();
+        ranks.sort_unstable();
+        out.push(chunk_of(geoms, &ranks));
+        return;
+    }
+    let extent = |k: usize| {
+        let (lo, hi) =
+            items.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (a, _)| (lo.min(a[k]), hi.max(a[k])));
+        hi - lo
+    };
+    let axis = if extent(0) >= extent(1) { 0 } else { 1 };
+    let mid = items.len() / 2;
+    items.select_nth_unstable_by(mid, |a, b| a.0[axis].total_cmp(&b.0[axis]));
+    let (left, right) = items.split_at_mut(mid);
+    split(geoms, left, out);
+    split(geoms, right, out);
+}
+
+/// One chunk of the sites at `ranks` (in drawing order, each with geometry).
+fn chunk_of(geoms: &GeomCache, ranks: &[u32]) -> Chunk {
+    let mut c =
+        Chunk { bbox: [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], ..Default::default() };
+    for &rank in ranks {
+        let g = &geoms.by_rank[rank as usize];
         if c.pts.is_empty() {
             c.origin = g.coords[0];
         }
+        for k in 0..2 {
+            c.bbox[k] = c.bbox[k].min(g.bbox[k]);
+            c.bbox[k + 2] = c.bbox[k + 2].max(g.bbox[k + 2]);
+        }
         let o = c.origin;
         let rel = |p: Unit| [(p[0] - o[0]) as f32, (p[1] - o[1]) as f32];
-        let site = geoms.order[rank];
+        let site = geoms.order[rank as usize];
+        c.sites.push(site);
         let first = c.pts.len() as u32;
         c.pts.extend(g.coords.iter().map(|&p| rel(p)));
         c.pt_site.extend(std::iter::repeat_n(site, g.coords.len()));
@@ -137,10 +184,7 @@ pub fn build_chunks(geoms: &GeomCache) -> Vec<Chunk> {
             c.dots.push(Dot { pos: rel(g.coords[p as usize]), site: site | TOP, pad: 0 });
         }
     }
-    if !c.pts.is_empty() {
-        chunks.push(c);
-    }
-    chunks
+    c
 }
 
 static NEXT_SCENE: AtomicU64 = AtomicU64::new(1);
@@ -220,6 +264,11 @@ struct ViewUniform {
 
 struct GpuChunk {
     origin: Unit,
+    bbox: [f64; 4],
+    sites: Vec<u32>,
+    /// This frame: whether it is in view with sites drawn whole, and with markers.
+    whole: bool,
+    markers: bool,
     uniform: wgpu::Buffer,
     pts: wgpu::Buffer,
     pt_site: wgpu::Buffer,
@@ -417,6 +466,10 @@ impl GpuSites {
             let bind = self.bind(device, &buffers, &resident.state, &resident.palette);
             resident.chunks.push(GpuChunk {
                 origin: c.origin,
+                bbox: c.bbox,
+                sites: c.sites,
+                whole: false,
+                markers: false,
                 n_fill: c.fill.len() as u32,
                 n_segs: c.segs.len() as u32,
                 n_dots: c.dots.len() as u32,
@@ -471,7 +524,16 @@ impl GpuSites {
         let (lin, off) = cb.transform.affine();
         let rect = cb.transform.rect;
         let m = cb.frame.marker;
-        for c in &r.chunks {
+        // Room for the widest line or marker past a chunk's box.
+        let view = rect.expand(24.0);
+        for c in &mut r.chunks {
+            let in_view = cb.transform.box_to_screen(&c.bbox).intersects(view);
+            let mode = |m: u32| c.sites.iter().any(|&i| states.get(i as usize).is_some_and(|&s| s & 3 == m));
+            c.whole = in_view && mode(MODE_FULL);
+            c.markers = c.whole || (in_view && mode(MODE_DOT));
+            if !c.markers {
+                continue;
+            }
             let o = c.origin;
             let base = [
                 lin[0] * o[0] + lin[1] * o[1] + off[0] - rect.min.x as f64,
@@ -495,31 +557,33 @@ impl GpuSites {
             return;
         };
         // Painting order as the mesh path's: change halos, fills, lines and outlines, markers.
+        let whole = || r.chunks.iter().filter(|c| c.whole && c.n_segs > 0);
+        let markers = || r.chunks.iter().filter(|c| c.markers && c.n_dots > 0);
         if halos {
             pass.set_pipeline(&self.seg);
-            for c in &r.chunks {
+            for c in whole() {
                 pass.set_bind_group(0, &c.bind, &[]);
                 pass.draw(0..6, HALO_BASE..HALO_BASE + c.n_segs);
             }
             pass.set_pipeline(&self.dot);
-            for c in &r.chunks {
+            for c in markers() {
                 pass.set_bind_group(0, &c.bind, &[]);
                 pass.draw(0..6, HALO_BASE..HALO_BASE + c.n_dots);
             }
         }
         pass.set_pipeline(&self.fill);
-        for c in &r.chunks {
+        for c in r.chunks.iter().filter(|c| c.whole && c.n_fill > 0) {
             pass.set_bind_group(0, &c.bind, &[]);
             pass.set_index_buffer(c.fill.slice(..), wgpu::IndexFormat::Uint32);
             pass.draw_indexed(0..c.n_fill, 0, 0..1);
         }
         pass.set_pipeline(&self.seg);
-        for c in &r.chunks {
+        for c in whole() {
             pass.set_bind_group(0, &c.bind, &[]);
             pass.draw(0..6, 0..c.n_segs);
         }
         pass.set_pipeline(&self.dot);
-        for c in &r.chunks {
+        for c in markers() {
             pass.set_bind_group(0, &c.bind, &[]);
             pass.draw(0..6, 0..c.n_dots);
         }
@@ -609,6 +673,34 @@ mod tests {
         let back = [c.origin[0] + c.pts[6][0] as f64, c.origin[1] + c.pts[6][1] as f64];
         let exact = binzhou_core::mercator::to_unit(118.1, 37.5);
         assert!((back[0] - exact[0]).abs() < 1e-9 && (back[1] - exact[1]).abs() < 1e-9);
+    }
+
+    #[test]
+    fn chunks_hold_every_site_once_and_sites_near_each_other_so_a_view_can_skip_them() {
+        // Two towns 30 km apart, 6 000 points each, interleaved in the file.
+        let sites: Vec<Site> = (0..12_000)
+            .map(|k| {
+                let town = if k % 2 == 0 { 117.7 } else { 118.1 };
+                let (x, y) = (town + (k / 2 % 80) as f64 * 0.0005, 37.4 + (k / 160) as f64 * 0.0005);
+                site(&format!("s{k}"), point!(x: x, y: y).into())
+            })
+            .collect();
+        let geoms = GeomCache::build(&sites);
+        let chunks = build_chunks(&geoms);
+        let mut seen = vec![0u32; sites.len()];
+        for c in &chunks {
+            assert!(c.sites.len() <= CHUNK_SITES);
+            for &i in &c.sites {
+                seen[i as usize] += 1;
+            }
+            // Within a chunk, sites keep the drawing order.
+            assert!(c.sites.windows(2).all(|w| geoms.rank[w[0] as usize] < geoms.rank[w[1] as usize]));
+            // No chunk spans both towns.
+            let west = binzhou_core::mercator::to_unit(117.9, 37.4)[0];
+            assert!(c.bbox[2] < west || c.bbox[0] > west, "a chunk spans {:?}", c.bbox);
+        }
+        assert!(seen.iter().all(|&n| n == 1), "every site in exactly one chunk");
+        assert!(chunks.len() >= 3);
     }
 
     #[test]
