@@ -83,6 +83,7 @@ fn write_dense_file(dir: &Path) -> (std::path::PathBuf, Vec<(usize, f64, f64)>) 
 
 const W: f64 = 2000.0;
 const H: f64 = 1400.0;
+const PPP: f32 = 1.25;
 
 /// The map of the dense file, drawn with or without the GPU path.
 fn render(file: &Path, gpu: bool) -> (image::RgbaImage, Harness<'static, App>) {
@@ -99,7 +100,11 @@ fn render(file: &Path, gpu: bool) -> (image::RgbaImage, Harness<'static, App>) {
         app = app.with_gpu(Some(&rs));
         assert!(app.draws_dense_views_on_the_gpu(), "lavapipe runs the dense path's shader");
     }
-    let builder = app_builder(W as f32, H as f32).renderer(WgpuTestRenderer::from_render_state(rs));
+    // A high-DPI screen at a fractional scale: the map's edges fall between
+    // pixels, where the GPU's drawing must still meet the shapes around it.
+    let builder = app_builder(W as f32, H as f32)
+        .with_pixels_per_point(PPP)
+        .renderer(WgpuTestRenderer::from_render_state(rs));
     let mut h: Harness<'static, App> = builder.build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
     let ctx = h.ctx.clone();
     assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)), "the dense file loaded");
@@ -156,7 +161,7 @@ fn a_dense_view_drawn_on_the_gpu_shows_the_sites_the_meshes_show() {
     // covers is the same in both (but for a line's smoother edge).
     let (mut checked, mut wrong) = ([0usize; 4], [0usize; 4]);
     for &(kind, lon, lat) in &samples {
-        let p = h.state().screen_of(lon, lat).expect("a map was drawn");
+        let p = h.state().screen_of(lon, lat).expect("a map was drawn") * PPP;
         let (x, y) = (p.x.round() as u32, p.y.round() as u32);
         if !AREA.0.contains(&x) || !AREA.1.contains(&y) {
             continue;

@@ -495,7 +495,11 @@ impl GpuSites {
     }
 
     /// Writes one frame's states, palette and view.
-    fn update(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, cb: &SitesCallback) {
+    /// `screen` is the whole window's size in points: the callback draws in
+    /// window coordinates (egui's own viewport for it is rounded to pixels
+    /// and clamped to the window, which would shift the sites off the shapes
+    /// drawn over them).
+    fn update(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, cb: &SitesCallback, screen: [f32; 2]) {
         self.make_resident(device, &cb.scene, cb.frame.palette.len());
         let Some(mut r) = self.resident.take() else {
             return;
@@ -535,14 +539,11 @@ impl GpuSites {
                 continue;
             }
             let o = c.origin;
-            let base = [
-                lin[0] * o[0] + lin[1] * o[1] + off[0] - rect.min.x as f64,
-                lin[2] * o[0] + lin[3] * o[1] + off[1] - rect.min.y as f64,
-            ];
+            let base = [lin[0] * o[0] + lin[1] * o[1] + off[0], lin[2] * o[0] + lin[3] * o[1] + off[1]];
             let u = ViewUniform {
                 lin: lin.map(|v| v as f32),
                 base: base.map(|v| v as f32),
-                size: [rect.width().max(1.0), rect.height().max(1.0)],
+                size: [screen[0].max(1.0), screen[1].max(1.0)],
                 halo_done: cb.frame.halo_done,
                 halo_overdue: cb.frame.halo_overdue,
                 marker: [m[0], m[1], m[2], 0.0],
@@ -603,23 +604,28 @@ impl egui_wgpu::CallbackTrait for SitesCallback {
         &self,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
-        _screen: &egui_wgpu::ScreenDescriptor,
+        screen: &egui_wgpu::ScreenDescriptor,
         _encoder: &mut wgpu::CommandEncoder,
         resources: &mut egui_wgpu::CallbackResources,
     ) -> Vec<wgpu::CommandBuffer> {
         if let Some(sites) = resources.get_mut::<GpuSites>() {
-            sites.update(device, queue, self);
+            let ppp = screen.pixels_per_point.max(1e-3);
+            let size = [screen.size_in_pixels[0] as f32 / ppp, screen.size_in_pixels[1] as f32 / ppp];
+            sites.update(device, queue, self, size);
         }
         Vec::new()
     }
 
     fn paint(
         &self,
-        _info: egui::PaintCallbackInfo,
+        info: egui::PaintCallbackInfo,
         pass: &mut wgpu::RenderPass<'static>,
         resources: &egui_wgpu::CallbackResources,
     ) {
         if let Some(sites) = resources.get::<GpuSites>() {
+            // The whole window (see `GpuSites::update`); egui's scissor keeps it to the map.
+            let [w, h] = info.screen_size_px;
+            pass.set_viewport(0.0, 0.0, w as f32, h as f32, 0.0, 1.0);
             sites.paint(self.scene.id, self.frame.halos, pass);
         }
     }

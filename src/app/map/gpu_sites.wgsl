@@ -8,9 +8,9 @@
 struct View {
     // The linear part of unit -> screen points: x = l.x*u + l.y*v, y = l.z*u + l.w*v.
     lin: vec4<f32>,
-    // Screen position (points, from the map's top-left) of the chunk's origin.
+    // Screen position (points, from the window's top-left) of the chunk's origin.
     base: vec2<f32>,
-    // The map's size in points.
+    // The window's size in points.
     size: vec2<f32>,
     halo_done: vec4<f32>,
     halo_overdue: vec4<f32>,
