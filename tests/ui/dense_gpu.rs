@@ -102,9 +102,8 @@ fn render(file: &Path, gpu: bool) -> (image::RgbaImage, Harness<'static, App>) {
     }
     // A high-DPI screen at a fractional scale: the map's edges fall between
     // pixels, where the GPU's drawing must still meet the shapes around it.
-    let builder = app_builder(W as f32, H as f32)
-        .with_pixels_per_point(PPP)
-        .renderer(WgpuTestRenderer::from_render_state(rs));
+    let builder =
+        app_builder(W as f32, H as f32).with_pixels_per_point(PPP).renderer(WgpuTestRenderer::from_render_state(rs));
     let mut h: Harness<'static, App> = builder.build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
     let ctx = h.ctx.clone();
     assert!(h.state_mut().wait_for_loading(&ctx, Duration::from_secs(60)), "the dense file loaded");
