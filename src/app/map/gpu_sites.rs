@@ -44,6 +44,8 @@ pub const MODE_HIDDEN: u32 = 0;
 pub const MODE_DOT: u32 = 1;
 /// A site drawn whole: fills, lines, outlines and points.
 pub const MODE_FULL: u32 = 2;
+/// With [`MODE_FULL`]: its lines and outlines are dashed.
+pub const DASHED: u32 = 1 << 4;
 /// Instance numbers from here draw a pass's halos (see the shader).
 const HALO_BASE: u32 = 1 << 30;
 /// The top bit of a segment's end marks an outline; of its start, the start
@@ -76,6 +78,18 @@ pub struct Dot {
     pad: u32,
 }
 
+/// A line or outline segment.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
+pub struct Seg {
+    /// Its start (top bit: the start of an open line).
+    pub a: u32,
+    /// Its end (top bit: an outline; next bit: the end of an open line).
+    pub b: u32,
+    /// How far along its line or ring it starts (unit), for dashes.
+    pub along: f32,
+}
+
 /// A part of the dataset's geometry small enough for one set of buffers.
 #[derive(Debug, Default)]
 pub struct Chunk {
@@ -90,8 +104,8 @@ pub struct Chunk {
     pub pt_site: Vec<u32>,
     /// Fill triangles, as indices into `pts`.
     pub fill: Vec<u32>,
-    /// Line and outline segments: start, end (see [`TOP`] and [`LAST`] for their flags).
-    pub segs: Vec<[u32; 2]>,
+    /// Line and outline segments.
+    pub segs: Vec<Seg>,
     pub dots: Vec<Dot>,
 }
 
@@ -155,17 +169,23 @@ fn chunk_of(geoms: &GeomCache, ranks: &[u32]) -> Chunk {
         let first = c.pts.len() as u32;
         c.pts.extend(g.coords.iter().map(|&p| rel(p)));
         c.pt_site.extend(std::iter::repeat_n(site, g.coords.len()));
-        let run = |segs: &mut Vec<[u32; 2]>, r: &std::ops::Range<u32>, closed: bool| {
+        let length = |i: u32, j: u32| {
+            let (p, q) = (g.coords[i as usize], g.coords[j as usize]);
+            (q[0] - p[0]).hypot(q[1] - p[1])
+        };
+        let run = |segs: &mut Vec<Seg>, r: &std::ops::Range<u32>, closed: bool| {
             let outline = if closed { TOP } else { 0 };
             let last = r.end.saturating_sub(1);
+            let mut along = 0.0;
             for k in r.start..last {
                 // An open line's own ends are not carried past its vertices.
                 let start = if !closed && k == r.start { TOP } else { 0 };
                 let end = if !closed && k + 1 == last { LAST } else { 0 };
-                segs.push([(first + k) | start, (first + k + 1) | outline | end]);
+                segs.push(Seg { a: (first + k) | start, b: (first + k + 1) | outline | end, along: along as f32 });
+                along += length(k, k + 1);
             }
             if closed && r.len() > 2 {
-                segs.push([first + last, (first + r.start) | outline]);
+                segs.push(Seg { a: first + last, b: (first + r.start) | outline, along: along as f32 });
             }
         };
         for p in &g.polygons {
@@ -546,7 +566,7 @@ impl GpuSites {
                 size: [screen[0].max(1.0), screen[1].max(1.0)],
                 halo_done: cb.frame.halo_done,
                 halo_overdue: cb.frame.halo_overdue,
-                marker: [m[0], m[1], m[2], 0.0],
+                marker: [m[0], m[1], m[2], cb.transform.scale() as f32],
             };
             queue.write_buffer(&c.uniform, 0, bytemuck::bytes_of(&u));
         }
@@ -659,15 +679,19 @@ mod tests {
         assert_eq!(c.pts.len(), 7);
         assert_eq!(c.fill.len(), 3);
         // The ring's 3 edges (the last one closing it) are outlines; the line's 2 are not.
-        let outlines = c.segs.iter().filter(|s| s[1] & TOP != 0).count();
+        let outlines = c.segs.iter().filter(|s| s.b & TOP != 0).count();
         assert_eq!((outlines, c.segs.len()), (3, 5));
         // Every segment joins two vertices of the same site.
         for s in &c.segs {
-            assert_eq!(c.pt_site[(s[0] & INDEX) as usize], c.pt_site[(s[1] & INDEX) as usize]);
+            assert_eq!(c.pt_site[(s.a & INDEX) as usize], c.pt_site[(s.b & INDEX) as usize]);
         }
+        // Each segment starts where the one before it on its run ended (for dashes).
+        let ring: Vec<f32> = c.segs.iter().filter(|s| s.b & TOP != 0).map(|s| s.along).collect();
+        assert_eq!(ring[0], 0.0);
+        assert!(ring[1] > 0.0 && ring[2] > ring[1]);
         // Only the line's first and last vertices are ends.
-        let starts: Vec<bool> = c.segs.iter().map(|s| s[0] & TOP != 0).collect();
-        let ends: Vec<bool> = c.segs.iter().map(|s| s[1] & LAST != 0).collect();
+        let starts: Vec<bool> = c.segs.iter().map(|s| s.a & TOP != 0).collect();
+        let ends: Vec<bool> = c.segs.iter().map(|s| s.b & LAST != 0).collect();
         assert_eq!(starts.iter().filter(|&&b| b).count(), 1);
         assert_eq!(ends.iter().filter(|&&b| b).count(), 1);
         // The polygon and the line get an anchor marker, the point site its point.

@@ -14,8 +14,16 @@ struct View {
     size: vec2<f32>,
     halo_done: vec4<f32>,
     halo_overdue: vec4<f32>,
-    // Half-side of a small site's square, of its halo, the extra width of a line halo, unused.
+    // Radius of a small site's marker, of its halo, the extra width of a
+    // line halo, and pixels per unit (for dashes).
     marker: vec4<f32>,
+};
+
+struct Seg {
+    a: u32,
+    b: u32,
+    // How far along its line or ring it starts (unit).
+    along: f32,
 };
 
 struct Dot {
@@ -30,11 +38,15 @@ struct Dot {
 @group(0) @binding(2) var<storage, read> palette: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> pts: array<vec2<f32>>;
 @group(0) @binding(4) var<storage, read> pt_site: array<u32>;
-@group(0) @binding(5) var<storage, read> segs: array<vec2<u32>>;
+@group(0) @binding(5) var<storage, read> segs: array<Seg>;
 @group(0) @binding(6) var<storage, read> dots: array<Dot>;
 
 const MODE_DOT: u32 = 1u;
 const MODE_FULL: u32 = 2u;
+const DASHED: u32 = 16u;
+// Dashes as the mesh path's: 7 points drawn, 4 skipped.
+const DASH: f32 = 7.0;
+const DASH_PERIOD: f32 = 11.0;
 const HALO_BASE: u32 = 1073741824u;
 const TOP: u32 = 2147483648u;
 const LAST: u32 = 1073741824u;
@@ -47,6 +59,8 @@ struct Out {
     // (x, y), in points, and the half width or radius (z): the edge fades
     // over one point, for lines and markers without jagged edges.
     @location(1) edge: vec3<f32>,
+    // How far along a dashed line (points), or negative.
+    @location(2) dash: f32,
 };
 
 fn hidden() -> Out {
@@ -55,6 +69,7 @@ fn hidden() -> Out {
     o.pos = vec4<f32>(2.0, 2.0, 2.0, 1.0);
     o.colour = vec4<f32>(0.0);
     o.edge = vec3<f32>(0.0, 0.0, 1.0);
+    o.dash = -1.0;
     return o;
 }
 
@@ -93,6 +108,7 @@ fn vs_fill(@builtin(vertex_index) vi: u32) -> Out {
     o.pos = clip(screen(pts[vi]));
     o.colour = entry(s, 2u);
     o.edge = vec3<f32>(0.0, 0.0, 1.0e6);
+    o.dash = -1.0;
     return o;
 }
 
@@ -110,8 +126,8 @@ fn corner(vi: u32) -> vec2<f32> {
 fn vs_seg(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> Out {
     let is_halo = ii >= HALO_BASE;
     let sg = segs[select(ii, ii - HALO_BASE, is_halo)];
-    let outline = (sg.y & TOP) != 0u;
-    let ia = sg.x & INDEX;
+    let outline = (sg.b & TOP) != 0u;
+    let ia = sg.a & INDEX;
     let s = state[pt_site[ia]];
     if (s & 3u) != MODE_FULL {
         return hidden();
@@ -127,7 +143,7 @@ fn vs_seg(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> O
         return hidden();
     }
     let a = screen(pts[ia]);
-    let b = screen(pts[sg.y & INDEX]);
+    let b = screen(pts[sg.b & INDEX]);
     let d = b - a;
     let len = length(d);
     var dir = vec2<f32>(1.0, 0.0);
@@ -139,9 +155,9 @@ fn vs_seg(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> O
     let c = corner(vi);
     // Square ends half a width long close the joints between segments; a
     // line's own ends stop at its first and last vertices.
-    var along = a - dir * select(h, 0.0, (sg.x & TOP) != 0u);
+    var along = a - dir * select(h, 0.0, (sg.a & TOP) != 0u);
     if c.x > 0.5 {
-        along = b + dir * select(h, 0.0, (sg.y & LAST) != 0u);
+        along = b + dir * select(h, 0.0, (sg.b & LAST) != 0u);
     }
     // Half a point wider on each side, for the fading edge.
     let across = (h + 0.5) * c.y;
@@ -149,6 +165,10 @@ fn vs_seg(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> O
     o.pos = clip(along + n * across);
     o.colour = colour;
     o.edge = vec3<f32>(0.0, across, h);
+    o.dash = -1.0;
+    if !is_halo && (s & DASHED) != 0u {
+        o.dash = sg.along * view.marker.w + select(0.0, len, c.x > 0.5);
+    }
     return o;
 }
 
@@ -178,18 +198,22 @@ fn vs_dot(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> O
     o.pos = clip(screen(d.pos) + q);
     o.colour = colour;
     o.edge = vec3<f32>(q, r);
+    o.dash = -1.0;
     return o;
 }
 
-// How much of the fragment is inside its line or marker.
-fn coverage(e: vec3<f32>) -> f32 {
-    return clamp(e.z + 0.5 - length(e.xy), 0.0, 1.0);
+// How much of the fragment is inside its line or marker (none in a dash's gap).
+fn coverage(i: Out) -> f32 {
+    if i.dash >= 0.0 && i.dash % DASH_PERIOD >= DASH {
+        return 0.0;
+    }
+    return clamp(i.edge.z + 0.5 - length(i.edge.xy), 0.0, 1.0);
 }
 
 // Colours are egui's: premultiplied, in gamma space.
 @fragment
 fn fs_gamma(i: Out) -> @location(0) vec4<f32> {
-    return i.colour * coverage(i.edge);
+    return i.colour * coverage(i);
 }
 
 fn linear(c: f32) -> f32 {
@@ -207,5 +231,5 @@ fn fs_linear(i: Out) -> @location(0) vec4<f32> {
         return vec4<f32>(0.0);
     }
     let c = i.colour.rgb / a;
-    return vec4<f32>(vec3<f32>(linear(c.r), linear(c.g), linear(c.b)) * a, a) * coverage(i.edge);
+    return vec4<f32>(vec3<f32>(linear(c.r), linear(c.g), linear(c.b)) * a, a) * coverage(i);
 }

@@ -12,7 +12,7 @@
 use egui::epaint::{Vertex, WHITE_UV};
 use egui::{Color32, Mesh, Pos2, Shape, Stroke};
 
-use super::gpu_sites::{GpuFrame, MODE_DOT, MODE_FULL, SitesCallback, pack, rgba};
+use super::gpu_sites::{DASHED, GpuFrame, MODE_DOT, MODE_FULL, SitesCallback, pack, rgba};
 use super::labels::{LabelCandidate, LabelKind};
 use super::project::{GeomCache, ScreenTransform, SiteGeom};
 use super::style::{HOVER_COLOUR, SELECTION_COLOUR, SYMBOL_OUTLINE, Symbol, darker, status_colour, with_alpha};
@@ -471,7 +471,7 @@ pub fn build_site_shapes(
             }
             l.points.push(circle(anchor, MARKER_RADIUS, pal.main, Stroke::new(1.0, pal.marker_edge)));
         } else if gpu {
-            states[i] = pack(MODE_FULL, change, slot * SLOTS + key);
+            states[i] = pack(MODE_FULL, change, slot * SLOTS + key) | if dashed { DASHED } else { 0 };
         } else {
             // Polygon fills, into the shared mesh.
             if !g.polygons.is_empty() {
