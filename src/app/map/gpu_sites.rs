@@ -233,11 +233,6 @@ impl DenseScene {
         }
     }
 
-    /// Sites in the dataset (the length of a frame's states).
-    pub fn sites(&self) -> usize {
-        self.sites
-    }
-
     fn take_chunks(&self) -> Option<Vec<Chunk>> {
         self.chunks.lock().ok()?.take()
     }
@@ -258,7 +253,7 @@ pub struct GpuFrame {
     pub palette: Vec<[f32; 4]>,
     pub halo_done: [f32; 4],
     pub halo_overdue: [f32; 4],
-    /// Half-side of a small site's square, of its halo, and a halo line's extra width.
+    /// Radius of a small site's round marker, of its halo, and a halo line's extra width.
     pub marker: [f32; 3],
     /// Whether change halos are shown (their passes are skipped otherwise).
     pub halos: bool,
